@@ -1,0 +1,32 @@
+"""Alignment Atlas knowledge-base tools.
+
+The pipeline, one module a stage: :mod:`kb.loader` reads the YAML into :mod:`kb.model`
+objects, :mod:`kb.graph` builds the networkx graph, :mod:`kb.rules` checks it, and the
+exporters and the site plugin publish it.
+
+>>> import kb
+>>> base = kb.load("tests/fixtures/minimal")  # doctest: +SKIP
+>>> base.graph.number_of_nodes()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.loader import NotAKnowledgeBase, load_kb
+from kb.model import Claim, KnowledgeBase, Location, Sense, Source, Term
+
+__all__ = ["load", "check", "KnowledgeBase", "Term", "Sense", "Claim", "Source", "Location",
+           "NotAKnowledgeBase"]
+
+
+def load(path: str | Path = ".") -> KnowledgeBase:
+    """Load the knowledge base rooted at ``path``; its ``.graph`` is built on first use."""
+    return load_kb(path)
+
+
+def check(kb: KnowledgeBase, **options):
+    """Run every consistency rule (see :func:`kb.rules.run_rules` for the options)."""
+    from kb.rules import run_rules
+
+    return run_rules(kb, **options)

@@ -1,0 +1,266 @@
+"""The ``kb`` command line: thin verbs over the library; the only module that knows the terminal.
+
+Exit codes: 0 ok, 1 findings at or above ``--fail-on``, 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+import click
+
+from kb.findings import SEVERITY_RANK, Finding
+from kb.loader import NotAKnowledgeBase, load_kb
+
+EPILOG_CHECK = """\b
+Examples:
+  kb check                      check the knowledge base in this folder
+  kb check --format json        findings as a JSON list, for machines
+  kb check --select circular-definition,KB004
+  kb check --fail-on warning    also fail on warnings (CI strictness)
+"""
+
+
+class KbGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order they were added: most used first
+
+
+@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="alignment-atlas-kb", prog_name="kb")
+def cli():
+    """Check, explore, export and publish the Alignment Atlas knowledge base.
+
+    The knowledge base is a folder holding terms/, arguments/ and sources/, one YAML entry
+    per file. Every command takes that folder as PATH (default: the current folder).
+
+    \b
+    Start with:
+      kb check          report every problem, with file:line:column
+      kb rules          list the consistency rules; kb rules NAME explains one
+      kb new term ID    write a commented template for a new entry
+    """
+
+
+def open_kb(path: str):
+    """Load the knowledge base or exit 2 with a one-line reason."""
+    try:
+        return load_kb(path)
+    except NotAKnowledgeBase as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror) from None
+
+
+def severity_overrides(root: Path) -> dict[str, str]:
+    """``[tool.kb] severity = {rule = "error"}`` from pyproject.toml at the root, if any."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        config = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"{path}: cannot read [tool.kb]: {exc}") from None
+    table = config.get("tool", {}).get("kb", {}).get("severity", {})
+    bad = {k: v for k, v in table.items() if v not in SEVERITY_RANK}
+    if bad:
+        raise click.UsageError(f"{path}: [tool.kb] severity values must be error, warning or info: {bad}")
+    return dict(table)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part for value in values for part in value.split(",") if part.strip()]
+
+
+def _display_path(root: Path, rel: str) -> str:
+    full = root / rel
+    try:
+        return os.path.relpath(full)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(full)
+
+
+def format_text(findings: list[Finding], root: Path, files: int, show_waived: bool) -> str:
+    lines = []
+    for f in findings:
+        if f.waived_by and not show_waived:
+            continue
+        where = f"{_display_path(root, f.location.path)}:{f.location.line}:{f.location.column}"
+        waived = " (waived)" if f.waived_by else ""
+        lines.append(f"{where}: {f.code} {f.name} [{f.severity}]{waived} {f.message}")
+        if f.hint:
+            lines.append(f"    hint: {f.hint}")
+        if f.waived_by:
+            lines.append(f"    waiver: {f.waived_by}")
+    lines.append(summary_line(findings, files))
+    return "\n".join(lines)
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    active = [f for f in findings if not f.waived_by]
+    counts = {sev: sum(1 for f in active if f.severity == sev) for sev in ("error", "warning", "info")}
+    waived = len(findings) - len(active)
+    parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
+    tail = f", {waived} waived" if waived else ""
+    if not active:
+        return f"All checks passed: {files} files{tail}."
+    return f"Found {', '.join(parts)}{tail} in {files} files."
+
+
+def _annotation_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property_escape(text: str) -> str:
+    return _annotation_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: list[Finding], root: Path) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    lines = []
+    for f in findings:
+        if f.waived_by:
+            continue
+        path = _property_escape(_display_path(root, f.location.path))
+        title = _property_escape(f"{f.code} {f.name}")
+        text = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        lines.append(f"::{level[f.severity]} file={path},line={f.location.line},col={f.location.column},"
+                     f"title={title}::{_annotation_escape(text)}")
+    return "\n".join(lines)
+
+
+@cli.command(epilog=EPILOG_CHECK)
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for machines, github for workflow annotations.")
+@click.option("--select", multiple=True, metavar="NAMES", help="Only these rules (names or codes, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="NAMES", help="Skip these rules (names or codes, comma-separated).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--show-waived", is_flag=True, help="Also print findings accepted by a waiver.")
+def check(path, fmt, select, ignore, fail_on, show_waived):
+    """Check the knowledge base and report every problem with its position.
+
+    Each finding names the file, line and column, the rule's code and name, its severity,
+    what is wrong and how to fix it. Findings accepted by a waiver in the entry are not
+    counted (see them with --show-waived).
+    """
+    from kb.rules import UnknownRule, run_rules
+
+    root = Path(path)
+    base = open_kb(path)
+    try:
+        findings = run_rules(base, _split(select), _split(ignore), severity_overrides(root))
+    except UnknownRule as exc:
+        raise click.BadParameter(f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore") from None
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings if show_waived or not f.waived_by], indent=2,
+                              ensure_ascii=False))
+    elif fmt == "github":
+        out = format_github(findings, root)
+        if out:
+            click.echo(out)
+        click.echo(summary_line(findings, base.files_read), err=True)
+    else:
+        click.echo(format_text(findings, root, base.files_read, show_waived))
+    if fail_on != "never" and any(
+        not f.waived_by and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in findings
+    ):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(name, fmt):
+    """List the consistency rules, or explain one (by name or code).
+
+    \b
+    Examples:
+      kb rules
+      kb rules circular-definition
+      kb rules KB020
+    """
+    from kb.rules import RULES, find_rule
+
+    chosen = sorted(RULES.values(), key=lambda r: r.code)
+    if name:
+        found = find_rule(name)
+        if found is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(RULES), n=1)
+            raise click.BadParameter(
+                f"no rule is named '{name}'" + (f"; did you mean '{close[0]}'?" if close else ""), param_hint="NAME")
+        chosen = [found]
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "family": r.family,
+                                "summary": r.summary, "doc": r.doc} for r in chosen], indent=2))
+    elif name:
+        r = chosen[0]
+        click.echo(f"{r.code} {r.name} (default severity: {r.severity})\n\n{r.doc}")
+    else:
+        width = max(len(r.name) for r in chosen)
+        for r in chosen:
+            click.echo(f"{r.code}  {r.name.ljust(width)}  {r.severity:<7}  {r.summary}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["term", "claim", "source"]))
+@click.argument("entry_id")
+@click.option("--root", default=".", type=click.Path(file_okay=False), show_default=True,
+              help="The knowledge-base folder.")
+def new(kind, entry_id, root):
+    """Write a commented template for a new entry (never overwrites a file).
+
+    \b
+    Examples:
+      kb new term reward-hacking
+      kb new claim chess-engines-are-not-mesa-optimizers
+      kb new source some-comment
+    """
+    from kb.templates import TemplateError, write_template
+
+    try:
+        path = write_template(Path(root), kind, entry_id)
+    except TemplateError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {_display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--top", default=10, show_default=True, help="How many rows in each list.")
+def stats(path, fmt, top):
+    """Counts per kind, most-used terms, deepest definitional chains, contested terms.
+
+    \b
+    Example:
+      kb stats --format json
+    """
+    from kb.stats import compute_stats, format_stats
+
+    result = compute_stats(open_kb(path), top)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(result))
+
+
+def main(argv=None):
+    """Console entry point: never a traceback for a user's mistake; exit 2 for internal errors."""
+    try:
+        cli.main(args=argv, prog_name="kb", standalone_mode=True)
+    except BrokenPipeError:  # e.g. `kb check | head`
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence against tracebacks
+        if os.environ.get("KB_DEBUG"):
+            raise
+        click.echo(f"kb: internal error: {type(exc).__name__}: {exc}\n"
+                   "    This is a bug in kb, not in your data; set KB_DEBUG=1 for the traceback.", err=True)
+        sys.exit(2)

@@ -1,0 +1,215 @@
+"""The knowledge base as a networkx ``MultiDiGraph``.
+
+Node ids are prefixed by kind, so that a term and a claim may share an id:
+``term:<id>``, ``sense:<term>#<sense>``, ``claim:<id>``, ``source:<id>``.
+
+Node attributes (scalars only, so GraphML and GEXF can carry them):
+
+=============  ==============================================================
+``kind``       ``term`` | ``sense`` | ``claim`` | ``source``
+``id``         the entry's id (``term#sense`` for senses)
+``label``      display text: term label, ``label (sense)``, claim headline, source title
+``path``       data file, relative to the root; ``line`` its 1-based line
+term           ``status``, ``primitive`` (bool), ``aliases`` ("|"-joined), ``note``
+sense          ``term``, ``definition``, ``source``, ``locator``, ``quote``
+claim          ``title``, ``text``, ``source``, ``locator``, ``quote``
+source         ``source_type``, ``title``, ``authors`` ("; "-joined), ``author_note``,
+               ``date``, ``url``, ``seed``, ``description``
+=============  ==============================================================
+
+Absent optional values are omitted rather than stored as None.
+
+Edges carry ``type`` (also used as the edge key), one of :data:`EDGE_TYPES`:
+
+================  =============================  ==================================
+type              from → to                      meaning
+================  =============================  ==================================
+sense_of          sense → term                   the sense belongs to the term
+uses              sense → term                   the definition depends on the term
+broader           term → term                    the term is a kind of the target
+related           term → term                    associated terms
+replaced_by       term → term                    renamed or superseded by
+conflicts_with    sense → sense                  incompatible definitions
+refines           sense → sense                  narrows or makes precise
+agrees_with       sense → sense                  the same meaning
+supports          claim → claim | sense          argues for
+objects_to        claim → claim | sense          argues against
+about             claim → term                   the claim concerns the term
+cites             sense | claim → source         attributed to the source
+part_of           source → source                comment in post, post in sequence
+in_reply_to       source → source                answers
+================  =============================  ==================================
+
+References to entries that do not exist produce no edge (the rule
+``dangling-reference`` reports them).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import networkx as nx
+
+from kb.model import SENSE_LINKS, Claim, KnowledgeBase, Ref, Sense, Source, Term
+
+NODE_KINDS = ("term", "sense", "claim", "source")
+EDGE_TYPES = (
+    "sense_of", "uses", "broader", "related", "replaced_by", "conflicts_with", "refines",
+    "agrees_with", "supports", "objects_to", "about", "cites", "part_of", "in_reply_to",
+)
+
+
+def term_node(term_id: str) -> str:
+    return f"term:{term_id}"
+
+
+def sense_node(key: str) -> str:
+    return f"sense:{key}"
+
+
+def claim_node(claim_id: str) -> str:
+    return f"claim:{claim_id}"
+
+
+def source_node(source_id: str) -> str:
+    return f"source:{source_id}"
+
+
+def target_node(kb: KnowledgeBase, ref: Ref) -> str | None:
+    """The node a ``supports``/``objects_to`` target names: a claim, or a sense with ``#``."""
+    if ref.sense_id is not None:
+        return sense_node(ref.target) if kb.sense(ref.target) else None
+    return claim_node(ref.target) if ref.target in kb.claims else None
+
+
+def _attrs(**values) -> dict:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _term_attrs(term: Term) -> dict:
+    return _attrs(kind="term", id=term.id, label=term.label, status=term.status,
+                  primitive=term.primitive, aliases="|".join(term.aliases), note=term.note,
+                  path=term.location.path, line=term.location.line)
+
+
+def _sense_attrs(term: Term, sense: Sense) -> dict:
+    return _attrs(kind="sense", id=sense.key, label=f"{term.label} ({sense.id})", term=term.id,
+                  definition=sense.definition, source=sense.source.target if sense.source else None,
+                  locator=sense.locator, quote=sense.quote, path=sense.location.path,
+                  line=sense.location.line)
+
+
+def _claim_attrs(claim: Claim) -> dict:
+    return _attrs(kind="claim", id=claim.id, label=claim.headline, title=claim.title, text=claim.claim,
+                  source=claim.source.target if claim.source else None, locator=claim.locator,
+                  quote=claim.quote, path=claim.location.path, line=claim.location.line)
+
+
+def _source_attrs(source: Source) -> dict:
+    return _attrs(kind="source", id=source.id, label=source.title, title=source.title,
+                  source_type=source.type, authors="; ".join(source.authors),
+                  author_note=source.author_note, date=source.date, url=source.url, seed=source.seed,
+                  description=source.description, path=source.location.path,
+                  line=source.location.line)
+
+
+def _add_edges(graph: nx.MultiDiGraph, origin: str, kind: str, targets: Iterable[str | None]) -> None:
+    for target in targets:
+        if target is not None and target in graph:
+            graph.add_edge(origin, target, key=kind, type=kind)
+
+
+def _term_targets(refs: Iterable[Ref]) -> Iterator[str]:
+    return (term_node(ref.target) for ref in refs)
+
+
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+    """Build the typed graph of ``kb``: nodes first, then every edge whose target exists."""
+    graph = nx.MultiDiGraph()
+    for term in kb.terms.values():
+        graph.add_node(term_node(term.id), **_term_attrs(term))
+        for sense in term.senses:
+            graph.add_node(sense_node(sense.key), **_sense_attrs(term, sense))
+    for claim in kb.claims.values():
+        graph.add_node(claim_node(claim.id), **_claim_attrs(claim))
+    for source in kb.sources.values():
+        graph.add_node(source_node(source.id), **_source_attrs(source))
+
+    for term in kb.terms.values():
+        node = term_node(term.id)
+        _add_edges(graph, node, "broader", _term_targets(term.broader))
+        _add_edges(graph, node, "related", _term_targets(term.related))
+        if term.replaced_by:
+            _add_edges(graph, node, "replaced_by", [term_node(term.replaced_by.target)])
+        for sense in term.senses:
+            snode = sense_node(sense.key)
+            _add_edges(graph, snode, "sense_of", [node])
+            _add_edges(graph, snode, "uses", _term_targets(sense.uses))
+            if sense.source:
+                _add_edges(graph, snode, "cites", [source_node(sense.source.target)])
+            for kind, ref in sense.links():
+                _add_edges(graph, snode, kind, [sense_node(ref.target)])
+    for claim in kb.claims.values():
+        node = claim_node(claim.id)
+        _add_edges(graph, node, "about", _term_targets(claim.about))
+        _add_edges(graph, node, "supports", (target_node(kb, r) for r in claim.supports))
+        _add_edges(graph, node, "objects_to", (target_node(kb, r) for r in claim.objects_to))
+        if claim.source:
+            _add_edges(graph, node, "cites", [source_node(claim.source.target)])
+    for source in kb.sources.values():
+        node = source_node(source.id)
+        for kind in ("part_of", "in_reply_to"):
+            ref = getattr(source, kind)
+            if ref:
+                _add_edges(graph, node, kind, [source_node(ref.target)])
+    return graph
+
+
+def edges_of_type(graph: nx.MultiDiGraph, edge_type: str) -> nx.DiGraph:
+    """A simple ``DiGraph`` holding only the edges of one type (and their end nodes).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("term:a", "term:b", key="broader", type="broader")
+    'broader'
+    >>> g.add_edge("term:a", "term:c", key="related", type="related")
+    'related'
+    >>> sorted(edges_of_type(g, "broader").edges())
+    [('term:a', 'term:b')]
+    """
+    sub = nx.DiGraph()
+    sub.add_edges_from((u, v) for u, v, k in graph.edges(keys=True) if k == edge_type)
+    return sub
+
+
+def term_dependencies(kb: KnowledgeBase, skip_primitive: bool = True) -> nx.DiGraph:
+    """Term → term edges, one for each term a definition of the source term uses.
+
+    Each edge carries ``via``: the first sense (``term#sense``) whose ``uses`` makes it, and
+    ``ref``: that :class:`Ref`, for positions. Primitive terms are taken as undefined, so with
+    ``skip_primitive`` their own ``uses`` add no edges.
+    """
+    deps = nx.DiGraph()
+    deps.add_nodes_from(kb.terms)
+    for term in kb.terms.values():
+        if skip_primitive and term.primitive:
+            continue
+        for sense in term.senses:
+            for ref in sense.uses:
+                if ref.target in kb.terms and not deps.has_edge(term.id, ref.target):
+                    deps.add_edge(term.id, ref.target, via=sense.key, ref=ref)
+    return deps
+
+
+def definitional_depth(kb: KnowledgeBase) -> dict[str, int]:
+    """For each term, the length of its longest chain of definitional dependencies.
+
+    Loops are collapsed (their members share one depth), so the result is defined for any
+    knowledge base; a primitive term or one whose definitions use no term has depth 0.
+    """
+    deps = term_dependencies(kb)
+    condensed = nx.condensation(deps)
+    depth: dict[int, int] = {}
+    for node in reversed(list(nx.topological_sort(condensed))):
+        depth[node] = max((depth[s] + 1 for s in condensed.successors(node)), default=0)
+    mapping = condensed.graph["mapping"]
+    return {term: depth[mapping[term]] for term in deps}

@@ -1,0 +1,341 @@
+"""The only reader of the data folders: YAML files in, a :class:`KnowledgeBase` out.
+
+Every problem is collected (never raised), with its position: syntax and encoding errors,
+duplicate keys, schema violations (unknown keys with a did-you-mean, wrong types, missing
+fields), ids that differ from the file name, and duplicate ids. An entry with schema errors
+is still built from its well-typed fields, so one typo does not hide the rest of the file
+from the rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from kb.findings import Finding
+from kb.model import (
+    KIND_FOLDERS,
+    SENSE_LINKS,
+    Claim,
+    KnowledgeBase,
+    Location,
+    Ref,
+    Sense,
+    Source,
+    Term,
+    Waiver,
+)
+from kb.yamlread import Mark, PosDict, PosList, parse_yaml
+
+LOADER_RULES = {
+    # problem kind -> (code, rule name)
+    "syntax": ("KB006", "yaml-syntax"),
+    "encoding": ("KB006", "yaml-syntax"),
+    "duplicate-key": ("KB002", "duplicate-key"),
+    "schema": ("KB001", "schema"),
+    "file-name": ("KB005", "file-name"),
+    "duplicate-id": ("KB003", "duplicate-id"),
+}
+
+
+class NotAKnowledgeBase(Exception):
+    """The given folder holds none of the data folders."""
+
+
+def _finding(kind: str, location: Location, message: str, hint: str | None = None,
+             entry: tuple[str, str] | None = None) -> Finding:
+    code, name = LOADER_RULES[kind]
+    return Finding(code, name, "error", location, message, hint, entry)
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    """The JSON Schema shipped in the package for ``kind`` (term, claim or source)."""
+    text = resources.files("kb").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str):
+    spec = schema(kind)
+    cls = jsonschema.validators.validator_for(spec)
+    return cls(spec)
+
+
+def _loc(rel: str, mark: Mark | None) -> Location:
+    return Location(rel, mark.line, mark.column) if mark else Location(rel)
+
+
+def _mark_at(data, path) -> tuple[Mark | None, bool]:
+    """The position of the value at ``path`` in ``data``; the flag says if it is a key's."""
+    node, mark = data, getattr(data, "mark", None)
+    for step in path:
+        if isinstance(node, PosDict) and step in node:
+            mark, node = node.value_marks.get(step, mark), node[step]
+        elif isinstance(node, PosList) and isinstance(step, int) and step < len(node):
+            mark, node = node.item_marks[step], node[step]
+        else:
+            break
+    return mark, False
+
+
+def _describe_path(path) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "the entry"
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", PosDict: "a mapping", list: "a list", PosList: "a list", str: "text",
+            bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(
+        type(value), type(value).__name__)
+
+
+def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
+    findings = []
+    for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        where = _describe_path(path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, PosDict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key in allowed:
+                    continue
+                mark = error.instance.key_marks.get(key)
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(allowed)}"
+                findings.append(_finding("schema", _loc(rel, mark), f"unknown field '{key}' in {where}",
+                                         hint, entry))
+            continue
+        mark, _ = _mark_at(data, path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            message, hint = f"{where} is missing the required field '{missing}'", f"add `{missing}:`"
+        elif error.validator == "type":
+            wanted = error.validator_value
+            message = f"{where} should be {_type_name({'string': '', 'array': [], 'object': {}, 'boolean': True, 'integer': 0}.get(wanted, wanted))}, not {_type_name(error.instance)}"
+            hint = "check the indentation: a nested field may have slipped to the wrong level" \
+                if isinstance(error.instance, (dict, list)) or error.instance is None else None
+        elif error.validator == "enum":
+            allowed = [str(v) for v in error.validator_value]
+            close = difflib.get_close_matches(str(error.instance), allowed, n=1)
+            message = f"{where} is '{error.instance}', which is not one of: {', '.join(allowed)}"
+            hint = f"did you mean '{close[0]}'?" if close else None
+        elif error.validator == "pattern":
+            message = f"{where} '{error.instance}' has the wrong form"
+            hint = _pattern_hint(path)
+        elif error.validator == "uniqueItems":
+            message, hint = f"{where} lists the same item twice", "remove the repeated item"
+        elif error.validator in ("minItems", "minLength"):
+            message, hint = f"{where} is empty", "give a value, or remove the field"
+        else:
+            message, hint = f"{where}: {error.message}", None
+        findings.append(_finding("schema", _loc(rel, mark), message, hint, entry))
+    return findings
+
+
+def _pattern_hint(path) -> str:
+    last = next((p for p in reversed(path) if isinstance(p, str)), "")
+    if last in ("conflicts_with", "refines", "agrees_with"):
+        return "write a sense as term-id#sense-id, e.g. mesa-optimizer#rlo"
+    if last in ("supports", "objects_to"):
+        return "write a claim id, or a sense as term-id#sense-id (lowercase kebab-case)"
+    if last == "date":
+        return "write the date as YYYY-MM-DD, YYYY-MM or YYYY"
+    if last == "url":
+        return "write a full http(s) address without spaces"
+    return "ids are lowercase kebab-case: letters, digits and single hyphens, e.g. mesa-optimizer"
+
+
+# -- building entries from well-typed fields only ----------------------------------------
+
+def _text(data: PosDict, key: str) -> str | None:
+    value = data.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    return str(value) if isinstance(value, (str, int, float)) else None
+
+
+def _ref(data: PosDict, key: str, rel: str) -> Ref | None:
+    value = data.get(key)
+    if isinstance(value, str) and value:
+        return Ref(value, _loc(rel, data.value_marks.get(key)))
+    return None
+
+
+def _refs(data: PosDict, key: str, rel: str) -> tuple[Ref, ...]:
+    value = data.get(key)
+    if not isinstance(value, PosList):
+        return ()
+    return tuple(Ref(item, _loc(rel, mark)) for item, mark in zip(value, value.item_marks)
+                 if isinstance(item, str) and item)
+
+
+def _texts(data: PosDict, key: str, rel: str) -> tuple[tuple[str, ...], tuple[Location, ...]]:
+    value = data.get(key)
+    if not isinstance(value, PosList):
+        return (), ()
+    pairs = [(item, _loc(rel, mark)) for item, mark in zip(value, value.item_marks)
+             if isinstance(item, str) and item.strip()]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def _waivers(data: PosDict, rel: str) -> tuple[Waiver, ...]:
+    value = data.get("waivers")
+    if not isinstance(value, PosList):
+        return ()
+    out = []
+    for item, mark in zip(value, value.item_marks):
+        if isinstance(item, PosDict) and isinstance(item.get("rule"), str):
+            reason = item.get("reason")
+            out.append(Waiver(item["rule"], reason.strip() if isinstance(reason, str) else "", _loc(rel, mark)))
+    return tuple(out)
+
+
+def _value_loc(data: PosDict, key: str, rel: str) -> Location | None:
+    mark = data.value_marks.get(key)
+    return _loc(rel, mark) if mark else None
+
+
+def _build_sense(term_id: str, data: PosDict, rel: str) -> Sense | None:
+    sense_id = _text(data, "id")
+    if not sense_id:
+        return None
+    links = {kind: _refs(data, kind, rel) for kind in SENSE_LINKS}
+    return Sense(
+        term_id=term_id, id=sense_id, definition=_text(data, "definition") or "",
+        source=_ref(data, "source", rel), location=_loc(rel, data.mark),
+        uses=_refs(data, "uses", rel), locator=_text(data, "locator"), quote=_text(data, "quote"),
+        definition_location=_value_loc(data, "definition", rel), **links,
+    )
+
+
+def build_term(data: PosDict, rel: str, entry_id: str) -> Term:
+    senses_raw = data.get("senses")
+    senses = []
+    if isinstance(senses_raw, PosList):
+        senses = [s for s in (_build_sense(entry_id, item, rel) for item in senses_raw
+                              if isinstance(item, PosDict)) if s]
+    aliases, alias_locations = _texts(data, "aliases", rel)
+    status = data.get("status")
+    return Term(
+        id=entry_id, label=_text(data, "label") or entry_id, location=_loc(rel, data.mark),
+        senses=tuple(senses), aliases=aliases, alias_locations=alias_locations,
+        label_location=_value_loc(data, "label", rel),
+        status=status if status in ("established", "contested", "deprecated", "proposed") else "established",
+        primitive=data.get("primitive") is True, broader=_refs(data, "broader", rel),
+        related=_refs(data, "related", rel), replaced_by=_ref(data, "replaced_by", rel),
+        note=_text(data, "note"), waivers=_waivers(data, rel),
+    )
+
+
+def build_claim(data: PosDict, rel: str, entry_id: str) -> Claim:
+    return Claim(
+        id=entry_id, claim=_text(data, "claim") or "", location=_loc(rel, data.mark),
+        source=_ref(data, "source", rel), title=_text(data, "title"), locator=_text(data, "locator"),
+        quote=_text(data, "quote"), about=_refs(data, "about", rel), supports=_refs(data, "supports", rel),
+        objects_to=_refs(data, "objects_to", rel), waivers=_waivers(data, rel),
+        claim_location=_value_loc(data, "claim", rel),
+    )
+
+
+def build_source(data: PosDict, rel: str, entry_id: str) -> Source:
+    authors, _ = _texts(data, "authors", rel)
+    return Source(
+        id=entry_id, title=_text(data, "title") or entry_id, type=_text(data, "kind") or "other",
+        location=_loc(rel, data.mark), authors=authors, author_note=_text(data, "author_note"),
+        date=_text(data, "date"), url=_text(data, "url"), part_of=_ref(data, "part_of", rel),
+        in_reply_to=_ref(data, "in_reply_to", rel), seed=_text(data, "seed"),
+        description=_text(data, "description"), waivers=_waivers(data, rel),
+    )
+
+
+BUILDERS = {"term": build_term, "claim": build_claim, "source": build_source}
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, list[Finding]]:
+    """Read and validate one file; returns the built entry (or None) and its findings."""
+    stem = path.stem
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [_finding("syntax", Location(rel), f"the file could not be read: {exc.strerror}")]
+    data, problems = parse_yaml(raw)
+    findings = [_finding(p.kind, _loc(rel, p.mark), p.message, p.hint, (kind, stem)) for p in problems]
+    if data is None:
+        return None, findings
+    if not isinstance(data, PosDict):
+        findings.append(_finding("schema", _loc(rel, getattr(data, "mark", None)),
+                                 f"the file should hold one {kind} as a mapping of fields, not {_type_name(data)}",
+                                 f"start from `kb new {kind} {stem}`", (kind, stem)))
+        return None, findings
+    findings += _schema_findings(data, kind, rel, (kind, stem))
+    written_id = data.get("id")
+    if isinstance(written_id, str) and written_id != stem:
+        findings.append(_finding(
+            "file-name", _loc(rel, data.value_marks.get("id")),
+            f"id '{written_id}' differs from the file name '{path.name}'",
+            f"rename the file to {written_id}{path.suffix} or set `id: {stem}`", (kind, stem)))
+    entry_id = written_id if isinstance(written_id, str) and written_id else stem
+    return BUILDERS[kind](data, rel, entry_id), findings
+
+
+def _sense_duplicates(term: Term) -> list[Finding]:
+    seen: dict[str, Sense] = {}
+    out = []
+    for sense in term.senses:
+        if sense.id in seen:
+            first = seen[sense.id].location
+            out.append(_finding("duplicate-id", sense.location,
+                                f"sense id '{sense.id}' is used twice in term '{term.id}' (first at line {first.line})",
+                                "give each sense of a term its own id", ("term", term.id)))
+        else:
+            seen[sense.id] = sense
+    return out
+
+
+def load_kb(root: str | Path) -> KnowledgeBase:
+    """Load every entry under ``root`` (the folder holding terms/, arguments/, sources/).
+
+    Raises :class:`NotAKnowledgeBase` when none of the three folders exists; every other
+    problem becomes a finding in ``kb.load_findings``.
+    """
+    root = Path(root)
+    if not any((root / folder).is_dir() for folder in KIND_FOLDERS.values()):
+        raise NotAKnowledgeBase(
+            f"{root} has no terms/, arguments/ or sources/ folder: give the folder that holds them")
+    kb = KnowledgeBase(root=root)
+    tables = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
+    for kind, folder in KIND_FOLDERS.items():
+        for path in _yaml_files(root / folder):
+            rel = path.relative_to(root).as_posix()
+            kb.files_read += 1
+            entry, findings = load_entry_file(path, rel, kind)
+            kb.load_findings.extend(findings)
+            if entry is None:
+                continue
+            table = tables[kind]
+            if entry.id in table:
+                first = table[entry.id].location
+                kb.load_findings.append(_finding(
+                    "duplicate-id", entry.location,
+                    f"{kind} id '{entry.id}' is already used by {first.path}",
+                    "ids must be unique within terms, arguments and sources: rename one of the two",
+                    (kind, entry.id)))
+                continue
+            table[entry.id] = entry
+            if kind == "term":
+                kb.load_findings.extend(_sense_duplicates(entry))
+    return kb

@@ -1,0 +1,207 @@
+"""The knowledge base's data model: frozen dataclasses, no behaviour beyond lookups.
+
+Every value a contributor wrote that can be pointed at keeps its :class:`Location`, so that
+rules report ``file:line:column`` for the exact reference or field that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from kb.findings import Finding
+
+TERM_STATUSES = ("established", "contested", "deprecated", "proposed")
+SOURCE_KINDS = (
+    "paper", "post", "comment", "video", "newsletter", "book", "wiki", "sequence", "other",
+)
+SENSE_LINKS = ("conflicts_with", "refines", "agrees_with")
+KIND_FOLDERS = {"term": "terms", "claim": "arguments", "source": "sources"}
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a data file: ``path`` relative to the knowledge-base root, 1-based."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another entry as written: ``target`` is an id or ``term#sense``."""
+
+    target: str
+    location: Location
+
+    @property
+    def term_id(self) -> str:
+        return self.target.split("#", 1)[0]
+
+    @property
+    def sense_id(self) -> str | None:
+        parts = self.target.split("#", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Sense:
+    term_id: str
+    id: str
+    definition: str
+    source: Ref | None
+    location: Location
+    uses: tuple[Ref, ...] = ()
+    locator: str | None = None
+    quote: str | None = None
+    conflicts_with: tuple[Ref, ...] = ()
+    refines: tuple[Ref, ...] = ()
+    agrees_with: tuple[Ref, ...] = ()
+    definition_location: Location | None = None
+
+    @property
+    def key(self) -> str:
+        """The sense's reference form, ``term#sense``."""
+        return f"{self.term_id}#{self.id}"
+
+    def links(self) -> Iterator[tuple[str, Ref]]:
+        """Yield ``(link type, ref)`` for every typed link to another sense."""
+        for kind in SENSE_LINKS:
+            for ref in getattr(self, kind):
+                yield kind, ref
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    location: Location
+    senses: tuple[Sense, ...] = ()
+    aliases: tuple[str, ...] = ()
+    alias_locations: tuple[Location, ...] = ()
+    label_location: Location | None = None
+    status: str = "established"
+    primitive: bool = False
+    broader: tuple[Ref, ...] = ()
+    related: tuple[Ref, ...] = ()
+    replaced_by: Ref | None = None
+    note: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+
+    kind = "term"
+
+    def sense(self, sense_id: str) -> Sense | None:
+        return next((s for s in self.senses if s.id == sense_id), None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label followed by the aliases."""
+        return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    claim: str
+    location: Location
+    source: Ref | None = None
+    title: str | None = None
+    locator: str | None = None
+    quote: str | None = None
+    about: tuple[Ref, ...] = ()
+    supports: tuple[Ref, ...] = ()
+    objects_to: tuple[Ref, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    claim_location: Location | None = None
+
+    kind = "claim"
+
+    @property
+    def headline(self) -> str:
+        """The title, or the claim's first sentence when no title is given."""
+        if self.title:
+            return self.title
+        first = self.claim.split(". ", 1)[0].strip()
+        return first if len(first) <= 90 else first[:87].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    type: str
+    location: Location
+    authors: tuple[str, ...] = ()
+    author_note: str | None = None
+    date: str | None = None
+    url: str | None = None
+    part_of: Ref | None = None
+    in_reply_to: Ref | None = None
+    seed: str | None = None
+    description: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+
+    kind = "source"
+
+    @property
+    def byline(self) -> str:
+        """Authors joined for display, or the note on why they are unknown."""
+        if self.authors:
+            return ", ".join(self.authors)
+        return self.author_note or "unknown author"
+
+
+Entry = Term | Claim | Source
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one root folder, plus the problems met while loading."""
+
+    root: Path
+    terms: dict[str, Term] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    load_findings: list["Finding"] = field(default_factory=list)
+    files_read: int = 0
+
+    @cached_property
+    def graph(self) -> "nx.MultiDiGraph":
+        from kb.graph import build_graph
+
+        return build_graph(self)
+
+    def entries(self) -> Iterator[Entry]:
+        yield from self.terms.values()
+        yield from self.claims.values()
+        yield from self.sources.values()
+
+    def senses(self) -> Iterator[Sense]:
+        for term in self.terms.values():
+            yield from term.senses
+
+    def sense(self, key: str) -> Sense | None:
+        """Look up ``term#sense``; None when either part does not exist."""
+        term_id, _, sense_id = key.partition("#")
+        term = self.terms.get(term_id)
+        return term.sense(sense_id) if term else None
+
+    def entry(self, kind: str, entry_id: str) -> Entry | None:
+        table = {"term": self.terms, "claim": self.claims, "source": self.sources}[kind]
+        return table.get(entry_id)

@@ -1,0 +1,36 @@
+"""Shared cycle helpers: groups by strongly connected components, one shortest loop each.
+
+Enumerating elementary cycles is exponential, and ``nx.find_cycle`` without a source is
+quadratic on large acyclic graphs; strongly connected components are linear, and a single
+breadth-first search inside each group finds one shortest loop through its first member.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+
+def loop_groups(graph: nx.DiGraph) -> list[list[str]]:
+    """The groups of two or more nodes that reach one another, each sorted, sorted by first.
+
+    >>> g = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")])
+    >>> loop_groups(g)
+    [['a', 'b']]
+    """
+    groups = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    return sorted(groups)
+
+
+def shortest_loop(graph: nx.DiGraph, group: list[str]) -> list[str]:
+    """One shortest cycle through ``group[0]`` inside ``group``, first node repeated at the end.
+
+    >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("b", "a")])
+    >>> shortest_loop(g, ["a", "b", "c"])
+    ['a', 'b', 'a']
+    """
+    start = group[0]
+    inside = graph.subgraph(group)
+    paths = nx.single_source_shortest_path(inside, start)
+    closing = [p for p in inside.predecessors(start) if p in paths]
+    last = min(closing, key=lambda p: (len(paths[p]), p))
+    return paths[last] + [start]

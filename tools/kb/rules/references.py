@@ -1,0 +1,305 @@
+"""Rules about references between entries and attribution to sources."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from kb.model import Claim, KnowledgeBase, Ref, Term
+from kb.rules.registry import finding, rule
+
+
+def _suggest(target: str, candidates) -> str | None:
+    close = difflib.get_close_matches(target, list(candidates), n=3, cutoff=0.6)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def _term_refs(term: Term) -> Iterator[tuple[str, Ref]]:
+    for field in ("broader", "related"):
+        for ref in getattr(term, field):
+            yield field, ref
+    if term.replaced_by:
+        yield "replaced_by", term.replaced_by
+    for sense in term.senses:
+        for ref in sense.uses:
+            yield f"senses[{sense.id}].uses", ref
+
+
+def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[tuple[str, str], str, Ref]]:
+    for term in kb.terms.values():
+        for sense in term.senses:
+            if sense.source:
+                yield ("term", term.id), f"sense '{sense.key}' source", sense.source
+    for claim in kb.claims.values():
+        if claim.source:
+            yield ("claim", claim.id), "source", claim.source
+    for source in kb.sources.values():
+        for field in ("part_of", "in_reply_to"):
+            ref = getattr(source, field)
+            if ref:
+                yield ("source", source.id), field, ref
+
+
+def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
+    term = kb.terms.get(ref.term_id)
+    if term is None:
+        hint = _suggest(ref.term_id, kb.terms) or "write an existing term id before the '#'"
+        return finding("dangling-reference", ref.location,
+                       f"{field} names '{ref.target}', but there is no term '{ref.term_id}'", hint, entry)
+    if term.sense(ref.sense_id) is None:
+        senses = ", ".join(f"{term.id}#{s.id}" for s in term.senses) or "none"
+        return finding("dangling-reference", ref.location,
+                       f"{field} names '{ref.target}', but term '{term.id}' has no sense '{ref.sense_id}'",
+                       f"its senses are: {senses}", entry)
+    return None
+
+
+def _dangling_target(kb: KnowledgeBase, claim: Claim, field: str, ref: Ref):
+    entry = ("claim", claim.id)
+    if ref.sense_id is not None:
+        return _dangling_sense(kb, ref, entry, field)
+    if ref.target in kb.claims:
+        return None
+    if ref.target in kb.terms:
+        senses = ", ".join(f"{ref.target}#{s.id}" for s in kb.terms[ref.target].senses)
+        return finding("dangling-reference", ref.location,
+                       f"{field} names the term '{ref.target}'; claims answer a claim or one sense of a term",
+                       f"point at the sense you mean: {senses}", entry)
+    return finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a claim",
+                   _suggest(ref.target, kb.claims) or "give the id of a claim in arguments/, or term#sense", entry)
+
+
+@rule("KB004", "dangling-reference", "error")
+def dangling_reference(kb: KnowledgeBase):
+    """
+    What it checks:
+    Every reference names an entry that exists: term ids in ``uses``, ``broader``,
+    ``related``, ``replaced_by`` and ``about``; senses (``term#sense``) in
+    ``conflicts_with``, ``refines`` and ``agrees_with``; claims or senses in ``supports``
+    and ``objects_to``; source ids in ``source``, ``part_of`` and ``in_reply_to``. The
+    nearest existing ids are suggested.
+
+    Why it matters:
+    A dangling reference is a broken link on the site and a missing edge in every export.
+
+    Bad:
+    ```yaml
+    senses:
+      - id: rlo
+        uses: [mesa-optimiser]
+    ```
+
+    Good:
+    ```yaml
+    senses:
+      - id: rlo
+        uses: [mesa-optimizer]
+    ```
+    """
+    for term in kb.terms.values():
+        entry = ("term", term.id)
+        for field, ref in _term_refs(term):
+            if ref.target not in kb.terms:
+                yield finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a term",
+                              _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id", entry)
+        for sense in term.senses:
+            for kind, ref in sense.links():
+                problem = _dangling_sense(kb, ref, entry, f"senses[{sense.id}].{kind}")
+                if problem:
+                    yield problem
+    for claim in kb.claims.values():
+        for ref in claim.about:
+            if ref.target not in kb.terms:
+                yield finding("dangling-reference", ref.location, f"about names '{ref.target}', which is not a term",
+                              _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id",
+                              ("claim", claim.id))
+        for field in ("supports", "objects_to"):
+            for ref in getattr(claim, field):
+                problem = _dangling_target(kb, claim, field, ref)
+                if problem:
+                    yield problem
+    for entry, field, ref in _source_refs(kb):
+        if ref.target not in kb.sources:
+            yield finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a source",
+                          _suggest(ref.target, kb.sources) or "add the source in sources/ (kb new source ID)", entry)
+
+
+@rule("KB010", "self-reference", "error")
+def self_reference(kb: KnowledgeBase):
+    """
+    What it checks:
+    An entry that points at itself: a term broader than, related to or replaced by itself,
+    a definition that uses its own term, a sense linked to itself, a claim that supports
+    or objects to itself, a source that is part of or replies to itself.
+
+    Why it matters:
+    Such a link says nothing and usually hides a typo for another id. A definition that
+    uses the very term it defines is circular in one step.
+
+    Bad:
+    ```yaml
+    id: inner-alignment
+    related: [inner-alignment]
+    ```
+
+    Good:
+    ```yaml
+    id: inner-alignment
+    related: [outer-alignment]
+    ```
+    """
+    for term in kb.terms.values():
+        entry = ("term", term.id)
+        for field, ref in _term_refs(term):
+            if ref.target == term.id:
+                what = "a definition of the term uses the term itself" if ".uses" in field else f"{field} points at the term itself"
+                yield finding("self-reference", ref.location, f"{what} ('{term.id}')",
+                              "define the term through other terms, or remove the entry", entry)
+        for sense in term.senses:
+            for kind, ref in sense.links():
+                if ref.target == sense.key:
+                    yield finding("self-reference", ref.location, f"sense '{sense.key}' {kind} itself",
+                                  "link to another sense", entry)
+    for claim in kb.claims.values():
+        for field in ("supports", "objects_to"):
+            for ref in getattr(claim, field):
+                if ref.target == claim.id:
+                    yield finding("self-reference", ref.location, f"claim '{claim.id}' {field} itself",
+                                  "point at the claim this one answers", ("claim", claim.id))
+    for source in kb.sources.values():
+        for field in ("part_of", "in_reply_to"):
+            ref = getattr(source, field)
+            if ref and ref.target == source.id:
+                yield finding("self-reference", ref.location, f"source '{source.id}' is {field} itself",
+                              "name the parent post or comment", ("source", source.id))
+
+
+@rule("KB050", "missing-source", "error")
+def missing_source(kb: KnowledgeBase):
+    """
+    What it checks:
+    Every sense of a term and every claim names the ``source`` it is attributed to.
+
+    Why it matters:
+    The point of the knowledge base is to record who defined what and who argued what. An
+    unattributed definition or claim cannot be checked against its origin.
+
+    Bad:
+    ```yaml
+    id: mesa-optimizers-are-rare
+    claim: Mesa-optimizers will be rare in practice.
+    ```
+
+    Good:
+    ```yaml
+    id: mesa-optimizers-are-rare
+    claim: Mesa-optimizers will be rare in practice.
+    source: some-comment
+    ```
+    """
+    for term in kb.terms.values():
+        for sense in term.senses:
+            if sense.source is None:
+                yield finding("missing-source", sense.location, f"sense '{sense.key}' names no source",
+                              "add `source: <source id>` to the sense (kb new source ID makes one)", ("term", term.id))
+    for claim in kb.claims.values():
+        if claim.source is None:
+            yield finding("missing-source", claim.location, f"claim '{claim.id}' names no source",
+                          "add `source: <source id>`", ("claim", claim.id))
+
+
+@rule("KB051", "uncited-source", "info")
+def uncited_source(kb: KnowledgeBase):
+    """
+    What it checks:
+    A source that no sense, claim or other source (through ``part_of`` or
+    ``in_reply_to``) refers to.
+
+    Why it matters:
+    An uncited source is a reading-list item, not yet part of the map. That is fine while
+    content is being added, so this is only information.
+
+    Bad:
+    ```yaml
+    # sources/some-paper.yaml, referred to from nowhere
+    id: some-paper
+    ```
+
+    Good:
+    ```yaml
+    # terms/x.yaml
+    senses:
+      - id: paper
+        source: some-paper
+    ```
+    """
+    cited = {ref.target for _, _, ref in _source_refs(kb)}
+    for source in kb.sources.values():
+        if source.id not in cited:
+            yield finding("uncited-source", source.location, f"source '{source.id}' is not cited by any entry",
+                          "cite it from a sense or claim, or link it with part_of / in_reply_to", ("source", source.id))
+
+
+@rule("KB052", "anonymous-source", "warning")
+def anonymous_source(kb: KnowledgeBase):
+    """
+    What it checks:
+    A source with no ``authors`` and no ``author_note`` saying why the author is unknown.
+
+    Why it matters:
+    Attribution must never be guessed, but a reader needs to know whether the author is
+    unknown or was simply not recorded, and which participant of a thread is meant.
+
+    Bad:
+    ```yaml
+    id: reply-2
+    kind: comment
+    ```
+
+    Good:
+    ```yaml
+    id: reply-2
+    kind: comment
+    author_note: unknown; the second participant of the thread
+    ```
+    """
+    for source in kb.sources.values():
+        if not source.authors and not source.author_note:
+            yield finding("anonymous-source", source.location, f"source '{source.id}' has no authors and no author_note",
+                          "list the authors, or say in author_note that the author is unknown (and which participant this is)",
+                          ("source", source.id))
+
+
+@rule("KB053", "quote-without-locator", "warning")
+def quote_without_locator(kb: KnowledgeBase):
+    """
+    What it checks:
+    A sense or claim that gives a ``quote`` but no ``locator``.
+
+    Why it matters:
+    A quote is only checkable when the reader can find it: a section, page, paragraph or
+    comment anchor.
+
+    Bad:
+    ```yaml
+    quote: "a system that is internally searching through a search space"
+    ```
+
+    Good:
+    ```yaml
+    quote: "a system that is internally searching through a search space"
+    locator: "section 1.1"
+    ```
+    """
+    for term in kb.terms.values():
+        for sense in term.senses:
+            if sense.quote and not sense.locator:
+                yield finding("quote-without-locator", sense.location, f"sense '{sense.key}' quotes its source without a locator",
+                              "add `locator:` (section, page, paragraph or comment)", ("term", term.id))
+    for claim in kb.claims.values():
+        if claim.quote and not claim.locator:
+            yield finding("quote-without-locator", claim.location, f"claim '{claim.id}' quotes its source without a locator",
+                          "add `locator:`", ("claim", claim.id))
+

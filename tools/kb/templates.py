@@ -1,0 +1,83 @@
+"""Commented templates for new entries, written by ``kb new``; each is valid as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kb.model import KIND_FOLDERS
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class TemplateError(Exception):
+    """The id is malformed, or the file exists already."""
+
+
+_TEMPLATES = {
+    "term": """\
+# yaml-language-server: $schema={schemas}/term.schema.json
+# A term: one or more senses, each attributed to a source. Field reference: docs/data-model.md
+id: {id}
+label: {label}
+# aliases: [other name]           # other names of the term
+status: proposed                  # established | contested | deprecated | proposed
+# broader: [term-id]              # this term is a kind of those terms
+# related: [term-id]              # associated terms
+senses:
+  - id: main                      # referenced as {id}#main
+    definition: >-
+      TODO in our own words: what the term means in this source.
+    uses: []                      # every term id the definition depends on or mentions
+    source: {source}              # the source id (kb new source ID)
+    # locator: "section 2"        # where in the source
+    # quote: "a short exact quote"
+    # conflicts_with: [other-term#sense]   # also: refines, agrees_with
+""",
+    "claim": """\
+# yaml-language-server: $schema={schemas}/claim.schema.json
+# A claim: one thing a source argues. Field reference: docs/data-model.md
+id: {id}
+title: {label}
+claim: >-
+  TODO in our own words: what the source claims.
+source: {source}                  # the source id that makes the claim
+# locator: "comment 2, paragraph 1"
+# quote: "a short exact quote"
+about: []                         # term ids the claim is about
+# supports: [claim-id]            # a claim id, or term-id#sense-id
+# objects_to: [claim-id]          # a claim id, or term-id#sense-id for a definition
+""",
+    "source": """\
+# yaml-language-server: $schema={schemas}/source.schema.json
+# A source: a paper, post, comment, video ... Field reference: docs/data-model.md
+id: {id}
+title: {label}
+kind: post                        # paper | post | comment | video | newsletter | book | wiki | sequence | other
+authors: []                       # names as published; if unknown, leave empty and fill author_note
+author_note: TODO who wrote it, or why the author is unknown
+# date: 2019-06-01                # YYYY-MM-DD, YYYY-MM or YYYY
+# url: https://...                # only when certain; never invented
+# part_of: post-id                # a comment's post, a post's sequence
+# in_reply_to: comment-id         # the comment or post this answers
+""",
+}
+
+
+def render_template(kind: str, entry_id: str, schemas: str = "../tools/kb/schemas",
+                    source: str = "TODO-source-id") -> str:
+    label = entry_id.replace("-", " ")
+    return _TEMPLATES[kind].format(id=entry_id, label=label, schemas=schemas, source=source)
+
+
+def write_template(root: Path, kind: str, entry_id: str) -> Path:
+    """Write ``<folder>/<id>.yaml`` under ``root``; refuse a bad id or an existing file."""
+    if not ID_PATTERN.match(entry_id):
+        raise TemplateError(f"'{entry_id}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer")
+    folder = root / KIND_FOLDERS[kind]
+    path = folder / f"{entry_id}.yaml"
+    if path.exists():
+        raise TemplateError(f"{path} exists already; kb new never overwrites a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_template(kind, entry_id), encoding="utf-8")
+    return path

@@ -1,0 +1,194 @@
+"""Safe YAML reading that keeps the position of every key and value and refuses duplicates.
+
+PyYAML's safe loaders silently keep the last of two equal keys; ours records a problem for
+each repeated key instead (keeping the first value), and it records where every mapping key,
+mapping value and sequence item starts, so later stages can point at ``file:line:column``.
+The C parser is used when PyYAML was built with libyaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position."""
+
+    line: int
+    column: int
+
+
+def _mark(node_mark) -> Mark:
+    return Mark(node_mark.line + 1, node_mark.column + 1)
+
+
+class PosDict(dict):
+    """A mapping that remembers where it, each key and each value start."""
+
+    mark: Mark
+    key_marks: dict
+    value_marks: dict
+
+
+class PosList(list):
+    """A sequence that remembers where it and each item start."""
+
+    mark: Mark
+    item_marks: list
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A problem met while reading: ``kind`` is ``syntax``, ``duplicate-key`` or ``encoding``."""
+
+    kind: str
+    mark: Mark
+    message: str
+    hint: str | None = None
+
+
+class _PositionLoader(_BaseLoader):
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.problems: list[YamlProblem] = []
+
+    def construct_object(self, node, deep=False):
+        # An alias makes PyYAML hand back an object it already built: refusing aliases keeps
+        # entries plain trees (no shared or recursive structures, no alias "bombs").
+        if node in self.constructed_objects or node in self.recursive_objects:
+            self.problems.append(YamlProblem(
+                "syntax", _mark(node.start_mark),
+                "YAML anchors and aliases (&name / *name) are not supported",
+                "write the value out in full where it is needed",
+            ))
+            return None
+        return super().construct_object(node, deep=deep)
+
+
+def _construct_map(loader: _PositionLoader, node):
+    data = PosDict()
+    data.mark = _mark(node.start_mark)
+    data.key_marks = {}
+    data.value_marks = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) or key is None:
+            loader.problems.append(YamlProblem(
+                "syntax", _mark(key_node.start_mark),
+                "a mapping key must be a plain word, not a list or mapping",
+                "write keys as `name: value`",
+            ))
+            continue
+        if key in data:
+            first = data.key_marks[key]
+            loader.problems.append(YamlProblem(
+                "duplicate-key", _mark(key_node.start_mark),
+                f"duplicate key '{key}' (first given at line {first.line}, column {first.column}); "
+                "YAML would silently keep only the last value",
+                f"remove one of the two '{key}' keys, or merge their values",
+            ))
+            continue
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_marks[key] = _mark(key_node.start_mark)
+        data.value_marks[key] = _mark(value_node.start_mark)
+
+
+def _construct_seq(loader: _PositionLoader, node):
+    data = PosList()
+    data.mark = _mark(node.start_mark)
+    data.item_marks = []
+    yield data
+    for child in node.value:
+        data.append(loader.construct_object(child, deep=True))
+        data.item_marks.append(_mark(child.start_mark))
+
+
+def _construct_timestamp_as_text(loader: _PositionLoader, node):
+    """Keep dates as the text the contributor wrote (``2019-06-01``), never as objects."""
+    return loader.construct_scalar(node)
+
+
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+_PositionLoader.add_constructor("tag:yaml.org,2002:omap", _construct_seq)
+_PositionLoader.add_constructor("tag:yaml.org,2002:pairs", _construct_seq)
+_PositionLoader.add_constructor("tag:yaml.org,2002:set", _construct_map)
+
+
+def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, YamlProblem(
+            "encoding", Mark(line, column),
+            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            "save the file as UTF-8 in your editor",
+        )
+
+
+def _syntax_hint(text: str, message: str) -> str | None:
+    if "\t" in message or "'\\t'" in message or "tab" in message.lower():
+        return "YAML does not allow tab characters for indentation: indent with spaces"
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' must be quoted, e.g. key: \"a: b\""
+    if "could not find expected ':'" in message or "did not find expected key" in message:
+        return "check the indentation of this line and the one before it: items of one list or mapping must line up"
+    if "found undefined tag" in message or "could not determine a constructor" in message:
+        return "remove the '!tag': only plain YAML values are allowed"
+    if "found character '`'" in message or "found character '@'" in message:
+        return "quote values that start with ` or @"
+    return None
+
+
+def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
+    """Parse one YAML document from ``raw`` bytes.
+
+    Returns the data (``PosDict``/``PosList``/scalars, or None) and every problem found.
+    Never raises for bad input.
+    """
+    text, problem = _decode(raw)
+    if problem:
+        return None, [problem]
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return None, [YamlProblem("syntax", Mark(1, 1), "the file is empty",
+                                  "write an entry, or delete the file")]
+    loader = _PositionLoader(text)
+    try:
+        node = loader.get_node() if loader.check_node() else None
+        if node is not None and loader.check_node():
+            second = loader.get_node()
+            mark = _mark(second.start_mark) if second is not None else Mark(1, 1)
+            return None, [YamlProblem(
+                "syntax", mark, "the file holds several YAML documents (separated by '---'); one entry per file",
+                "move each entry to its own file named after its id",
+            )]
+        if node is None:
+            return None, [YamlProblem("syntax", Mark(1, 1), "the file is empty",
+                                      "write an entry, or delete the file")]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        return None, [YamlProblem("syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what))]
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        return None, [YamlProblem("syntax", Mark(1, 1), f"YAML could not be read: {exc}")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
