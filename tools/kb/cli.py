@@ -249,6 +249,9 @@ def stats(path, fmt, top):
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(result))
 
 
+# -- commands defined in other modules are registered below (keep their imports light) --
+
+
 def main(argv=None):
     """Console entry point: never a traceback for a user's mistake; exit 2 for internal errors."""
     try:
