@@ -1,0 +1,80 @@
+"""Every rule: documented, and with a fixture that fires it and one that does not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import kb
+from kb.rules import RULES, run_rules
+from kb.rules.registry import DOC_HEADINGS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+RULE_NAMES = sorted(RULES)
+
+
+def _unwaived(findings):
+    return [f for f in findings if not f.waived_by]
+
+
+@pytest.mark.parametrize("name", RULE_NAMES)
+def test_rule_is_documented(name):
+    rule = RULES[name]
+    assert rule.code.startswith("KB") and len(rule.code) == 5
+    for heading in DOC_HEADINGS:
+        assert rule.section(heading), f"{name}: doc lacks a '{heading}:' section"
+    assert "```yaml" in rule.section("Bad") and "```yaml" in rule.section("Good")
+
+
+def test_codes_and_names_are_unique():
+    codes = [r.code for r in RULES.values()]
+    assert len(codes) == len(set(codes))
+
+
+def test_every_rule_has_both_fixtures():
+    missing = [n for n in RULE_NAMES for v in ("bad", "good") if not (FIXTURES / n / v).is_dir()]
+    assert not missing
+    assert sorted(p.name for p in FIXTURES.iterdir()) == RULE_NAMES
+
+
+@pytest.mark.parametrize("name", RULE_NAMES)
+def test_bad_fixture_fires_exactly_as_expected(name):
+    folder = FIXTURES / name / "bad"
+    expected = json.loads((folder / "expected.json").read_text())
+    found = [f for f in _unwaived(run_rules(kb.load(folder))) if f.name == name]
+    assert len(found) == len(expected), [str(f) for f in found]
+    for finding, want in zip(sorted(found, key=lambda f: (f.location.path, f.location.line, f.location.column)),
+                             sorted(expected, key=lambda e: (e["path"], e["line"], e["column"]))):
+        assert finding.code == RULES[name].code
+        assert (finding.location.path, finding.location.line, finding.location.column) == (
+            want["path"], want["line"], want["column"])
+        assert want["contains"] in finding.message
+        assert finding.hint, "every finding says how to fix it"
+
+
+@pytest.mark.parametrize("name", RULE_NAMES)
+def test_good_fixture_is_clean(name):
+    findings = _unwaived(run_rules(kb.load(FIXTURES / name / "good")))
+    assert findings == []
+
+
+def test_circular_definition_is_waived_on_any_member():
+    findings = run_rules(kb.load(FIXTURES / "unused-waiver" / "good"), select=["circular-definition"])
+    assert len(findings) == 1
+    assert findings[0].waived_by == "The paper defines each through the other."
+
+
+def test_severity_override_and_selection_by_code():
+    base = kb.load(FIXTURES / "unlisted-use" / "bad")
+    findings = run_rules(base, select=["KB021"], severities={"unlisted-use": "error"})
+    assert [f.severity for f in findings] == ["error"]
+    assert run_rules(base, ignore=["unlisted-use"]) == []
+
+
+def test_unknown_rule_name_is_refused():
+    from kb.rules import UnknownRule
+
+    with pytest.raises(UnknownRule):
+        run_rules(kb.load(FIXTURES / "schema" / "good"), select=["no-such-rule"])
