@@ -214,7 +214,9 @@ def rules(name, fmt):
 @click.argument("entry_id")
 @click.option("--root", default=".", type=click.Path(file_okay=False), show_default=True,
               help="The knowledge-base folder.")
-def new(kind, entry_id, root):
+@click.option("--source", "source_id", default="todo-source", show_default=True,
+              help="Source id to attribute the sense or claim to (kb check flags it until it exists).")
+def new(kind, entry_id, root, source_id):
     """Write a commented template for a new entry (never overwrites a file).
 
     \b
@@ -222,11 +224,12 @@ def new(kind, entry_id, root):
       kb new term reward-hacking
       kb new claim chess-engines-are-not-mesa-optimizers
       kb new source some-comment
+      kb new claim my-objection --source my-comment
     """
     from kb.templates import TemplateError, write_template
 
     try:
-        path = write_template(Path(root), kind, entry_id)
+        path = write_template(Path(root), kind, entry_id, source_id)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {_display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")

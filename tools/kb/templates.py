@@ -65,19 +65,20 @@ author_note: TODO who wrote it, or why the author is unknown
 
 
 def render_template(kind: str, entry_id: str, schemas: str = "../tools/kb/schemas",
-                    source: str = "TODO-source-id") -> str:
+                    source: str = "todo-source") -> str:
     label = entry_id.replace("-", " ")
     return _TEMPLATES[kind].format(id=entry_id, label=label, schemas=schemas, source=source)
 
 
-def write_template(root: Path, kind: str, entry_id: str) -> Path:
+def write_template(root: Path, kind: str, entry_id: str, source: str = "todo-source") -> Path:
     """Write ``<folder>/<id>.yaml`` under ``root``; refuse a bad id or an existing file."""
-    if not ID_PATTERN.match(entry_id):
-        raise TemplateError(f"'{entry_id}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer")
+    for value in (entry_id, source):
+        if not ID_PATTERN.match(value):
+            raise TemplateError(f"'{value}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer")
     folder = root / KIND_FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
     if path.exists():
         raise TemplateError(f"{path} exists already; kb new never overwrites a file")
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_template(kind, entry_id), encoding="utf-8")
+    path.write_text(render_template(kind, entry_id, source=source), encoding="utf-8")
     return path

@@ -140,8 +140,14 @@ def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
         )
 
 
-def _syntax_hint(text: str, message: str) -> str | None:
-    if "\t" in message or "'\\t'" in message or "tab" in message.lower():
+def _has_tab_near(text: str, mark: Mark) -> bool:
+    lines = text.splitlines()
+    line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
+    return "\t" in line[: mark.column + 1]
+
+
+def _syntax_hint(text: str, message: str, mark: Mark) -> str | None:
+    if "tab" in message.lower() or _has_tab_near(text, mark):
         return "YAML does not allow tab characters for indentation: indent with spaces"
     if "mapping values are not allowed" in message:
         return "a value containing ': ' must be quoted, e.g. key: \"a: b\""
@@ -186,7 +192,7 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [YamlProblem("syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what))]
+        return None, [YamlProblem("syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what, where))]
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         return None, [YamlProblem("syntax", Mark(1, 1), f"YAML could not be read: {exc}")]
     finally:

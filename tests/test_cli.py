@@ -1,0 +1,131 @@
+"""The command line: exit codes, output formats, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from tests.helpers import term_yaml, write_kb
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+
+
+def run(*args, cwd=None):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_clean_kb_exits_0_with_summary():
+    code, out = run("check", str(FIXTURES / "schema" / "good"))
+    assert code == 0
+    assert out.strip() == "All checks passed: 2 files."
+
+
+def test_findings_exit_1_with_ruff_style_lines():
+    folder = FIXTURES / "circular-definition" / "bad"
+    code, out = run("check", str(folder))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.endswith("terms/optimization.yaml:6:12: KB020 circular-definition [error] 3 terms are defined "
+                          "through one another (optimization, optimizer, search): optimization#main → "
+                          "optimizer#main → search#main → optimization")
+    assert out.splitlines()[1].startswith("    hint: mark a genuinely undefined term `primitive: true`")
+    assert out.splitlines()[-1] == "Found 1 error, 0 warnings, 0 infos in 4 files."
+
+
+def test_json_format_lists_findings_with_positions():
+    code, out = run("check", str(FIXTURES / "dangling-reference" / "bad"), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)
+    assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column")} == {
+        "code": "KB004", "name": "dangling-reference", "severity": "error", "path": "terms/alpha.yaml",
+        "line": 6, "column": 12}
+    assert finding["message"] == "senses[main].uses names 'betta', which is not a term"
+    assert finding["hint"] == "did you mean 'beta'?"
+
+
+def test_github_format_prints_annotations():
+    code, out = run("check", str(FIXTURES / "dangling-reference" / "bad"), "--format", "github")
+    assert code == 1
+    line = out.splitlines()[0]
+    assert line.startswith("::error file=")
+    assert "terms/alpha.yaml,line=6,col=12,title=KB004 dangling-reference::senses[main].uses names 'betta'" in line
+
+
+def test_fail_on_controls_the_exit_code():
+    folder = str(FIXTURES / "unlisted-use" / "bad")  # one warning
+    assert run("check", folder)[0] == 0
+    assert run("check", folder, "--fail-on", "warning")[0] == 1
+    assert run("check", str(FIXTURES / "dangling-reference" / "bad"), "--fail-on", "never")[0] == 0
+
+
+def test_select_and_ignore():
+    folder = str(FIXTURES / "dangling-reference" / "bad")
+    assert run("check", folder, "--ignore", "dangling-reference")[0] == 0
+    assert run("check", folder, "--select", "KB004,schema")[0] == 1
+
+
+def test_unknown_rule_is_a_usage_error():
+    code, out = run("check", str(FIXTURES / "schema" / "good"), "--select", "nope")
+    assert code == 2
+    assert "no rule is named 'nope'" in out
+
+
+def test_missing_folder_is_a_usage_error(tmp_path):
+    code, out = run("check", str(tmp_path))
+    assert code == 2
+    assert "has no terms/, arguments/ or sources/ folder" in out
+
+
+def test_rules_lists_and_explains():
+    code, out = run("rules")
+    assert code == 0
+    assert any(line.startswith("KB020  circular-definition") for line in out.splitlines())
+    code, out = run("rules", "KB020")
+    assert code == 0 and out.startswith("KB020 circular-definition (default severity: error)")
+    assert "Bad:" in out and "Good:" in out
+    code, out = run("rules", "circular-defintion")
+    assert code == 2 and "did you mean 'circular-definition'?" in out
+
+
+def test_new_writes_valid_templates_and_never_overwrites(tmp_path):
+    write_kb(tmp_path, {})
+    for kind, entry in (("term", "reward-hacking"), ("claim", "a-claim"), ("source", "a-comment")):
+        code, out = run("new", kind, entry, "--root", str(tmp_path))
+        assert code == 0, out
+        text = (tmp_path / {"term": "terms", "claim": "arguments", "source": "sources"}[kind] / f"{entry}.yaml").read_text()
+        assert text.startswith(f"# yaml-language-server: $schema=../tools/kb/schemas/{kind}.schema.json")
+    import kb
+
+    base = kb.load(tmp_path)
+    assert base.load_findings == []  # schema-valid as written
+    code, out = run("new", "term", "reward-hacking", "--root", str(tmp_path))
+    assert code == 2 and "never overwrites" in out
+    code, out = run("new", "term", "Bad_Id", "--root", str(tmp_path))
+    assert code == 2 and "not a valid id" in out
+
+
+def test_stats_reports_counts_and_chains(tmp_path):
+    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", uses=["b"]), "terms/b.yaml": term_yaml("b", uses=["c"]),
+                        "terms/c.yaml": term_yaml("c", extra="status: contested\n")})
+    code, out = run("stats", str(tmp_path), "--format", "json")
+    data = json.loads(out)
+    assert data["counts"]["terms"] == 3
+    assert data["deepest_chains"][0] == {"term": "a", "depth": 2, "chain": ["a", "b", "c"]}
+    assert data["contested_terms"] == ["c"]
+    assert data["most_used_terms"][0]["term"] == "b"
+
+
+@pytest.mark.parametrize("content", ["{{{", "- [\n", "id: [1, 2]\nsenses: 3\n", "\x00\x01", "senses:\n  - 1\n  - {id: [x]}\n"])
+def test_real_entry_point_never_prints_a_traceback(tmp_path, content):
+    write_kb(tmp_path, {"terms/x.yaml": content})
+    proc = subprocess.run([sys.executable, "-m", "kb", "check", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "terms/x.yaml:" in proc.stdout
