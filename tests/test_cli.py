@@ -129,3 +129,12 @@ def test_real_entry_point_never_prints_a_traceback(tmp_path, content):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "terms/x.yaml:" in proc.stdout
+
+
+def test_broken_folder_prints_every_problem_with_its_position(monkeypatch):
+    """The whole text report for a folder of typical mistakes, pinned line by line."""
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    code, out = run("check", "tests/fixtures/broken")
+    assert code == 1
+    assert out == (root / "tests" / "fixtures" / "broken.expected.txt").read_text()
