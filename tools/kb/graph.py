@@ -50,7 +50,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from kb.model import SENSE_LINKS, Claim, KnowledgeBase, Ref, Sense, Source, Term
+from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term
 
 NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (

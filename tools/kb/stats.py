@@ -49,7 +49,8 @@ def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
 def format_stats(result: dict) -> str:
     c = result["counts"]
     lines = [f"{c['terms']} terms ({c['senses']} senses), {c['claims']} claims, {c['sources']} sources; "
-             f"{c['supports']} supports, {c['objections']} objections", "", "Most-used terms (definitions using it, claims about it):"]
+             f"{c['supports']} supports, {c['objections']} objections",
+             "", "Most-used terms (definitions using it, claims about it):"]
     lines += [f"  {row['term']}: {row['used_by_definitions']}, {row['claims_about']}" for row in result["most_used_terms"]]
     lines += ["", "Deepest definitional chains:"]
     lines += [f"  {row['depth']}  {' → '.join(row['chain'])}" for row in result["deepest_chains"]]

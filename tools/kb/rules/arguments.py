@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from kb.model import KnowledgeBase
-from kb.rules.cycles import loop_groups, shortest_loop
+from kb.rules.cycles import loop_findings
 from kb.rules.registry import finding, rule
 
 
@@ -40,12 +40,9 @@ def circular_support(kb: KnowledgeBase):
         for ref in claim.supports:
             if ref.target in kb.claims and ref.target != claim.id:
                 graph.add_edge(claim.id, ref.target, ref=ref)
-    for group in loop_groups(graph):
-        path = shortest_loop(graph, group)
-        yield finding("circular-support", graph.edges[path[0], path[1]]["ref"].location,
-                      f"claims support one another in a loop: {' → '.join(path)}",
-                      "remove the support link that closes the loop, or merge the claims",
-                      ("claim", group[0]), tuple(("claim", c) for c in group))
+    yield from loop_findings(graph, "circular-support", "claim",
+                             lambda group, path: f"claims support one another in a loop: {' → '.join(path)}",
+                             "remove the support link that closes the loop, or merge the claims")
 
 
 @rule("KB041", "support-and-objection", "error")

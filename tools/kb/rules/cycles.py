@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from kb.rules.registry import finding
+
 
 def loop_groups(graph: nx.DiGraph) -> list[list[str]]:
     """The groups of two or more nodes that reach one another, each sorted, sorted by first.
@@ -34,3 +36,17 @@ def shortest_loop(graph: nx.DiGraph, group: list[str]) -> list[str]:
     closing = [p for p in inside.predecessors(start) if p in paths]
     last = min(closing, key=lambda p: (len(paths[p]), p))
     return paths[last] + [start]
+
+
+def loop_findings(graph: nx.DiGraph, name: str, kind: str, describe, hint: str):
+    """One finding of rule ``name`` per loop group of ``graph``.
+
+    Edges must carry ``ref`` (the reference that makes them, for the position). The finding
+    sits at the first edge of the loop and belongs to every member, so a waiver on any member
+    accepts it. ``describe(group, path)`` writes the message.
+    """
+    for group in loop_groups(graph):
+        path = shortest_loop(graph, group)
+        location = graph.edges[path[0], path[1]]["ref"].location
+        yield finding(name, location, describe(group, path), hint, (kind, group[0]),
+                      tuple((kind, member) for member in group))

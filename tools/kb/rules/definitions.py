@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb.graph import term_dependencies
 from kb.mentions import MentionIndex
 from kb.model import KnowledgeBase
-from kb.rules.cycles import loop_groups, shortest_loop
+from kb.rules.cycles import loop_findings
 from kb.rules.registry import finding, rule
 
 
@@ -43,18 +43,15 @@ def circular_definition(kb: KnowledgeBase):
     ```
     """
     deps = term_dependencies(kb)
-    for group in loop_groups(deps):
-        path = shortest_loop(deps, group)
+
+    def describe(group, path):
         steps = [deps.edges[a, b]["via"] for a, b in zip(path, path[1:])]
-        first_ref = deps.edges[path[0], path[1]]["ref"]
-        loop = " → ".join(steps + [path[-1]])
-        yield finding(
-            "circular-definition", first_ref.location,
-            f"{len(group)} terms are defined through one another ({', '.join(group)}): {loop}",
-            "mark a genuinely undefined term `primitive: true`, or add on one member a waiver "
-            "with a reason that explains the circularity; never drop a `uses` entry to hide it",
-            ("term", group[0]), tuple(("term", t) for t in group),
-        )
+        return f"{len(group)} terms are defined through one another ({', '.join(group)}): " + " → ".join(steps + [path[-1]])
+
+    yield from loop_findings(
+        deps, "circular-definition", "term", describe,
+        "mark a genuinely undefined term `primitive: true`, or add on one member a waiver "
+        "with a reason that explains the circularity; never drop a `uses` entry to hide it")
 
 
 @rule("KB021", "unlisted-use", "warning")

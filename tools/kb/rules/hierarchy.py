@@ -6,7 +6,7 @@ import networkx as nx
 
 from kb.mentions import _norm, _words
 from kb.model import KnowledgeBase, Location
-from kb.rules.cycles import loop_groups, shortest_loop
+from kb.rules.cycles import loop_findings
 from kb.rules.registry import finding, rule
 
 
@@ -46,13 +46,9 @@ def hierarchy_cycle(kb: KnowledgeBase):
     # terms/pseudo-alignment.yaml (no broader)
     ```
     """
-    graph = _broader_graph(kb)
-    for group in loop_groups(graph):
-        path = shortest_loop(graph, group)
-        yield finding("hierarchy-cycle", graph.edges[path[0], path[1]]["ref"].location,
-                      f"broader loops back: {' → '.join(path)}",
-                      "remove the broader link that points back up the hierarchy (perhaps it is `related`)",
-                      ("term", group[0]), tuple(("term", t) for t in group))
+    yield from loop_findings(_broader_graph(kb), "hierarchy-cycle", "term",
+                             lambda group, path: f"broader loops back: {' → '.join(path)}",
+                             "remove the broader link that points back up the hierarchy (perhaps it is `related`)")
 
 
 @rule("KB031", "related-broader-clash", "error")
