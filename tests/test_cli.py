@@ -138,3 +138,10 @@ def test_broken_folder_prints_every_problem_with_its_position(monkeypatch):
     code, out = run("check", "tests/fixtures/broken")
     assert code == 1
     assert out == (root / "tests" / "fixtures" / "broken.expected.txt").read_text()
+
+
+def test_stats_chains_show_loops_as_one_step(tmp_path):
+    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", uses=["b"]), "terms/b.yaml": term_yaml("b", uses=["c"]),
+                        "terms/c.yaml": term_yaml("c", uses=["b", "d"]), "terms/d.yaml": term_yaml("d")})
+    data = json.loads(run("stats", str(tmp_path), "--format", "json")[1])
+    assert data["deepest_chains"][0] == {"term": "a", "depth": 2, "chain": ["a", "b ⇄ c", "d"]}

@@ -206,10 +206,25 @@ def definitional_depth(kb: KnowledgeBase) -> dict[str, int]:
     Loops are collapsed (their members share one depth), so the result is defined for any
     knowledge base; a primitive term or one whose definitions use no term has depth 0.
     """
+    return {term: len(chain) - 1 for term, chain in _longest_chains(kb).items()}
+
+
+def longest_chain(kb: KnowledgeBase, term_id: str) -> list[str]:
+    """One longest chain of definitional dependencies from ``term_id``.
+
+    Each step is a term, or a group of terms defined through one another written
+    ``a ⇄ b`` (a loop counts as one step).
+    """
+    return _longest_chains(kb)[term_id]
+
+
+def _longest_chains(kb: KnowledgeBase) -> dict[str, list[str]]:
     deps = term_dependencies(kb)
     condensed = nx.condensation(deps)
-    depth: dict[int, int] = {}
+    names = {node: " ⇄ ".join(sorted(data["members"])) for node, data in condensed.nodes(data=True)}
+    chains: dict[int, list[str]] = {}
     for node in reversed(list(nx.topological_sort(condensed))):
-        depth[node] = max((depth[s] + 1 for s in condensed.successors(node)), default=0)
+        best = max((chains[s] for s in condensed.successors(node)), key=lambda c: (len(c), c), default=[])
+        chains[node] = [names[node], *best]
     mapping = condensed.graph["mapping"]
-    return {term: depth[mapping[term]] for term in deps}
+    return {term: chains[mapping[term]] for term in deps}

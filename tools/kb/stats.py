@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kb.graph import definitional_depth, term_dependencies
+from kb.graph import definitional_depth, longest_chain
 from kb.model import KnowledgeBase
-
-
-def _longest_chain(kb: KnowledgeBase, start: str) -> list[str]:
-    """One longest chain of definitional dependencies from ``start`` (loops are not followed)."""
-    deps = term_dependencies(kb)
-    depth = definitional_depth(kb)
-    chain, seen = [start], {start}
-    current = start
-    while True:
-        nxt = [t for t in deps.successors(current) if t not in seen]
-        if not nxt:
-            return chain
-        current = max(nxt, key=lambda t: (depth[t], t))
-        seen.add(current)
-        chain.append(current)
 
 
 def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
@@ -39,7 +24,7 @@ def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
         "edges": dict(sorted(edge_types.items())),
         "most_used_terms": [{"term": t, "used_by_definitions": n, "claims_about": about.get(t, 0)}
                             for t, n in sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:top]],
-        "deepest_chains": [{"term": t, "depth": depth[t], "chain": _longest_chain(kb, t)} for t in deepest],
+        "deepest_chains": [{"term": t, "depth": depth[t], "chain": longest_chain(kb, t)} for t in deepest],
         "contested_terms": sorted(t.id for t in kb.terms.values() if t.status == "contested"),
         "terms_with_conflicting_senses": sorted(
             t.id for t in kb.terms.values() if any(s.conflicts_with for s in t.senses)),
