@@ -253,6 +253,10 @@ def stats(path, fmt, top):
 
 
 # -- commands defined in other modules are registered below (keep their imports light) --
+from kb.export_commands import export, query  # noqa: E402
+
+cli.add_command(export)
+cli.add_command(query)
 
 
 def main(argv=None):

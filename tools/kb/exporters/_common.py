@@ -1,0 +1,81 @@
+"""What several exporters share: a sorted copy of the graph, a neighbourhood, file writing.
+
+Every export starts from :func:`sorted_graph`, so that the same knowledge base always gives
+byte-identical output (nodes by id, edges by source, target and type, attributes by name)
+and a diff between two exports shows only what changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import networkx as nx
+
+from kb.exporters import ExportError
+from kb.model import KnowledgeBase
+
+
+def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``graph`` whose nodes, edges and attributes are inserted in sorted order."""
+    out = nx.MultiDiGraph()
+    for node in sorted(graph):
+        out.add_node(node, **dict(sorted(graph.nodes[node].items())))
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        out.add_edge(u, v, key=key, **dict(sorted(data.items())))
+    return out
+
+
+def edge_id(u: str, edge_type: str, v: str) -> str:
+    """A stable, unique edge id (GraphML and GEXF want one): ``source|type|target``."""
+    return f"{u}|{edge_type}|{v}"
+
+
+def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node named by ``text``: a node id (``term:x``), ``term#sense``, or a bare entry id.
+
+    A bare id must name exactly one entry; otherwise the error lists the candidates.
+    """
+    if text in graph:
+        return text
+    if "#" in text and f"sense:{text}" in graph:
+        return f"sense:{text}"
+    matches = [f"{kind}:{text}" for kind in ("term", "claim", "source") if f"{kind}:{text}" in graph]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ExportError(f"'{text}' names more than one entry: {', '.join(matches)}; give one of them", "--focus")
+    close = difflib.get_close_matches(text, [n.split(":", 1)[1] for n in graph] + list(graph), n=3)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ExportError(f"no entry is named '{text}'{hint}", "--focus")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, focus: str | None, depth: int) -> nx.MultiDiGraph:
+    """The whole graph, or the nodes within ``depth`` links of ``focus`` (either direction)."""
+    if focus is None:
+        return graph
+    centre = resolve_node(graph, focus)
+    return graph.subgraph(nx.ego_graph(graph, centre, radius=depth, undirected=True)).copy()
+
+
+def drawing_graph(base: KnowledgeBase, focus: str | None, depth: int) -> nx.MultiDiGraph:
+    """The sorted graph, cut to a neighbourhood when a focus is given (dot, mermaid)."""
+    return sorted_graph(neighbourhood(base.graph, focus, depth))
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 with ``\\n`` line ends; returns the path written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return path
+
+
+def write_folder(path: str | Path, files: dict[str, str]) -> Path:
+    """Write each ``name -> text`` of ``files`` into the folder ``path`` (created if needed)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_text(folder / name, text)
+    return folder
