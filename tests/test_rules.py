@@ -78,3 +78,29 @@ def test_unknown_rule_name_is_refused():
 
     with pytest.raises(UnknownRule):
         run_rules(kb.load(FIXTURES / "schema" / "good"), select=["no-such-rule"])
+
+
+def test_a_loop_that_grows_is_reported_again(tmp_path):
+    from tests.helpers import term_yaml, write_kb
+
+    waiver = "waivers:\n  - rule: circular-definition\n    reason: The paper defines each through the other.\n" \
+             "    members: [alpha, beta]\n"
+    write_kb(tmp_path, {"terms/alpha.yaml": term_yaml("alpha", uses=["beta"], extra=waiver),
+                        "terms/beta.yaml": term_yaml("beta", uses=["gamma"]),
+                        "terms/gamma.yaml": term_yaml("gamma", uses=["alpha"])})
+    (finding,) = run_rules(kb.load(tmp_path), select=["circular-definition"])
+    assert finding.waived_by is None
+    assert finding.hint == ("the waiver on term 'alpha' (terms/alpha.yaml:4:5) was written for the group [alpha, beta], "
+                            "but the group is now [alpha, beta, gamma]: check that its reason still holds, then update "
+                            "`members`")
+
+
+def test_a_loop_waiver_without_members_does_not_accept(tmp_path):
+    from tests.helpers import term_yaml, write_kb
+
+    waiver = "waivers:\n  - rule: circular-definition\n    reason: The paper defines each through the other.\n"
+    write_kb(tmp_path, {"terms/alpha.yaml": term_yaml("alpha", uses=["beta"], extra=waiver),
+                        "terms/beta.yaml": term_yaml("beta", uses=["alpha"])})
+    findings = run_rules(kb.load(tmp_path))
+    assert [f.name for f in findings] == ["circular-definition"]
+    assert findings[0].hint.endswith("if its reason covers this group, add `members: [alpha, beta]` to it")

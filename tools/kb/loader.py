@@ -194,7 +194,9 @@ def _waivers(data: PosDict, rel: str) -> tuple[Waiver, ...]:
     for item, mark in zip(value, value.item_marks):
         if isinstance(item, PosDict) and isinstance(item.get("rule"), str):
             reason = item.get("reason")
-            out.append(Waiver(item["rule"], reason.strip() if isinstance(reason, str) else "", _loc(rel, mark)))
+            members, _ = _texts(item, "members", rel)
+            out.append(Waiver(item["rule"], reason.strip() if isinstance(reason, str) else "", _loc(rel, mark),
+                              members))
     return tuple(out)
 
 

@@ -55,9 +55,16 @@ class Ref:
 
 @dataclass(frozen=True)
 class Waiver:
+    """Accepts findings of one rule on the entry it sits in, for a stated reason.
+
+    ``members`` pins a waiver of a group finding (a loop) to the exact group it was written
+    for, so that a loop which later grows is reported again instead of staying accepted.
+    """
+
     rule: str
     reason: str
     location: Location
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,41 @@ def resolve_rules(names: Iterable[str]) -> set[str]:
     return out
 
 
-def _waiver_for(kb: KnowledgeBase, f: Finding):
+def _candidate_waivers(kb: KnowledgeBase, f: Finding):
+    """``(entry, waiver)`` for every waiver with a reason, of ``f``'s rule, on its entries."""
     for kind, entry_id in ((f.entry,) if f.entry else ()) + f.related:
         entry = kb.entry(kind, entry_id)
         for waiver in entry.waivers if entry else ():
             if waiver.reason and find_rule(waiver.rule) is RULES[f.name]:
-                return entry, waiver
-    return None
+                yield entry, waiver
+
+
+def _fits(f: Finding, waiver) -> bool:
+    """A waiver of a group finding (a loop) must name exactly the group's members."""
+    return not f.related or set(waiver.members) == {entry_id for _, entry_id in f.related}
+
+
+def _drift_hint(f: Finding, entry, waiver) -> str:
+    group = ", ".join(entry_id for _, entry_id in f.related)
+    if not waiver.members:
+        return (f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) does not say which group it accepts: "
+                f"if its reason covers this group, add `members: [{group}]` to it")
+    return (f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) was written for the group "
+            f"[{', '.join(waiver.members)}], but the group is now [{group}]: check that its reason still holds, "
+            f"then update `members`")
+
+
+def _apply_waivers(kb: KnowledgeBase, f: Finding, used: set) -> Finding:
+    """``f`` marked waived by a fitting waiver, or with a hint on a waiver that no longer fits."""
+    if f.name in ("waiver-without-reason", "unknown-waiver"):
+        return f
+    near_miss = None
+    for entry, waiver in _candidate_waivers(kb, f):
+        used.add((entry.kind, entry.id, waiver.location))
+        if _fits(f, waiver):
+            return replace(f, waived_by=waiver.reason)
+        near_miss = near_miss or (entry, waiver)
+    return replace(f, hint=_drift_hint(f, *near_miss)) if near_miss else f
 
 
 def _unused_waivers(kb: KnowledgeBase, ran: set[str], used: set) -> list[Finding]:
@@ -68,13 +96,7 @@ def run_rules(kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[st
     for rule in RULES.values():
         if rule.name not in chosen or rule.name == "unused-waiver":
             continue
-        for f in rule.check(kb):
-            hit = _waiver_for(kb, f) if rule.name not in ("waiver-without-reason", "unknown-waiver") else None
-            if hit:
-                entry, waiver = hit
-                used.add((entry.kind, entry.id, waiver.location))
-                f = replace(f, waived_by=waiver.reason)
-            findings.append(f)
+        findings += [_apply_waivers(kb, f, used) for f in rule.check(kb)]
     if "unused-waiver" in chosen:
         findings += _unused_waivers(kb, chosen, used)
     findings = [replace(f, severity=overrides[f.name]) if f.name in overrides else f for f in findings]

@@ -18,7 +18,9 @@ def circular_definition(kb: KnowledgeBase):
     is reported once, at its first member, listing the members and one shortest loop as a
     path of senses, e.g. ``optimizer#rlo → search#rlo → optimization#rlo → optimizer``.
     A term marked ``primitive: true`` is taken as undefined, so its own ``uses`` end the
-    chain. A waiver for this rule on any member term accepts the group.
+    chain. A waiver for this rule on any member term, listing the group's ``members``,
+    accepts the group; when the group later grows or shrinks, the waiver no longer fits and
+    the finding returns with a hint to review the waiver's reason.
 
     Why it matters:
     A reader who follows a circular chain of definitions never reaches solid ground.
@@ -40,6 +42,14 @@ def circular_definition(kb: KnowledgeBase):
     # terms/optimization.yaml
     primitive: true
     note: Taken as undefined; the sources explain it only by example.
+    ```
+
+    or, when the loop is in the source material itself:
+    ```yaml
+    waivers:
+      - rule: circular-definition
+        reason: The paper defines each of the three through the next one.
+        members: [optimization, optimizer, search]
     ```
     """
     deps = term_dependencies(kb)
