@@ -1,0 +1,152 @@
+"""Builds the fixture site once (strict: a warning fails the build) and walks it like a
+crawler: every internal link and anchor resolves, every entry has its page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from mkdocs.exceptions import Abort
+
+import kb
+from kb.site.build import build_site
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    docs_before = sorted(p.name for p in (REPO / "docs").rglob("*"))
+    built = build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("site"), FIXTURE)
+    assert sorted(p.name for p in (REPO / "docs").rglob("*")) == docs_before  # nothing written
+    return built
+
+
+class PageParser(HTMLParser):
+    """Collects the ids and the link targets (href/src) of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "link" and attrs.get("rel") in ("canonical",)):
+                self.links.append(attrs[name])
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def resolve(site: Path, page: Path, link: str) -> tuple[Path | None, str]:
+    """The file a relative link points at (directory → index.html) and its fragment."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:")):
+        return None, ""
+    if not parts.path:
+        return page, parts.fragment
+    target = (page.parent / unquote(parts.path)).resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    parsed: dict[Path, PageParser] = {}
+    broken = []
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 40
+    for page in pages:
+        parsed.setdefault(page, parse(page))
+    for page in pages:
+        for link in parsed[page].links:
+            target, fragment = resolve(site, page, link)
+            if target is None:
+                continue
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append(f"{page.relative_to(site)}: {link} (no file)")
+                continue
+            if fragment and target.suffix == ".html":
+                ids = parsed.setdefault(target, parse(target)).ids
+                if unquote(fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)}: {link} (no anchor)")
+    assert broken == []
+
+
+def test_every_entry_has_its_page_at_a_stable_address(site):
+    base = kb.load(FIXTURE)
+    expected = ([f"terms/{i}" for i in base.terms] + [f"arguments/{i}" for i in base.claims]
+                + [f"sources/{i}" for i in base.sources])
+    missing = [url for url in expected if not (site / url / "index.html").is_file()]
+    assert missing == []
+    for term in base.terms.values():
+        ids = parse(site / "terms" / term.id / "index.html").ids
+        assert {f"sense-{s.id}" for s in term.senses} <= ids
+
+
+def test_special_pages_exist(site):
+    for url in ("index.html", "glossary/index.html", "disputes/index.html", "graph/index.html",
+                "rules/index.html", "rules/circular-definition/index.html",
+                "downloads/index.html", "about/index.html", "contributing/index.html",
+                "data-model/index.html", "schemas/term.schema.json",
+                "assets/kb/vis-network.min.js", "assets/kb/mermaid.min.js"):
+        assert (site / url).is_file(), url
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for page in site.rglob("*.html"):
+        for link in parse(page).links:
+            if link.startswith(("http://", "https://", "//")):
+                # outside links are fine as links, never as scripts, styles or images
+                text = page.read_text("utf-8")
+                assert f'src="{link}"' not in text, (page, link)
+                assert f'<link rel="stylesheet" href="{link}"' not in text, (page, link)
+
+
+def test_graph_data_and_previews(site):
+    graph = json.loads((site / "assets/kb/graph.json").read_text("utf-8"))
+    base = kb.load(FIXTURE)
+    assert len(graph["nodes"]) == base.graph.number_of_nodes()
+    assert len(graph["edges"]) == base.graph.number_of_edges()
+    previews = json.loads((site / "assets/kb/previews.json").read_text("utf-8"))
+    assert previews["mesa-optimizer"]["text"] == \
+        "A learned model that is itself an optimizer, found by a base optimizer."
+
+
+def test_search_index_covers_aliases_definitions_and_claims(site):
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "pseudo-aligned" in text
+    assert "agrees with the base objective on the training data" in text
+    assert "Restricting pseudo-alignment to mesa-optimizers" in text
+
+
+def test_entry_pages_are_not_in_the_navigation(site):
+    home = (site / "index.html").read_text("utf-8")
+    assert "terms/pseudo-alignment/" not in home  # nav lists sections and index pages only
+
+
+def test_build_fails_with_positioned_messages(tmp_path, caplog):
+    broken = tmp_path / "kb"
+    shutil.copytree(FIXTURE, broken)
+    path = broken / "arguments" / "many-objectives-fit.yaml"
+    path.write_text(path.read_text("utf-8").replace("supports: [pseudo-alignment-is-the-default]",
+                                                    "supports: [no-such-claim]"))
+    with pytest.raises(Abort):
+        build_site(REPO / "mkdocs.yml", tmp_path / "site", broken)
+    assert "kb: the knowledge base has problems; the site is not built." in caplog.text
+    assert ("arguments/many-objectives-fit.yaml:6:12: KB004 dangling-reference [error] "
+            "supports names 'no-such-claim', which is not a claim") in caplog.text
+    assert not (tmp_path / "site" / "index.html").exists()

@@ -1,0 +1,313 @@
+"""Unit tests of the site's render functions, on the fixture knowledge base (no site build)."""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mkdocs.exceptions import PluginError
+
+import kb
+from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_list
+from kb.site.claim_page import render_claim
+from kb.site.context import SiteData
+from kb.site.graph_data import graph_json, node_url
+from kb.site.indexes import (conflicting_pairs, glossary_rows, render_disputes,
+                             render_glossary, unanswered_objections)
+from kb.site.markup import Linker, autolink, escape, external_link, safe_url
+from kb.site.pages import contributing_page
+from kb.site.plugin import load_checked
+from kb.site.source_page import render_source
+from kb.site.term_page import render_term
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences"]
+
+
+@pytest.fixture(scope="module")
+def data() -> SiteData:
+    return SiteData(kb.load(FIXTURE))
+
+
+def render(md: str) -> str:
+    return markdown.markdown(md, extensions=EXTENSIONS)
+
+
+# -- escaping ----------------------------------------------------------------------------------
+
+HOSTILE = [
+    '<script>alert("xss")</script>',
+    "<img src=x onerror=alert(1)>",
+    "[a link](javascript:alert(2))",
+    "**bold** _em_ `code` ~~del~~",
+    "# not a heading",
+    "- not a list",
+    "1. not a list",
+    "> not a quote",
+    "a | b | c",
+    "{ #id .class }",
+    "&amp; &lt; &#60;",
+    "\\*backslash\\*",
+    "<http://example.org>",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_text_renders_as_exactly_that_text(text):
+    out = render(escape(text))
+    assert out.startswith("<p>") and out.endswith("</p>")
+    inner = out[3:-4]
+    assert "<" not in inner, inner           # no element of any kind formed
+    assert html.unescape(inner) == text
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1))
+def test_any_text_renders_literally(text):
+    collapsed = " ".join(text.split())
+    if not collapsed:
+        return
+    out = render(escape(collapsed))
+    inner = re.fullmatch(r"<p>(.*)</p>", out, re.S)
+    assert inner, out
+    assert "<" not in inner.group(1)
+    assert html.unescape(inner.group(1)) == collapsed
+
+
+def test_hostile_definition_appears_as_text_on_the_term_page(data):
+    page = render(render_term(data, data.base.terms["hostile-term"]))
+    assert "<script" not in page and "<img" not in page and "<iframe" not in page
+    assert "<b>" not in page and "<strong>bold" not in page and "<code>code" not in page
+    assert 'href="javascript' not in page
+    assert "&lt;script&gt;alert&#40;\"xss\"&#41;&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert&#40;1&#41;&gt;" in page
+    assert "<h1>&lt;b&gt;hostile&lt;/b&gt; term</h1>" in page
+
+
+def test_safe_url_keeps_http_only():
+    assert safe_url("https://arxiv.org/abs/1906.01820") == "https://arxiv.org/abs/1906.01820"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("https://x.org/a b") is None
+    assert safe_url('https://x.org/"onmouseover="x') is None
+    assert external_link("t", "https://x.org/?a=1&b=2") == \
+        '<a href="https://x.org/?a=1&amp;b=2" rel="nofollow noopener">t</a>'
+    assert external_link("<t>", "data:text/html,x") == "&lt;t&gt;"
+
+
+# -- links and auto-linking ----------------------------------------------------------------------
+
+def test_linker_writes_relative_md_links():
+    linker = Linker("terms/a.md")
+    assert linker.href("sources/b.md") == "../sources/b.md"
+    assert linker.href("terms/c.md", "sense-x") == "c.md#sense-x"
+    assert Linker("glossary.md").href("terms/c.md") == "terms/c.md"
+
+
+def test_autolink_links_longest_mentions_and_escapes_the_rest(data):
+    linker = Linker("arguments/x.md")
+    out = autolink("A mesa-optimizer, its base objective <b>is</b> here.", data.mentions, linker)
+    assert out == (
+        "A [mesa&#45;optimizer](../terms/mesa-optimizer.md){ .kb-term }, its "
+        "[base objective](../terms/base-objective.md){ .kb-term } &lt;b&gt;is&lt;/b&gt; here&#46;")
+
+
+def test_autolink_prefers_the_longer_name(data):
+    out = autolink("robust alignment and mesa optimisers", data.mentions, Linker("x.md"))
+    assert "[robust alignment](terms/robust-alignment.md)" in out
+    assert "[mesa optimisers](terms/mesa-optimizer.md)" in out
+
+
+def test_autolink_skips_the_page_own_term(data):
+    out = autolink("a mesa-optimizer and an optimizer", data.mentions, Linker("terms/optimizer.md"),
+                   skip="optimizer")
+    assert out == "a [mesa&#45;optimizer](mesa-optimizer.md){ .kb-term } and an optimizer"
+
+
+def test_headings_and_link_texts_are_never_autolinked(data):
+    page = render_claim(data, data.base.claims["the-rlo-sense-is-too-narrow"])
+    heading = next(line for line in page.splitlines() if line.startswith("# "))
+    assert heading == "# The paper's sense of pseudo&#45;alignment is too narrow"
+    for text in re.findall(r"\[([^\]]*)\]\(", page):
+        assert "](" not in text and "{ .kb-term }" not in text
+
+
+def test_autolinks_render_as_term_links_with_the_preview_class(data):
+    page = render(render_claim(data, data.base.claims["the-rlo-sense-is-too-narrow"]))
+    assert '<a class="kb-term" href="../terms/pseudo-alignment.md">pseudo&#45;alignment</a>' in page
+    assert '<a class="kb-term" href="../terms/mesa-optimizer.md">mesa&#45;optimizers</a>' in page
+
+
+# -- term pages: senses and links in both directions ---------------------------------------------
+
+def test_term_page_shows_every_sense_with_typed_links_both_ways(data):
+    page = render_term(data, data.base.terms["pseudo-alignment"])
+    assert "### rlo { #sense-rlo }" in page and "### loose { #sense-loose }" in page
+    rlo, loose = page.split("### loose")
+    # loose declares the conflict; rlo shows it too, from the other side
+    assert "**Conflicts with:** [pseudo&#45;alignment &#40;loose&#41;](pseudo-alignment.md#sense-loose)" in rlo
+    assert "**Conflicts with:** [pseudo&#45;alignment &#40;rlo&#41;](pseudo-alignment.md#sense-rlo)" in loose
+    assert "**Source:** [Risks from Learned Optimization in Advanced Machine Learning Systems]" \
+           "(../sources/risks-from-learned-optimization.md), section 3&#46;1" in rlo
+    assert "> “the term pseudo&#45;aligned to refer to mesa&#45;optimizers”" in rlo
+    assert "**Objected to by:** [The paper&#39;s sense" not in rlo  # ' is not escaped
+    assert "**Objected to by:** [The paper's sense of pseudo&#45;alignment is too narrow]" \
+           "(../arguments/the-rlo-sense-is-too-narrow.md)" in rlo
+    assert '<div class="kb-sense kb-disputed" markdown>' in page
+    assert '<span class="kb-badge kb-status-contested">contested</span>' in page
+    assert "**Also called:** pseudo&#45;aligned" in page
+
+
+def test_refines_shows_on_both_terms(data):
+    refining = render_term(data, data.base.terms["robust-alignment"])
+    refined = render_term(data, data.base.terms["inner-misalignment"])
+    assert "**Refines:** [inner misalignment &#40;rlo&#41;](inner-misalignment.md#sense-rlo)" in refining
+    assert "**Refined by:** [robust alignment &#40;rlo&#41;](robust-alignment.md#sense-rlo)" in refined
+
+
+def test_uses_and_used_by(data):
+    page = render_term(data, data.base.terms["mesa-optimizer"])
+    uses = page.split("## Its definitions use")[1].split("##")[0]
+    used_by = page.split("## Used in the definitions of")[1].split("##")[0]
+    assert re.findall(r"\]\(([^)]*)\)", uses) == ["base-optimizer.md", "optimizer.md"]
+    assert re.findall(r"\]\(([^)]*)\)", used_by) == [
+        "mesa-objective.md", "pseudo-alignment.md", "robust-alignment.md"]
+
+
+def test_hierarchy_and_replacement(data):
+    narrower = render_term(data, data.base.terms["inner-misalignment"])
+    assert "**Narrower:** [pseudo&#45;alignment](pseudo-alignment.md)" in narrower
+    replaced = render_term(data, data.base.terms["hostile-term"])
+    assert '!!! warning "Deprecated"' in replaced
+    assert "Replaced by [robust alignment](robust-alignment.md)." in replaced
+    replacing = render_term(data, data.base.terms["robust-alignment"])
+    assert "**Replaces:** [&lt;b&gt;hostile&lt;/b&gt; term](hostile-term.md)" in replacing
+
+
+# -- argument trees ------------------------------------------------------------------------------
+
+def _shape(tree):
+    return [(c.relation, c.node, _shape(c)) for c in tree.children]
+
+
+def test_argument_tree_both_directions(data):
+    up = argument_tree(data, "claim:the-rlo-sense-is-too-narrow", downstream=False)
+    down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
+    assert _shape(up) == [("objects_to", "claim:pseudo-alignment-is-the-default", []),
+                          ("objects_to", "sense:pseudo-alignment#rlo", [])]
+    assert _shape(down) == [
+        ("supports", "claim:many-objectives-fit", []),
+        ("objects_to", "claim:the-rlo-sense-is-too-narrow",
+         [("objects_to", "claim:narrowness-is-deliberate", [])]),
+    ]
+
+
+def test_tree_list_nests_responses(data):
+    down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
+    out = tree_list(data, down, Linker("arguments/pseudo-alignment-is-the-default.md"), downstream=True)
+    assert out.splitlines() == [
+        "- *supported by* [Many objectives fit the training data](many-objectives-fit.md)",
+        "- *objected to by* [The paper's sense of pseudo&#45;alignment is too narrow]"
+        "(the-rlo-sense-is-too-narrow.md)",
+        "    - *objected to by* [The narrow sense is deliberate: the paper's argument is about "
+        "optimizers](narrowness-is-deliberate.md)",
+    ]
+
+
+def test_mermaid_diagram_edges_point_from_answer_to_answered(data):
+    root = "claim:the-rlo-sense-is-too-narrow"
+    up, down = argument_tree(data, root, False), argument_tree(data, root, True)
+    lines = mermaid_diagram(data, root, up, down).splitlines()
+    assert lines[0] == "flowchart BT"
+    assert "    n0 -->|objects to| n1" in lines
+    assert "    n3 -->|objects to| n0" in lines
+    assert "    class n0 focus" in lines
+    assert sum(line.startswith("    linkStyle") for line in lines) == 3
+
+
+def test_argument_tree_stops_at_loops(tmp_path):
+    for name, target in (("a", "b"), ("b", "a")):
+        (tmp_path / "arguments").mkdir(exist_ok=True)
+        (tmp_path / "arguments" / f"{name}.yaml").write_text(
+            f"id: {name}\nclaim: Claim {name}.\nsource: s\nsupports: [{target}]\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "s.yaml").write_text("id: s\ntitle: S\nkind: post\nauthors: [X]\n")
+    loop = SiteData(kb.load(tmp_path))
+    assert _shape(argument_tree(loop, "claim:a", downstream=False)) == [
+        ("supports", "claim:b", [])]
+
+
+def test_mermaid_labels_cannot_break_out():
+    assert mermaid_label('x"] --> evil["y') == "x#34;#93; --#62; evil#91;#34;y"
+    assert mermaid_label("<b>a</b>") == "#60;b#62;a#60;#47;b#62;"
+    assert mermaid_label("a" * 80).endswith("…") and len(mermaid_label("a" * 80)) == 60
+
+
+# -- sources, lists, graph -----------------------------------------------------------------------
+
+def test_source_page_shows_thread_and_what_it_defines(data):
+    page = render_source(data, data.base.sources["a-comment-on-the-post"])
+    assert "**Part of:** [A post discussing the paper](a-post-on-the-paper.md)" in page
+    assert "- *reply:* [A reply to the comment](a-reply-to-the-comment.md)" in page
+    assert "[pseudo&#45;alignment &#40;loose&#41;](../terms/pseudo-alignment.md#sense-loose): Any" in page
+    assert "**By:** unknown; a commenter on the post" in page
+    paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
+    assert '<a href="https://arxiv.org/abs/1906.01820" rel="nofollow noopener">' in paper
+
+
+def test_glossary_lists_labels_and_aliases(data):
+    rows = glossary_rows(data)
+    assert ("pseudo-aligned", "pseudo-alignment", "pseudo-alignment") in rows
+    page = render_glossary(data)
+    assert "## P { #letter-p }" in page
+    assert "[pseudo&#45;aligned](terms/pseudo-alignment.md): see *pseudo&#45;alignment*" in page
+    assert "## &lt; { #letter-other }" not in page and "## # " not in page
+
+
+def test_disputes(data):
+    assert conflicting_pairs(data) == [("pseudo-alignment#loose", "pseudo-alignment#rlo")]
+    assert unanswered_objections(data) == {
+        "claim:the-rlo-sense-is-too-narrow": ["claim:narrowness-is-deliberate"]}
+    page = render_disputes(data)
+    assert "- [pseudo&#45;alignment](terms/pseudo-alignment.md)" in page
+
+
+def test_graph_json_links_every_node_to_its_page(data):
+    graph = graph_json(data)
+    urls = {n["id"]: n["url"] for n in graph["nodes"]}
+    assert urls["sense:pseudo-alignment#rlo"] == "terms/pseudo-alignment/#sense-rlo"
+    assert urls["claim:many-objectives-fit"] == "arguments/many-objectives-fit/"
+    assert node_url("source:s") == "sources/s/"
+    assert {"from": "claim:many-objectives-fit", "to": "claim:pseudo-alignment-is-the-default",
+            "type": "supports"} in graph["edges"]
+
+
+# -- contributing page and the error gate --------------------------------------------------------
+
+def test_contributing_page_rewrites_repository_links():
+    text = "See [the model](docs/data-model.md#terms), [a term](terms/x.yaml) and [web](https://x.org)."
+    assert contributing_page(text) == (
+        "See [the model](data-model.md#terms), a term and [web](https://x.org).")
+    assert "not written yet" in contributing_page(None)
+
+
+def test_build_gate_reports_positioned_errors(tmp_path):
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "terms" / "t.yaml").write_text(textwrap.dedent("""\
+        id: t
+        label: t
+        senses:
+          - id: a
+            definition: A thing.
+            uses: [nothing-here]
+            source: s
+        """))
+    with pytest.raises(PluginError) as raised:
+        load_checked(tmp_path)
+    message = str(raised.value)
+    assert "the site is not built" in message
+    assert re.search(r"terms/t\.yaml:6:\d+: KB004 dangling-reference \[error\]", message)
