@@ -14,6 +14,7 @@ properties no standard vocabulary has are in ``<base>vocab#``.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -300,6 +301,21 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
         lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
         return "\n".join(lines) + "\n"
     if rdf_format == "json-ld":
-        return graph.serialize(format="json-ld", context=namespaces(base_iri), indent=2, sort_keys=True,
-                               ensure_ascii=False)
+        return sorted_json_ld(graph.serialize(format="json-ld", context=namespaces(base_iri)))
     return graph.serialize(format=rdf_format)
+
+
+def _sorted_values(node: dict) -> dict:
+    return {key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True)) if isinstance(value, list) else value
+            for key, value in node.items()}
+
+
+def sorted_json_ld(text: str) -> str:
+    """rdflib's JSON-LD with ``@graph`` sorted by ``@id`` and every list of values sorted.
+
+    rdflib emits nodes and values in hash order; the order carries no meaning in JSON-LD.
+    """
+    document = json.loads(text)
+    document["@graph"] = sorted((_sorted_values(node) for node in document.get("@graph", [])),
+                                key=lambda node: node.get("@id", ""))
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,111 @@
+"""Nothing lost: graph → GraphML / GEXF / JSON / CSV → read back → the same graph; RDF → parsed
+back by rdflib → the same triples. Run on both fixtures (complete and nasty text)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic, to_isomorphic
+
+from kb.exporters import FORMATS
+from kb.exporters.rdf import build_rdf
+from tests.test_export_support import csv_cell, edge_set, fixture, node_table, read_csv, renamed
+
+FIXTURE_NAMES = ("complete", "nasty")
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_graphml_reads_back_to_the_same_graph(name, tmp_path):
+    base = fixture(name)
+    path = FORMATS["graphml"].write(base, tmp_path / "atlas.graphml")
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert node_table(back) == node_table(base.graph)
+    assert edge_set(back) == edge_set(base.graph)
+    assert all(data == {"type": data["type"]} for _, _, data in back.edges(data=True))
+    assert {key for _, _, key in back.edges(keys=True)} == {f"{u}|{t}|{v}" for u, v, t in edge_set(base.graph)}
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_gexf_reads_back_to_the_same_graph(name, tmp_path):
+    base = fixture(name)
+    path = FORMATS["gexf"].write(base, tmp_path / "atlas.gexf")
+    back = nx.read_gexf(path)
+    assert {n: renamed(d, "entry_id", "id") for n, d in node_table(back).items()} == node_table(base.graph)
+    edges = {(u, v, d["edge_type"]) for u, v, d in back.edges(data=True)}
+    assert edges == edge_set(base.graph)
+    for u, v, data in back.edges(data=True):
+        kind = data["edge_type"]
+        assert data == {"edge_type": kind, "label": kind, "id": f"{u}|{kind}|{v}"}
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_json_reads_back_to_the_same_graph(name):
+    base = fixture(name)
+    data = json.loads(FORMATS["json"].generate(base))
+    back = nx.node_link_graph(data, edges="edges")
+    assert {n: renamed(d, "entry_id", "id") for n, d in node_table(back).items()} == node_table(base.graph)
+    assert sorted(back.edges(keys=True, data=True)) == sorted(base.graph.edges(keys=True, data=True))
+    assert back.is_directed() and back.is_multigraph()
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_csv_rows_hold_every_node_and_edge(name, tmp_path):
+    base = fixture(name)
+    folder = FORMATS["csv"].write(base, tmp_path / "atlas-csv")
+    nodes = read_csv((folder / "nodes.csv").read_text("utf-8"))
+    edges = read_csv((folder / "edges.csv").read_text("utf-8"))
+    expected = {node: {k: csv_cell(v) for k, v in data.items()} for node, data in base.graph.nodes(data=True)}
+    assert {row["node"]: {k: v for k, v in row.items() if k != "node" and v != ""} for row in nodes} == expected
+    assert {(e["source"], e["target"], e["type"]) for e in edges} == edge_set(base.graph)
+    assert len(edges) == base.graph.number_of_edges()
+
+
+def test_csv_header_starts_with_node_kind_id_label():
+    files = FORMATS["csv"].generate(fixture("complete"))
+    assert files["nodes.csv"].splitlines()[0].startswith("node,kind,id,label,")
+    assert files["edges.csv"].splitlines()[0] == "source,target,type"
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+@pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+def test_rdf_parses_back_to_the_same_triples(name, fmt, rdflib_format):
+    base = fixture(name)
+    built = build_rdf(base)
+    back = Graph().parse(data=FORMATS[fmt].generate(base), format=rdflib_format)
+    assert len(back) == len(built) > 0
+    assert isomorphic(back, built)
+    assert set(to_isomorphic(back)) == set(to_isomorphic(built))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_is_byte_identical_across_runs_and_hash_seeds(fmt, tmp_path):
+    """Two runs in fresh interpreters with different hash seeds give the same bytes."""
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / seed
+        code = ("import kb, sys; from kb.exporters import write_export; "
+                "write_export(kb.load(sys.argv[1]), sys.argv[2], sys.argv[3])")
+        subprocess.run([sys.executable, "-c", code, str(fixture("complete").root), fmt, str(target)],
+                       check=True, env={"PYTHONHASHSEED": seed, "PATH": ""})
+        files = sorted(target.iterdir()) if target.is_dir() else [target]
+        outputs.append([f.read_bytes() for f in files])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0]
+
+
+def test_graphml_text_is_sorted_by_node_id():
+    text = FORMATS["graphml"].generate(fixture("complete"))
+    ids = [line.split('"')[1] for line in text.splitlines() if line.strip().startswith("<node id=")]
+    assert ids == sorted(ids) and len(ids) == fixture("complete").graph.number_of_nodes()
+
+
+def test_ntriples_lines_are_sorted():
+    lines = FORMATS["ntriples"].generate(fixture("complete")).splitlines()
+    assert lines == sorted(lines)
