@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from kb.exporters import FORMATS
 from kb.exporters.rdf import build_rdf
-from tests.test_export_support import csv_cell, edge_set, fixture, node_table, read_csv, renamed
+from tests.test_export_support import csv_cell, edge_set, exported_nodes, fixture, node_table, read_csv
 
 FIXTURE_NAMES = ("complete", "nasty")
 
@@ -23,7 +23,7 @@ def test_graphml_reads_back_to_the_same_graph(name, tmp_path):
     base = fixture(name)
     path = FORMATS["graphml"].write(base, tmp_path / "atlas.graphml")
     back = nx.read_graphml(path, force_multigraph=True)
-    assert node_table(back) == node_table(base.graph)
+    assert node_table(back) == exported_nodes(base.graph)
     assert edge_set(back) == edge_set(base.graph)
     assert all(data == {"type": data["type"]} for _, _, data in back.edges(data=True))
     assert {key for _, _, key in back.edges(keys=True)} == {f"{u}|{t}|{v}" for u, v, t in edge_set(base.graph)}
@@ -34,7 +34,7 @@ def test_gexf_reads_back_to_the_same_graph(name, tmp_path):
     base = fixture(name)
     path = FORMATS["gexf"].write(base, tmp_path / "atlas.gexf")
     back = nx.read_gexf(path)
-    assert {n: renamed(d, "entry_id", "id") for n, d in node_table(back).items()} == node_table(base.graph)
+    assert node_table(back) == exported_nodes(base.graph)
     edges = {(u, v, d["edge_type"]) for u, v, d in back.edges(data=True)}
     assert edges == edge_set(base.graph)
     for u, v, data in back.edges(data=True):
@@ -47,7 +47,7 @@ def test_json_reads_back_to_the_same_graph(name):
     base = fixture(name)
     data = json.loads(FORMATS["json"].generate(base))
     back = nx.node_link_graph(data, edges="edges")
-    assert {n: renamed(d, "entry_id", "id") for n, d in node_table(back).items()} == node_table(base.graph)
+    assert node_table(back) == exported_nodes(base.graph)
     assert sorted(back.edges(keys=True, data=True)) == sorted(base.graph.edges(keys=True, data=True))
     assert back.is_directed() and back.is_multigraph()
 
@@ -58,7 +58,7 @@ def test_csv_rows_hold_every_node_and_edge(name, tmp_path):
     folder = FORMATS["csv"].write(base, tmp_path / "atlas-csv")
     nodes = read_csv((folder / "nodes.csv").read_text("utf-8"))
     edges = read_csv((folder / "edges.csv").read_text("utf-8"))
-    expected = {node: {k: csv_cell(v) for k, v in data.items()} for node, data in base.graph.nodes(data=True)}
+    expected = {node: {k: csv_cell(v) for k, v in data.items()} for node, data in exported_nodes(base.graph).items()}
     assert {row["node"]: {k: v for k, v in row.items() if k != "node" and v != ""} for row in nodes} == expected
     assert {(e["source"], e["target"], e["type"]) for e in edges} == edge_set(base.graph)
     assert len(edges) == base.graph.number_of_edges()
@@ -66,7 +66,7 @@ def test_csv_rows_hold_every_node_and_edge(name, tmp_path):
 
 def test_csv_header_starts_with_node_kind_id_label():
     files = FORMATS["csv"].generate(fixture("complete"))
-    assert files["nodes.csv"].splitlines()[0].startswith("node,kind,id,label,")
+    assert files["nodes.csv"].splitlines()[0].startswith("node,kind,entry_id,label,")
     assert files["edges.csv"].splitlines()[0] == "source,target,type"
 
 

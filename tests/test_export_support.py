@@ -36,10 +36,12 @@ def edge_set(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
     return {(u, v, data["type"]) for u, v, data in graph.edges(data=True)}
 
 
-def renamed(data: dict, old: str, new: str) -> dict:
-    out = dict(data)
-    out[new] = out.pop(old)
-    return out
+def exported_nodes(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    """The node table as the graph formats carry it: attribute ``id`` is called ``entry_id``."""
+    table = node_table(graph)
+    for data in table.values():
+        data["entry_id"] = data.pop("id")
+    return table
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

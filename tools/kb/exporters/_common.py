@@ -26,6 +26,18 @@ def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def export_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The sorted graph with each node's ``id`` attribute renamed ``entry_id``.
+
+    GraphML readers (igraph), GEXF and node-link JSON all use ``id`` for the node itself
+    (``term:x``), so an attribute of that name would clash; the graph formats use this.
+    """
+    out = sorted_graph(graph)
+    for _, data in out.nodes(data=True):
+        data["entry_id"] = data.pop("id")
+    return out
+
+
 def edge_id(u: str, edge_type: str, v: str) -> str:
     """A stable, unique edge id (GraphML and GEXF want one): ``source|type|target``."""
     return f"{u}|{edge_type}|{v}"

@@ -1,7 +1,7 @@
 """A folder of two CSV files, ``nodes.csv`` and ``edges.csv``, for bulk loads.
 
 ``nodes.csv`` has one row a node: ``node`` (the graph's node id, e.g. ``term:mesa-optimizer``),
-``kind``, ``id``, ``label``, then every other attribute in alphabetical order (empty where a
+``kind``, ``entry_id`` (the entry's id), ``label``, then every other attribute in alphabetical order (empty where a
 node has none). ``edges.csv`` has ``source``, ``target``, ``type``. Booleans are ``true`` /
 ``false``; text is quoted where needed (RFC 4180, ``\\n`` line ends).
 """
@@ -14,15 +14,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import sorted_graph, write_folder
+from kb.exporters._common import export_graph, write_folder
 from kb.model import KnowledgeBase
 
-FIRST_COLUMNS = ("node", "kind", "id", "label")
+FIRST_COLUMNS = ("node", "kind", "entry_id", "label")
 EDGE_COLUMNS = ("source", "target", "type")
 
 
 def node_columns(graph: nx.MultiDiGraph) -> list[str]:
-    """``node, kind, id, label`` then every other node attribute present, sorted."""
+    """``node, kind, entry_id, label`` then every other node attribute present, sorted."""
     names = {name for _, data in graph.nodes(data=True) for name in data}
     return list(FIRST_COLUMNS) + sorted(names - set(FIRST_COLUMNS))
 
@@ -43,7 +43,7 @@ def table(columns, rows) -> str:
 
 def generate(base: KnowledgeBase) -> dict[str, str]:
     """``{"nodes.csv": text, "edges.csv": text}``."""
-    graph = sorted_graph(base.graph)
+    graph = export_graph(base.graph)
     nodes = ({"node": node, **data} for node, data in graph.nodes(data=True))
     edges = ({"source": u, "target": v, **data} for u, v, data in graph.edges(data=True))
     return {"nodes.csv": table(node_columns(graph), nodes), "edges.csv": table(EDGE_COLUMNS, edges)}

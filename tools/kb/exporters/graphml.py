@@ -1,7 +1,8 @@
 """GraphML: every node and edge with its attributes as declared, typed ``<key>`` elements.
 
 Key ids are the attribute names (``kind``, ``label``, ``type`` …), so the file reads well and
-stays stable. Each edge's id is ``source|type|target``, unique in the file; its type is in the
+stays stable. The node's ``id`` attribute is called ``entry_id`` (GraphML readers such as igraph
+keep the node id, ``term:…``, in an attribute named ``id``). Each edge's id is ``source|type|target``, unique in the file; its type is in the
 ``type`` key. Readers: networkx ``read_graphml``, igraph, Gephi, Cytoscape, yEd.
 """
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import edge_id, sorted_graph, write_text
+from kb.exporters._common import edge_id, export_graph, write_text
 from kb.model import KnowledgeBase
 
 
@@ -26,7 +27,7 @@ def with_edge_ids(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def generate(base: KnowledgeBase) -> str:
     """The knowledge-base graph as a GraphML document."""
-    graph = with_edge_ids(sorted_graph(base.graph))
+    graph = with_edge_ids(export_graph(base.graph))
     return "\n".join(nx.generate_graphml(graph, named_key_ids=True, prettyprint=True)) + "\n"
 
 

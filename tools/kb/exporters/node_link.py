@@ -1,8 +1,8 @@
 """Node-link JSON (networkx ``node_link_data``, the shape D3 reads), checked by a JSON Schema.
 
 ``{"directed": true, "multigraph": true, "graph": {...}, "nodes": [...], "edges": [...]}``:
-each node is ``{"id": "term:…", "kind": …, "entry_id": …, …}`` (the node's own ``id``
-attribute is renamed ``entry_id``, because node-link uses ``id`` for the node), and each edge
+each node is ``{"id": "term:…", "kind": …, "entry_id": …, …}`` (as in every graph format,
+the node's own ``id`` attribute is called ``entry_id``; node-link uses ``id`` for the node), and each edge
 ``{"source", "target", "key", "type"}`` where ``key`` is the edge type. The schema is
 ``kb/schemas/graph-json.schema.json``.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import sorted_graph, write_text
+from kb.exporters._common import export_graph, write_text
 from kb.model import KnowledgeBase
 
 GRAPH_INFO = {"name": "Alignment Atlas", "node_id_attribute": "entry_id"}
@@ -28,8 +28,7 @@ def schema() -> dict:
 
 def node_link(base: KnowledgeBase) -> dict:
     """The node-link data of the sorted graph, with node attribute ``id`` renamed ``entry_id``."""
-    graph = sorted_graph(base.graph)
-    nx.set_node_attributes(graph, {node: data.pop("id") for node, data in graph.nodes(data=True)}, "entry_id")
+    graph = export_graph(base.graph)
     graph.graph.update(GRAPH_INFO)
     return nx.node_link_data(graph, edges="edges")
 
