@@ -109,3 +109,27 @@ def test_graphml_text_is_sorted_by_node_id():
 def test_ntriples_lines_are_sorted():
     lines = FORMATS["ntriples"].generate(fixture("complete")).splitlines()
     assert lines == sorted(lines)
+
+
+def test_write_export_writes_each_format_and_rejects_unknown_names_and_options(tmp_path):
+    from kb.exporters import ExportError, write_export
+
+    base = fixture("complete")
+    for name, exporter in FORMATS.items():
+        written = write_export(base, name, tmp_path / exporter.filename("atlas"))
+        assert written.is_dir() == exporter.folder and written.name == exporter.filename("atlas")
+    with pytest.raises(ExportError, match="no export format is named 'xml'"):
+        write_export(base, "xml", tmp_path / "x")
+    with pytest.raises(ExportError, match="the graphml export takes no option focus"):
+        FORMATS["graphml"].generate(base, focus="mesa-optimizer")
+
+
+def test_real_knowledge_base_exports_in_every_format():
+    """Smoke check on the atlas itself (its content changes; only that every format works)."""
+    from tests.test_export_support import REPO
+    import kb
+
+    base = kb.load(REPO)
+    for name, exporter in FORMATS.items():
+        out = exporter.generate(base)
+        assert all(out.values()) if exporter.folder else out, name
