@@ -115,6 +115,21 @@ def test_no_page_loads_anything_from_another_host(site):
                 assert f'<link rel="stylesheet" href="{link}"' not in text, (page, link)
 
 
+def test_downloads_offer_every_export_format(site):
+    from kb.site.downloads import export_formats
+
+    page = parse(site / "downloads" / "index.html")
+    files = {link for link in page.links if link.startswith("alignment-atlas")}
+    formats = export_formats()
+    assert len(files) == len(formats) > 0
+    for name, exporter in formats.items():
+        expected = (f"alignment-atlas-{name}.zip" if getattr(exporter, "folder", False)
+                    else f"alignment-atlas.{exporter.extension}")
+        assert expected in files
+        assert (site / "downloads" / expected).stat().st_size > 0
+    assert "../schemas/term.schema.json" in page.links
+
+
 def test_graph_data_and_previews(site):
     graph = json.loads((site / "assets/kb/graph.json").read_text("utf-8"))
     base = kb.load(FIXTURE)

@@ -146,8 +146,8 @@ def test_autolinks_render_as_term_links_with_the_preview_class(data):
 
 def test_term_page_shows_every_sense_with_typed_links_both_ways(data):
     page = render_term(data, data.base.terms["pseudo-alignment"])
-    assert "### rlo { #sense-rlo }" in page and "### loose { #sense-loose }" in page
-    rlo, loose = page.split("### loose")
+    assert "### Sense “rlo” { #sense-rlo }" in page and "### Sense “loose” { #sense-loose }" in page
+    rlo, loose = page.split("### Sense “loose”")
     # loose declares the conflict; rlo shows it too, from the other side
     assert "**Conflicts with:** [pseudo&#45;alignment &#40;loose&#41;](pseudo-alignment.md#sense-loose)" in rlo
     assert "**Conflicts with:** [pseudo&#45;alignment &#40;rlo&#41;](pseudo-alignment.md#sense-rlo)" in loose
@@ -265,7 +265,8 @@ def test_glossary_lists_labels_and_aliases(data):
     page = render_glossary(data)
     assert "## P { #letter-p }" in page
     assert "[pseudo&#45;aligned](terms/pseudo-alignment.md): see *pseudo&#45;alignment*" in page
-    assert "## &lt; { #letter-other }" not in page and "## # " not in page
+    assert page.index("## R { #letter-r }") < page.index("{ #letter-other }")  # symbols last
+    assert "[&lt;b&gt;hostile&lt;/b&gt; term](terms/hostile-term.md)" in page
 
 
 def test_disputes(data):

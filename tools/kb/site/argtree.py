@@ -102,8 +102,12 @@ def mermaid_diagram(data: SiteData, root: str, up: TreeNode, down: TreeNode) -> 
         word = "supports" if relation == "supports" else "objects to"
         lines.append(f"    {declare(source)} -->|{word}| {declare(target)}")
         styles.append(f"    linkStyle {index} stroke:{EDGE_COLOURS[relation]},stroke-width:2px")
-    lines.append(f"    classDef focus stroke-width:3px")
+    lines.append("    classDef focus stroke-width:3px")
     lines.append(f"    class {ids[root]} focus")
+    senses = [ident for node, ident in ids.items() if node.startswith("sense:")]
+    if senses:
+        lines.append("    classDef sense fill:#e3f2fd,stroke:#1e88e5")
+        lines.append(f"    class {','.join(senses)} sense")
     return "\n".join(lines + styles)
 
 

@@ -43,7 +43,8 @@ def write_downloads(base: KnowledgeBase, formats: dict, folder: Path) -> list[Do
 
     out = []
     for name, exporter in sorted(formats.items()):
-        target = folder / f"alignment-atlas-{name}{_suffix(exporter)}"
+        target = folder / (f"alignment-atlas-{name}" if getattr(exporter, "folder", False)
+                           else f"alignment-atlas{_suffix(exporter)}")
         try:
             written = Path(write_export(base, name, target) or target)
         except Exception as exc:  # noqa: BLE001 - any exporter bug must not hide the others

@@ -32,4 +32,4 @@ def attribution(data: SiteData, linker: Linker, source: Ref | None, locator: str
 def entry_footer(data: SiteData, entry) -> str:
     """The data file behind the page, so a reader knows what to edit."""
     path = escape_html(entry.location.path)
-    return f'<p class="kb-entry-file">Entry file: <code>{path}</code></p>'
+    return f'<p class="kb-entry-file" data-search-exclude>Entry file: <code>{path}</code></p>'

@@ -62,7 +62,7 @@ def render_graph_page() -> str:
     Only names of node kinds and edge types reach this HTML: they are ours, not contributors'.
     """
     return join_blocks(
-        "---\nhide:\n  - toc\n---",
+        "---\nhide:\n  - navigation\n  - toc\n---",
         "# Graph explorer",
         "Every term, sense, claim and source, and the typed links between them. Drag to move, "
         "scroll to zoom, click a node to open its page. Filters hide node kinds and link types; "

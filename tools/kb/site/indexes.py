@@ -58,7 +58,7 @@ def glossary_rows(data: SiteData) -> list[tuple[str, str, str | None]]:
     for term in data.base.terms.values():
         rows.append((term.label, term.id, None))
         rows.extend((alias, term.id, term.label) for alias in term.aliases)
-    return sorted(rows, key=lambda r: (_sort_key(r[0]), r[2] is not None))
+    return sorted(rows, key=lambda r: (_letter(r[0]) == "#", _sort_key(r[0]), r[2] is not None))
 
 
 def _letter(name: str) -> str:

@@ -65,7 +65,7 @@ def sense_card(data: SiteData, term: Term, sense: Sense, linker: Linker) -> str:
         ("Objected to by", _claims(data, linker, node, "objects_to")),
     ]
     body = join_blocks(
-        f"### {escape(sense.id)} {{ #{sense_anchor(sense.id)} }}",
+        f"### Sense “{escape(sense.id)}” {{ #{sense_anchor(sense.id)} }}",
         autolink(sense.definition, data.mentions, linker, skip=term.id),
         attribution(data, linker, sense.source, sense.locator, sense.quote),
         facts(relations),
