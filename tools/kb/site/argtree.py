@@ -106,7 +106,7 @@ def mermaid_diagram(data: SiteData, root: str, up: TreeNode, down: TreeNode) -> 
     lines.append(f"    class {ids[root]} focus")
     senses = [ident for node, ident in ids.items() if node.startswith("sense:")]
     if senses:
-        lines.append("    classDef sense fill:#e3f2fd,stroke:#1e88e5")
+        lines.append("    classDef sense fill:#1e88e533,stroke:#1e88e5")
         lines.append(f"    class {','.join(senses)} sense")
     return "\n".join(lines + styles)
 

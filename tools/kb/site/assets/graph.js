@@ -71,7 +71,7 @@
       edges: { smooth: big ? false : { type: "continuous" }, width: 1.2 },
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: big ? 60 : 200 } },
       interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big },
-      layout: { improvedLayout: !big }
+      layout: { improvedLayout: graph.nodes.length <= 150 }
     });
     network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
     network.on("click", function (params) {
