@@ -165,3 +165,11 @@ def test_build_fails_with_positioned_messages(tmp_path, caplog):
     assert ("arguments/many-objectives-fit.yaml:6:12: KB004 dangling-reference [error] "
             "supports names 'no-such-claim', which is not a claim") in caplog.text
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_the_repository_knowledge_base_builds_strict(tmp_path):
+    """Smoke check on the real data: a strict build of the repository's own site passes."""
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    base = kb.load(REPO)
+    assert all((site / "terms" / t / "index.html").is_file() for t in base.terms)

@@ -312,3 +312,31 @@ def test_build_gate_reports_positioned_errors(tmp_path):
     message = str(raised.value)
     assert "the site is not built" in message
     assert re.search(r"terms/t\.yaml:6:\d+: KB004 dangling-reference \[error\]", message)
+
+
+# -- the "edit this entry" link ------------------------------------------------------------------
+
+class _Page:
+    def __init__(self, src_uri: str, generated: bool):
+        self.file = type("F", (), {"src_uri": src_uri, "generated_by": "kb" if generated else None})()
+        self.edit_url = "https://computed-by-mkdocs/"
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("https://forge.example/atlas/edit/main/{path}",
+     "https://forge.example/atlas/edit/main/terms/pseudo-alignment.yaml"),
+    ("", None),
+])
+def test_edit_link_points_at_the_entry_yaml(template, expected):
+    from kb.site.plugin import KnowledgeBasePlugin
+
+    plugin = KnowledgeBasePlugin()
+    plugin.data = SiteData(kb.load(FIXTURE), edit_url=template or None)
+    plugin.edit_paths = {"terms/pseudo-alignment.md": "terms/pseudo-alignment.yaml"}
+    entry, glossary, handwritten = (_Page("terms/pseudo-alignment.md", True),
+                                    _Page("glossary.md", True), _Page("about.md", False))
+    for page in (entry, glossary, handwritten):
+        plugin.on_page_markdown("", page=page, config=None, files=None)
+    assert entry.edit_url == expected
+    assert glossary.edit_url is None                      # generated: no file to edit
+    assert handwritten.edit_url == "https://computed-by-mkdocs/"  # MkDocs' own rule applies
