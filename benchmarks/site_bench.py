@@ -106,6 +106,13 @@ def report(rows: list[dict]) -> str:
     for r in rows:
         lines.append(f"| {r['entries']:,} | {r['seconds']:.1f} | {r['pages']:,} | "
                      f"{r['avg_kb']:.1f} | {r['avg_entry_kb']:.1f} |")
+    if len(rows) >= 2:
+        first, last = rows[0], rows[-1]
+        per_entry = (last["seconds"] - first["seconds"]) / (last["entries"] - first["entries"])
+        lines += ["", f"Each further entry costs about {per_entry * 1000:.0f} ms; the rest is a fixed "
+                  "cost (theme assets, search index, exports, Mermaid and vis-network copies). "
+                  "For comparison, the issue measured 35 s and 290 KB a page for 1,000 plain "
+                  "pages listed in the navigation."]
     return "\n".join(lines) + "\n"
 
 
