@@ -133,7 +133,7 @@ def format_github(findings: list[Finding], root: Path) -> str:
     return "\n".join(lines)
 
 
-@cli.command(epilog=EPILOG_CHECK)
+@cli.command(epilog=EPILOG_CHECK, short_help="Report every problem, with file:line:column.")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for machines, github for workflow annotations.")
@@ -173,7 +173,7 @@ def check(path, fmt, select, ignore, fail_on, show_waived):
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="List the rules, or explain one.")
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(name, fmt):
@@ -209,7 +209,7 @@ def rules(name, fmt):
             click.echo(f"{r.code}  {r.name.ljust(width)}  {r.severity:<7}  {r.summary}")
 
 
-@cli.command()
+@cli.command(short_help="Write a commented template for a new entry.")
 @click.argument("kind", type=click.Choice(["term", "claim", "source"]))
 @click.argument("entry_id")
 @click.option("--root", default=".", type=click.Path(file_okay=False), show_default=True,
@@ -235,7 +235,7 @@ def new(kind, entry_id, root, source_id):
     click.echo(f"wrote {_display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")
 
 
-@cli.command()
+@cli.command(short_help="Counts, most-used terms, deepest chains, contested terms.")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--top", default=10, show_default=True, help="How many rows in each list.")
