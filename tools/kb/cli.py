@@ -253,6 +253,9 @@ def stats(path, fmt, top):
 
 
 # -- commands defined in other modules are registered below (keep their imports light) --
+from kb.fmt import fmt_command  # noqa: E402
+
+cli.add_command(fmt_command)
 from kb.export_commands import export, query  # noqa: E402
 
 cli.add_command(export)
