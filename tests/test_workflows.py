@@ -1,0 +1,184 @@
+"""The automation files: GitHub workflows, issue forms, pre-commit hooks, editor settings.
+
+Workflows and issue forms are validated against the schemas check-jsonschema ships (the
+SchemaStore schemas GitHub's own editor support uses); pre-commit validates its files.
+Then the files are read for what they must do, and the commands they run are run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kb.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ISSUE_FORMS = sorted(p for p in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
+FIXTURE = Path(__file__).parent / "fixtures" / "newcomer"
+
+
+def tool(name: str) -> list[str]:
+    """The console script ``name`` of the Python running the tests."""
+    found = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
+    assert found, f"{name} is not installed: pip install -e '.[test]'"
+    return [found]
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*tool(args[0]), *args[1:]], capture_output=True, text=True, cwd=ROOT)
+
+
+def steps(workflow: dict, job: str) -> str:
+    """Every ``run`` and ``uses`` of a job, one per line."""
+    return "\n".join(step.get("run") or step.get("uses", "") for step in workflow["jobs"][job]["steps"])
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_is_valid(path):
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_is_valid(path):
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_templates_cover_proposing_disputing_and_reporting():
+    names = {load(p)["name"] for p in ISSUE_FORMS}
+    assert names == {"Propose a term", "Dispute a definition", "Report an error in an entry"}
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-issue-config",
+                      str(ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pull_request_workflow_checks_annotates_tests_builds_and_comments():
+    workflow = load(ROOT / ".github" / "workflows" / "pull-request.yml")
+    assert list(workflow[True]) == ["pull_request"]  # YAML 1.1 reads the key `on` as true
+    assert "kb check --format github" in steps(workflow, "check")
+    assert "kb fmt --check --diff" in steps(workflow, "check")
+    assert "bash scripts/test" in steps(workflow, "test")
+    assert "mkdocs build --strict" in steps(workflow, "site")
+    diff = steps(workflow, "diff")
+    assert 'kb diff "$BASE_SHA" HEAD --format markdown > kb-diff.md' in diff
+    assert "actions/github-script" in diff
+    assert workflow["jobs"]["diff"]["permissions"]["pull-requests"] == "write"
+    script = workflow["jobs"]["diff"]["steps"][-1]["with"]["script"]
+    assert "<!-- kb-diff -->" in script  # the marker kb diff writes, to update one comment
+
+
+def test_main_workflow_publishes_the_site_to_pages():
+    workflow = load(ROOT / ".github" / "workflows" / "publish.yml")
+    assert workflow[True]["push"]["branches"] == ["main"]
+    assert "mkdocs build --strict" in steps(workflow, "build")
+    assert "actions/upload-pages-artifact@v3" in steps(workflow, "build")
+    assert "actions/deploy-pages@v4" in steps(workflow, "deploy")
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_the_diff_comment_starts_with_the_marker_the_workflow_looks_for():
+    from kb.diff import MARKDOWN_MARKER
+
+    assert MARKDOWN_MARKER == "<!-- kb-diff -->"
+
+
+def test_kb_check_github_format_gives_annotations_on_the_line(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path / "kb")
+    path = tmp_path / "kb" / "terms" / "mesa-optimizer.yaml"
+    path.write_text(path.read_text().replace("uses: [optimizer, base-objective]", "uses: [optimiser, base-objective]"))
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "kb"), "--format", "github"])
+    assert result.exit_code == 1
+    annotation = next(line for line in result.stdout.splitlines() if "KB004" in line)
+    assert re.fullmatch(r"::error file=.*terms/mesa-optimizer\.yaml,line=9,col=12,title=KB004 dangling-reference::"
+                        r"senses\[rlo\]\.uses names 'optimiser', which is not a term \(hint: did you mean 'optimizer' or 'mesa-optimizer'\?\)",
+                        annotation), annotation
+
+
+def test_pre_commit_files_are_valid():
+    for command, name in (("validate-config", ".pre-commit-config.yaml"), ("validate-manifest", ".pre-commit-hooks.yaml")):
+        result = run_tool("pre-commit", command, str(ROOT / name))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def hooks(name: str) -> dict:
+    data = load(ROOT / name)
+    listed = data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
+    return {hook["id"]: hook for hook in listed}
+
+
+def test_this_repository_runs_kb_fmt_check_and_kb_check():
+    local = hooks(".pre-commit-config.yaml")
+    assert (local["kb-fmt-check"]["entry"], local["kb-check"]["entry"]) == ("kb fmt --check --diff", "kb check")
+    assert local["kb-check"]["pass_filenames"] is False
+    for hook in local.values():
+        assert re.match(hook["files"], "terms/mesa-optimizer.yaml") and not re.match(hook["files"], "docs/index.md")
+
+
+def run_hook(hook: dict, kb_root: Path, files: list[str]):
+    """Run a hook's entry the way pre-commit does: from the repository root, with the files."""
+    args = shlex.split(hook["entry"])[1:] + ([] if hook.get("pass_filenames") is False else files)
+    here = os.getcwd()
+    os.chdir(kb_root)
+    try:
+        return CliRunner().invoke(cli, args)
+    finally:
+        os.chdir(here)
+
+
+def test_published_hooks_fail_on_an_unformatted_or_inconsistent_entry_and_pass_once_fixed(tmp_path):
+    published = hooks(".pre-commit-hooks.yaml")
+    assert set(published) == {"kb-fmt", "kb-fmt-check", "kb-check"}
+    kb_root = tmp_path / "kb"
+    shutil.copytree(FIXTURE, kb_root)
+    changed = "arguments/new-claim.yaml"
+    (kb_root / changed).write_text("source: conditions-for-mesa-optimization\nid: new-claim\nclaim: c\n"
+                                   "objects_to: [no-such-claim]\n")
+    assert all(re.search(h["files"], changed) for h in published.values())
+    assert run_hook(published["kb-fmt-check"], kb_root, [changed]).exit_code == 1
+    assert run_hook(published["kb-check"], kb_root, [changed]).exit_code == 1
+    assert run_hook(published["kb-fmt"], kb_root, [changed]).exit_code == 0
+    assert run_hook(published["kb-fmt-check"], kb_root, [changed]).exit_code == 0
+    (kb_root / changed).write_text((kb_root / changed).read_text().replace("no-such-claim",
+                                                                           "diverse-environments-favor-mesa-optimization"))
+    assert run_hook(published["kb-check"], kb_root, [changed]).exit_code == 0
+
+
+def test_vscode_maps_each_data_folder_to_its_schema():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text("utf-8"))
+    mapping = {globs[0].split("/")[0]: Path(schema).name for schema, globs in settings["yaml.schemas"].items()}
+    assert mapping == {"terms": "term.schema.json", "arguments": "claim.schema.json", "sources": "source.schema.json"}
+    assert all((ROOT / schema).is_file() for schema in settings["yaml.schemas"])
+    assert settings["[yaml]"]["editor.insertSpaces"] is True
+    extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text("utf-8"))
+    assert extensions["recommendations"] == ["redhat.vscode-yaml"]
+
+
+@pytest.mark.parametrize("kind, folder", [("term", "terms"), ("claim", "arguments"), ("source", "sources")])
+def test_kb_new_templates_point_editors_at_the_schema_that_accepts_them(tmp_path, kind, folder):
+    import jsonschema
+
+    result = CliRunner().invoke(cli, ["new", kind, "example-entry", "--root", str(tmp_path)])
+    assert result.exit_code == 0
+    path = tmp_path / folder / "example-entry.yaml"
+    first = path.read_text("utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, first
+    schema_path = (ROOT / folder / match.group(1)).resolve()
+    assert schema_path == ROOT / "tools" / "kb" / "schemas" / f"{kind}.schema.json"
+    jsonschema.validate(yaml.safe_load(path.read_text("utf-8")), json.loads(schema_path.read_text("utf-8")))
