@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.fmt import comments, fold_positions, format_text, key_orders
-from kb.fmt import plain_data
+from kb.fmt import comments, fold_positions, format_text, key_orders, plain_data
 from kb.templates import render_template
 from kb.yamlread import parse_yaml
 
@@ -136,14 +135,14 @@ def write(root: Path, rel: str, text: str) -> Path:
 
 
 def run(root: Path, *args):
-    import os
+    """``kb ARGS`` in ``root`` (the tests chdir there with monkeypatch)."""
+    assert Path.cwd() == root
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
 
 
 def test_check_lists_files_that_would_change_and_fmt_fixes_them(tmp_path):

@@ -8,14 +8,14 @@ comment can go), so the formatter meets layouts it did not produce itself.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.fmt import comments, format_text, key_orders
+from kb.fmt import comments, format_text, key_orders, plain_data
 from kb.yamlread import parse_yaml
-from kb.fmt import plain_data
 
 IDS = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
 # Letters plus every character with a meaning somewhere in YAML, and some non-ASCII text.
@@ -25,14 +25,14 @@ TEXT = st.lists(WORDS, min_size=1, max_size=25).map(" ".join).filter(lambda t: t
 COMMENT = st.text(ALPHABET, max_size=20).map(lambda t: ("# " + t).rstrip())
 
 
+IDS_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
 def scalar(draw, value: str) -> str:
     """``value`` as a YAML scalar: plain when it is a plain id, else double-quoted."""
     if IDS_RE.match(value) and draw(st.booleans()):
         return value
     return json.dumps(value, ensure_ascii=False)
-
-
-IDS_RE = __import__("re").compile(r"^[a-z][a-z0-9-]*$")
 
 
 def maybe_comment(draw) -> str:
