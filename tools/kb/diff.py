@@ -306,7 +306,7 @@ Examples:
 """
 
 
-@click.command("diff", epilog=EPILOG)
+@click.command("diff", epilog=EPILOG, short_help="What changed in the graph between two git revisions.")
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path),

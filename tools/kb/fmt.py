@@ -462,7 +462,7 @@ def summary(results: list[FileResult], check: bool) -> str:
     return ", ".join(parts) + "."
 
 
-@click.command("fmt", epilog=EPILOG)
+@click.command("fmt", epilog=EPILOG, short_help="Rewrite entries in the canonical layout, keeping comments.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print what would change as a unified diff.")
