@@ -132,3 +132,23 @@ def test_a_folder_without_data_folders_is_refused(tmp_path):
 def test_dates_stay_text(tmp_path):
     write_kb(tmp_path, {"sources/s.yaml": "id: s\ntitle: S\nkind: post\nauthors: [A]\ndate: 2019-06-01\n"})
     assert kb.load(tmp_path).sources["s"].date == "2019-06-01"
+
+
+@pytest.mark.parametrize("content, hint_start", [
+    ("id: alpha\nlabel: a: b\n", "a value containing ': ' must be quoted"),
+    ("id: alpha\n label: alpha\n", "check the indentation: this key is indented more than the line above it"),
+    ("id: alpha\nsenses:\n  - id: x\n    definition: y\n  source: z\n", "check the indentation of this line"),
+])
+def test_syntax_hints_tell_indentation_from_unquoted_colons(tmp_path, content, hint_start):
+    write_kb(tmp_path, {"terms/alpha.yaml": content})
+    (finding,) = kb.load(tmp_path).load_findings
+    assert finding.hint.startswith(hint_start)
+
+
+def test_references_to_an_unreadable_file_are_not_reported_as_dangling(tmp_path):
+    from kb.rules import run_rules
+
+    write_kb(tmp_path, {"terms/alpha.yaml": "id: alpha\n\tlabel: alpha\n",
+                        "terms/beta.yaml": term_yaml("beta", uses=["alpha"]),
+                        "arguments/c.yaml": "id: c\nclaim: C.\nsource: paper\nobjects_to: [alpha#main]\nabout: [alpha]\n"})
+    assert [f.name for f in run_rules(kb.load(tmp_path))] == ["yaml-syntax"]

@@ -327,6 +327,7 @@ def load_kb(root: str | Path) -> KnowledgeBase:
             entry, findings = load_entry_file(path, rel, kind)
             kb.load_findings.extend(findings)
             if entry is None:
+                kb.unreadable.setdefault(kind, {})[path.stem] = rel
                 continue
             table = tables[kind]
             if entry.id in table:

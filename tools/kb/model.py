@@ -187,6 +187,8 @@ class KnowledgeBase:
     sources: dict[str, Source] = field(default_factory=dict)
     load_findings: list["Finding"] = field(default_factory=list)
     files_read: int = 0
+    unreadable: dict[str, dict[str, str]] = field(default_factory=dict)
+    """kind → id → path of files that could not be read into an entry (their error is reported)."""
 
     @cached_property
     def graph(self) -> "nx.MultiDiGraph":
@@ -208,6 +210,10 @@ class KnowledgeBase:
         term_id, _, sense_id = key.partition("#")
         term = self.terms.get(term_id)
         return term.sense(sense_id) if term else None
+
+    def is_unreadable(self, kind: str, entry_id: str) -> bool:
+        """True when ``entry_id`` names a file of ``kind`` that failed to load (YAML error)."""
+        return entry_id in self.unreadable.get(kind, {})
 
     def entry(self, kind: str, entry_id: str) -> Entry | None:
         table = {"term": self.terms, "claim": self.claims, "source": self.sources}[kind]

@@ -140,19 +140,37 @@ def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
         )
 
 
-def _has_tab_near(text: str, mark: Mark) -> bool:
+_INDENTATION_HINT = ("check the indentation of this line and the one above it: keys of one mapping, and the "
+                     "items of one list, must start in the same column")
+
+
+def _line(text: str, mark: Mark) -> str:
     lines = text.splitlines()
-    line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
-    return "\t" in line[: mark.column + 1]
+    return lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
+
+
+def _has_tab_near(text: str, mark: Mark) -> bool:
+    return "\t" in _line(text, mark)[: mark.column + 1]
+
+
+def _looks_like_a_lone_key(line: str) -> bool:
+    """``  key:`` or ``  key: value`` with no further ': ' — a misplaced key, not a colon in a value."""
+    stripped = line.strip().lstrip("- ")
+    key, sep, value = stripped.partition(":")
+    return bool(sep) and key.replace("_", "").replace("-", "").isalnum() and ": " not in value
 
 
 def _syntax_hint(text: str, message: str, mark: Mark) -> str | None:
     if "tab" in message.lower() or _has_tab_near(text, mark):
         return "YAML does not allow tab characters for indentation: indent with spaces"
     if "mapping values are not allowed" in message:
-        return "a value containing ': ' must be quoted, e.g. key: \"a: b\""
-    if "could not find expected ':'" in message or "did not find expected key" in message:
-        return "check the indentation of this line and the one before it: items of one list or mapping must line up"
+        if _looks_like_a_lone_key(_line(text, mark)):
+            return ("check the indentation: this key is indented more than the line above it, so YAML reads it "
+                    "as part of that line's value; line it up with the keys beside it")
+        return 'a value containing \': \' must be quoted, e.g. key: "a: b"'
+    if any(m in message for m in ("could not find expected ':'", "did not find expected key",
+                                  "did not find expected '-' indicator", "expected <block end>")):
+        return _INDENTATION_HINT
     if "found undefined tag" in message or "could not determine a constructor" in message:
         return "remove the '!tag': only plain YAML values are allowed"
     if "found character '`'" in message or "found character '@'" in message:

@@ -42,8 +42,17 @@ def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[tuple[str, str], str, Ref]
                 yield ("source", source.id), field, ref
 
 
+def _dangling_term(kb: KnowledgeBase, ref: Ref, entry, field: str):
+    if ref.target in kb.terms or kb.is_unreadable("term", ref.target):
+        return None
+    return finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a term",
+                   _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id", entry)
+
+
 def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
     term = kb.terms.get(ref.term_id)
+    if term is None and kb.is_unreadable("term", ref.term_id):
+        return None  # the term's file has a YAML error, reported there
     if term is None:
         hint = _suggest(ref.term_id, kb.terms) or "write an existing term id before the '#'"
         return finding("dangling-reference", ref.location,
@@ -60,7 +69,7 @@ def _dangling_target(kb: KnowledgeBase, claim: Claim, field: str, ref: Ref):
     entry = ("claim", claim.id)
     if ref.sense_id is not None:
         return _dangling_sense(kb, ref, entry, field)
-    if ref.target in kb.claims:
+    if ref.target in kb.claims or kb.is_unreadable("claim", ref.target):
         return None
     if ref.target in kb.terms:
         senses = ", ".join(f"{ref.target}#{s.id}" for s in kb.terms[ref.target].senses)
@@ -79,7 +88,8 @@ def dangling_reference(kb: KnowledgeBase):
     ``related``, ``replaced_by`` and ``about``; senses (``term#sense``) in
     ``conflicts_with``, ``refines`` and ``agrees_with``; claims or senses in ``supports``
     and ``objects_to``; source ids in ``source``, ``part_of`` and ``in_reply_to``. The
-    nearest existing ids are suggested.
+    nearest existing ids are suggested. A reference to an entry whose file could not be read
+    is left alone: the file's own error says what to fix.
 
     Why it matters:
     A dangling reference is a broken link on the site and a missing edge in every export.
@@ -100,28 +110,17 @@ def dangling_reference(kb: KnowledgeBase):
     """
     for term in kb.terms.values():
         entry = ("term", term.id)
-        for field, ref in _term_refs(term):
-            if ref.target not in kb.terms:
-                yield finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a term",
-                              _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id", entry)
-        for sense in term.senses:
-            for kind, ref in sense.links():
-                problem = _dangling_sense(kb, ref, entry, f"senses[{sense.id}].{kind}")
-                if problem:
-                    yield problem
+        problems = [_dangling_term(kb, ref, entry, field) for field, ref in _term_refs(term)]
+        problems += [_dangling_sense(kb, ref, entry, f"senses[{sense.id}].{kind}")
+                     for sense in term.senses for kind, ref in sense.links()]
+        yield from filter(None, problems)
     for claim in kb.claims.values():
-        for ref in claim.about:
-            if ref.target not in kb.terms:
-                yield finding("dangling-reference", ref.location, f"about names '{ref.target}', which is not a term",
-                              _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id",
-                              ("claim", claim.id))
-        for field in ("supports", "objects_to"):
-            for ref in getattr(claim, field):
-                problem = _dangling_target(kb, claim, field, ref)
-                if problem:
-                    yield problem
+        problems = [_dangling_term(kb, ref, ("claim", claim.id), "about") for ref in claim.about]
+        problems += [_dangling_target(kb, claim, field, ref)
+                     for field in ("supports", "objects_to") for ref in getattr(claim, field)]
+        yield from filter(None, problems)
     for entry, field, ref in _source_refs(kb):
-        if ref.target not in kb.sources:
+        if ref.target not in kb.sources and not kb.is_unreadable("source", ref.target):
             yield finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a source",
                           _suggest(ref.target, kb.sources) or "add the source in sources/ (kb new source ID)", entry)
 
