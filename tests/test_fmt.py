@@ -203,3 +203,15 @@ def test_every_entry_of_the_repository_formats_safely():
     refused = [(r.path, r.error.message) for r in map(format_file, files)
                if r.error and r.error.rule is None]
     assert refused == []
+
+
+def test_a_knowledge_base_root_means_its_data_folders_only(tmp_path):
+    from kb.fmt import entry_files
+
+    for rel in ("terms/a.yaml", "arguments/b.yaml", "sources/c.yaml", "node_modules/x/d.yaml", ".github/e.yaml",
+                "mkdocs.yaml", "tests/f.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("id: x\n")
+    assert [p.relative_to(tmp_path).as_posix() for p in entry_files([tmp_path])] == [
+        "arguments/b.yaml", "sources/c.yaml", "terms/a.yaml"]
+    assert [p.relative_to(tmp_path).as_posix() for p in entry_files([tmp_path / "tests"])] == ["tests/f.yaml"]

@@ -403,12 +403,30 @@ def format_file(path: Path) -> FileResult:
         return FileResult(path, raw.decode("utf-8", "replace"), None, exc)
 
 
+def _data_folders(folder: Path) -> list[Path]:
+    """A knowledge-base root stands for its data folders; any other folder for itself."""
+    inside = [folder / name for name in KIND_FOLDERS.values() if (folder / name).is_dir()]
+    return inside or [folder]
+
+
+def _yaml_under(folder: Path):
+    for path in folder.rglob("*"):
+        hidden = any(part.startswith(".") or part == "node_modules" for part in path.relative_to(folder).parts)
+        if not hidden and path.suffix in (".yaml", ".yml") and path.is_file():
+            yield path
+
+
 def entry_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named, and those found under the folders named, sorted, once each."""
+    """The YAML files named, and those under the folders named, sorted, once each.
+
+    A folder holding terms/, arguments/ or sources/ (the knowledge-base root, e.g. ``.``)
+    means those data folders only; hidden folders and node_modules are never entered.
+    """
     found = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            for folder in _data_folders(path):
+                found.update(_yaml_under(folder))
         else:
             found.add(path)
     return sorted(found)
