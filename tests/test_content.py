@@ -135,3 +135,10 @@ def test_argument_map_follows_the_threads(base):
         if source.type == "comment":
             assert source.part_of, f"comment {source.id} is part of no post"
             assert source.authors or source.author_note, source.id
+
+
+def test_repository_is_in_canonical_layout():
+    from kb.fmt import entry_files, format_file
+
+    changed = [str(r.path) for r in map(format_file, entry_files([ROOT])) if r.error or r.changed]
+    assert changed == [], "run `kb fmt` on: " + ", ".join(changed)
