@@ -100,3 +100,48 @@ def test_wrongly_shaped_entries_never_raise(data):
         run_rules(kb.load(root))
     finally:
         shutil.rmtree(root)
+
+
+values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False) |
+    st.sampled_from(["a", "alpha-beta", "a#b", "A", "", " ", "2019-06-01", "2019", "https://x.org/a", "paper",
+                     "contested", "x y", "a--b", "term#sense"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "label", "senses", "uses", "definition", "source", "aliases", "kind", "date", "url",
+                         "rule", "reason", "members", "status", "primitive", "supports", "claim", "title", "waivers",
+                         "authors", "conflicts_with", "x"]), children, max_size=6),
+    max_leaves=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=values, kind=st.sampled_from(["term", "claim", "source"]))
+def test_fast_schema_check_agrees_with_jsonschema(data, kind):
+    """The compiled fast path must accept exactly what jsonschema accepts."""
+    from kb.loader import _is_valid, _validator
+
+    assert _is_valid(data, kind) == _validator(kind).is_valid(data)
+
+
+def _real_entries():
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    for kind, folder in (("term", "terms"), ("claim", "arguments"), ("source", "sources")):
+        for path in sorted((root / folder).glob("*.yaml"))[:15]:
+            yield kind, yaml.safe_load(path.read_text("utf-8"))
+
+
+REAL_ENTRIES = list(_real_entries())
+
+
+@settings(max_examples=400, deadline=None)
+@given(pick=st.integers(0, len(REAL_ENTRIES) - 1), key=st.sampled_from(
+    ["id", "label", "aliases", "status", "primitive", "claim", "kind", "date", "url", "supports", "waivers", "x"]),
+    value=values)
+def test_fast_schema_check_agrees_on_mutated_real_entries(pick, key, value):
+    from kb.loader import _is_valid, _validator
+
+    kind, entry = REAL_ENTRIES[pick]
+    mutated = {**entry, key: value}
+    assert _is_valid(entry, kind) and _validator(kind).is_valid(entry)
+    assert _is_valid(mutated, kind) == _validator(kind).is_valid(mutated)
