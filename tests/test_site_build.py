@@ -149,8 +149,32 @@ def test_search_index_covers_aliases_definitions_and_claims(site):
 
 
 def test_entry_pages_are_not_in_the_navigation(site):
+    about = (site / "about" / "index.html").read_text("utf-8")
+    assert "terms/pseudo-alignment/" not in about  # nav lists sections and index pages only
+
+
+def test_home_page_shows_live_counts_and_contested_terms(site):
     home = (site / "index.html").read_text("utf-8")
-    assert "terms/pseudo-alignment/" not in home  # nav lists sections and index pages only
+    for number, what, url in ((9, "terms", "terms/"), (10, "senses", "glossary/"),
+                              (4, "claims", "arguments/"), (4, "sources", "sources/"),
+                              (2, "objections", "disputes/")):
+        assert f'<a href="{url}"><strong>{number}</strong> {what}</a>' in home
+    assert '<a href="terms/pseudo-alignment/">pseudo&#45;alignment</a>' in home
+    assert "kb:counts" not in home and "kb:contested" not in home
+
+
+def test_mermaid_is_not_a_page_script(site):
+    """kb.js loads Mermaid when a diagram is drawn; no page names the 3 MB script."""
+    pages = list(site.rglob("*.html"))
+    assert [p for p in pages if "mermaid.min.js" in p.read_text("utf-8")] == []
+    assert "mermaid.min.js" in (site / "assets/kb/kb.js").read_text("utf-8")
+    claim = (site / "arguments/the-rlo-sense-is-too-narrow/index.html").read_text("utf-8")
+    assert '<pre class="mermaid">' in claim
+
+
+def test_entry_pages_link_to_their_focused_graph(site):
+    term = (site / "terms/pseudo-alignment/index.html").read_text("utf-8")
+    assert 'href="../../graph/?focus=term:pseudo-alignment&amp;depth=2"' in term
 
 
 def test_build_fails_with_positioned_messages(tmp_path, caplog):

@@ -17,7 +17,8 @@ import kb
 from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_list
 from kb.site.claim_page import render_claim
 from kb.site.context import SiteData
-from kb.site.graph_data import graph_json, node_url
+from kb.site.graph_data import focus_query, graph_json, node_url, render_graph_page
+from kb.site.home import counts, fill_markers, most_contested, render_counts, render_contested
 from kb.site.indexes import (conflicting_pairs, glossary_rows, render_disputes,
                              render_glossary, unanswered_objections)
 from kb.site.markup import Linker, autolink, escape, external_link, safe_url
@@ -285,6 +286,65 @@ def test_graph_json_links_every_node_to_its_page(data):
     assert node_url("source:s") == "sources/s/"
     assert {"from": "claim:many-objectives-fit", "to": "claim:pseudo-alignment-is-the-default",
             "type": "supports"} in graph["edges"]
+
+
+
+def test_entry_pages_link_to_their_neighbourhood_in_the_graph(data):
+    term = render_term(data, data.base.terms["pseudo-alignment"])
+    claim = render_claim(data, data.base.claims["many-objectives-fit"])
+    source = render_source(data, data.base.sources["a-post-on-the-paper"])
+    assert "[Show in graph](../graph.md?focus=term:pseudo-alignment&depth=2)" in term
+    assert "[Show in graph](../graph.md?focus=claim:many-objectives-fit&depth=1)" in claim
+    assert "[Show in graph](../graph.md?focus=source:a-post-on-the-paper&depth=1)" in source
+    html_out = render(term)
+    assert 'class="md-button kb-graph-link"' in html_out
+
+
+def test_focus_query_quotes_the_node_id():
+    assert focus_query("sense:pseudo-alignment#rlo", 3) == "?focus=sense:pseudo-alignment%23rlo&depth=3"
+    assert focus_query("term:a&b c", 1) == "?focus=term:a%26b%20c&depth=1"
+
+
+def test_graph_page_starts_with_the_vocabulary_and_offers_focus_controls():
+    page = render(render_graph_page())
+    boxes = dict(re.findall(r'<input type="checkbox" data-node-kind="(\w+)"( checked)?>', page))
+    assert boxes == {"term": " checked", "sense": " checked", "claim": "", "source": ""}
+    assert re.findall(r'<option value="(\d)"', page) == ["1", "2", "3"]
+    assert 'id="kb-graph-focus"' in page and 'id="kb-graph-whole"' in page
+    assert "graph/?focus=term:mesa-optimizer&amp;depth=2" in page  # documented on the page
+
+
+# -- home page figures ---------------------------------------------------------------------------
+
+def test_counts_of_the_knowledge_base(data):
+    assert counts(data) == [(9, "terms", "terms/index.md"), (10, "senses", "glossary.md"),
+                            (4, "claims", "arguments/index.md"), (4, "sources", "sources/index.md"),
+                            (2, "objections", "disputes.md")]
+    html_out = render(render_counts(data, Linker("index.md")))
+    assert '<a href="terms/index.md"><strong>9</strong> terms</a>' in html_out
+    assert '<a href="disputes.md"><strong>2</strong> objections</a>' in html_out
+
+
+def test_most_contested_terms_rank_conflicts_and_objections(data):
+    ranked = [(d.term.id, d.conflicts, d.objections) for d in most_contested(data)]
+    # pseudo-alignment: rlo conflicts with loose; the-rlo-sense-is-too-narrow objects to its
+    # rlo sense and to a claim about it, narrowness-is-deliberate to a claim about it.
+    assert ranked == [("pseudo-alignment", 1, 3), ("robust-alignment", 0, 1)]
+    page = render_contested(data, Linker("index.md"))
+    assert ('- [pseudo&#45;alignment](terms/pseudo-alignment.md) <span class="kb-badge '
+            'kb-status-contested">contested</span> — 1 conflict between senses, 3 objections') in page
+    assert "- [robust alignment](terms/robust-alignment.md) — 1 objection\n" in page
+
+
+def test_fill_markers_replaces_marker_lines_only(data):
+    text = "# Home\n\n<!-- kb:counts -->\n\nSee <!-- kb:counts --> inline.\n  <!-- kb:contested -->\n"
+    out = fill_markers(text, data, "index.md")
+    assert out.startswith("# Home\n\n<div class=\"kb-counts\" markdown>")
+    assert "See <!-- kb:counts --> inline." in out           # not alone on its line: kept
+    assert "[pseudo&#45;alignment](terms/pseudo-alignment.md)" in out
+    assert "<!-- kb:contested -->" not in out
+    assert fill_markers("# About\n", data, "about.md") == "# About\n"
+    assert "(../terms/index.md)" in fill_markers("<!-- kb:counts -->", data, "reference/x.md")
 
 
 # -- contributing page and the error gate --------------------------------------------------------

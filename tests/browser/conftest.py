@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import kb
 from kb.site.build import build_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,17 +28,22 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def browser_site(tmp_path_factory) -> Path:
-    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("browser-site"), FIXTURE)
+def fixture_base() -> kb.KnowledgeBase:
+    return kb.load(FIXTURE)
 
 
 @pytest.fixture(scope="session")
-def base_url(browser_site):
-    handler = functools.partial(QuietHandler, directory=str(browser_site))
+def base_url(tmp_path_factory):
+    """The fixture site, built for the address it is served at (so that Material's instant
+    navigation, which follows only links listed under the site's URL, is active)."""
+    site = tmp_path_factory.mktemp("browser-site")
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    build_site(REPO / "mkdocs.yml", site, FIXTURE, site_url=url)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield url
     server.shutdown()
     server.server_close()
 

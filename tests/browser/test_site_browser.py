@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 
+import networkx as nx
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+VISIBLE_NODES = "window.kbGraph.network.body.data.nodes.getIds().sort()"
 
 
 def test_search_then_term_then_preview_then_claim(page, base_url):
+    """Every step after the first page is Material's instant navigation (no reload): the
+    marker set on the home page survives, and Mermaid is fetched only for the diagram."""
+    mermaid = []
+    page.on("request", lambda r: mermaid.append(page.url) if r.url.endswith("/mermaid.min.js") else None)
     page.goto(base_url)
+    page.evaluate("window.kbSamePage = true")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").press_sequentially("pseudo", delay=30)
     result = page.locator(".md-search-result__link", has_text="pseudo-alignment").first
@@ -19,7 +26,7 @@ def test_search_then_term_then_preview_then_claim(page, base_url):
     result.click()
     page.wait_for_url(re.compile(r"/terms/pseudo-alignment/"))
 
-    expect(page.locator("h1")).to_have_text(re.compile(r"^pseudo-alignment\W*$"))
+    expect(page.locator(".md-content h1")).to_have_text(re.compile(r"^pseudo-alignment\W*$"))
     for sense in ("rlo", "loose"):
         expect(page.locator(f"#sense-{sense}")).to_be_visible()
     sources = page.locator(".kb-sense a[href*='/sources/']")
@@ -32,12 +39,14 @@ def test_search_then_term_then_preview_then_claim(page, base_url):
     expect(preview).to_be_visible()
     expect(preview).to_contain_text("A learned model that is itself an optimizer")
 
-    page.locator("a", has_text="The paper's sense of pseudo-alignment is too narrow").first.click()
+    page.locator(".md-content a", has_text="The paper's sense of pseudo-alignment is too narrow").first.click()
     page.wait_for_url(re.compile(r"/arguments/the-rlo-sense-is-too-narrow/"))
     diagram = page.locator("div.mermaid")
     expect(diagram).to_be_visible(timeout=15000)
     assert page.locator("pre.mermaid").count() == 0  # Material replaced the source by the SVG
     assert diagram.bounding_box()["height"] > 100
+    assert page.evaluate("window.kbSamePage") is True
+    assert mermaid == [page.url]  # once, requested while on the claim page
     expect(page.locator("#responses ~ ul").first).to_contain_text("The narrow sense is deliberate")
     assert page.errors == []
     assert page.outside_requests == []
@@ -62,11 +71,11 @@ def test_graph_explorer_draws_and_navigates(page, base_url):
     assert page.evaluate("window.kbGraph.nodes.length") > 20
     assert graph.locator("canvas").count() == 1
 
-    # Filters: hiding sources removes them from the view.
-    page.locator("input[data-node-kind='source']").uncheck()
-    assert page.evaluate(
-        "window.kbGraph.network.body.data.nodes.get().every(n => n.kind !== 'source')")
-    page.locator("input[data-node-kind='source']").check()
+    # The whole graph starts with the vocabulary only; a filter adds the claims.
+    kinds = "[...new Set(window.kbGraph.network.body.data.nodes.get().map(n => n.kind))].sort()"
+    assert page.evaluate(kinds) == ["sense", "term"]
+    page.locator("input[data-node-kind='claim']").check()
+    assert page.evaluate(kinds) == ["claim", "sense", "term"]
 
     # Search selects the node; clicking it opens its page.
     page.locator("#kb-graph-search").fill("mesa-objective")
@@ -81,6 +90,53 @@ def test_graph_explorer_draws_and_navigates(page, base_url):
     box = graph.locator("canvas").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(re.compile(r"/terms/mesa-objective/"))
-    expect(page.locator("h1")).to_have_text(re.compile(r"^mesa-objective\W*$"))
+    expect(page.locator(".md-content h1")).to_have_text(re.compile(r"^mesa-objective\W*$"))
+    assert page.errors == []
+    assert page.outside_requests == []
+
+
+def _neighbourhood(base, node: str, depth: int) -> list[str]:
+    """The nodes at most ``depth`` links from ``node``, links followed either way."""
+    return sorted(nx.ego_graph(nx.Graph(base.graph.to_undirected()), node, radius=depth))
+
+
+def _wait_for_view(page, node: str, depth: int) -> None:
+    page.wait_for_function(
+        "([node, depth]) => window.kbGraph && window.kbGraph.explorer.focus === node"
+        " && window.kbGraph.explorer.depth === depth", arg=[node, depth])
+
+
+def test_show_in_graph_focuses_on_the_entry(page, base_url, fixture_base):
+    page.goto(base_url + "terms/mesa-objective/")
+    page.evaluate("window.kbSamePage = true")
+    page.locator("a.kb-graph-link").click()  # instant navigation to graph/?focus=…
+    page.wait_for_url(re.compile(r"/graph/\?focus=term:mesa-objective&depth=2$"))
+    _wait_for_view(page, "term:mesa-objective", 2)
+    assert page.evaluate("window.kbSamePage") is True
+    assert page.evaluate(VISIBLE_NODES) == _neighbourhood(fixture_base, "term:mesa-objective", 2)
+    expect(page.locator("#kb-graph-status")).to_contain_text("Neighbourhood of “mesa-objective”")
+
+    page.locator("#kb-graph-depth").select_option("1")
+    _wait_for_view(page, "term:mesa-objective", 1)
+    assert page.evaluate(VISIBLE_NODES) == _neighbourhood(fixture_base, "term:mesa-objective", 1)
+    assert page.url.endswith("/graph/?focus=term%3Amesa-objective&depth=1")
+
+    # The controls: find another node, show its neighbourhood, then the whole graph again.
+    page.locator("#kb-graph-search").fill("Many objectives fit the training data")
+    page.locator("#kb-graph-focus").click()
+    _wait_for_view(page, "claim:many-objectives-fit", 1)
+    assert page.evaluate(VISIBLE_NODES) == _neighbourhood(fixture_base, "claim:many-objectives-fit", 1)
+    page.locator("#kb-graph-whole").click()
+    page.wait_for_function("window.kbGraph.explorer.focus === null")
+    assert page.url.endswith("/graph/")
+    kinds = page.evaluate("window.kbGraph.network.body.data.nodes.get().map(n => n.kind)")
+    assert set(kinds) == {"term", "sense"}
+    assert page.errors == []
+    assert page.outside_requests == []
+
+
+def test_claim_page_opened_directly_draws_its_diagram(page, base_url):
+    page.goto(base_url + "arguments/pseudo-alignment-is-the-default/")
+    expect(page.locator("div.mermaid")).to_be_visible(timeout=15000)
     assert page.errors == []
     assert page.outside_requests == []

@@ -6,6 +6,7 @@ from kb.model import Claim
 from kb.site.argtree import argument_tree, mermaid_diagram, tree_list
 from kb.site.context import SiteData, claim_node
 from kb.site.entry_parts import attribution, entry_footer, facts
+from kb.site.graph_data import graph_link
 from kb.site.markup import Linker, autolink, claim_path, escape, join_blocks, section
 
 
@@ -20,6 +21,7 @@ def render_claim(data: SiteData, claim: Claim) -> str:
         diagram = f"```mermaid\n{mermaid_diagram(data, node, up, down)}\n```"
     return join_blocks(
         f"# {escape(claim.headline)}",
+        graph_link(node, linker),
         f'<div class="kb-claim" markdown>\n\n{autolink(claim.claim, data.mentions, linker)}\n\n</div>',
         attribution(data, linker, claim.source, claim.locator, claim.quote),
         facts([("About", ", ".join(linker.term(data.base, ref.target) for ref in claim.about))]),

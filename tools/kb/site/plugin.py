@@ -10,8 +10,8 @@ Configuration (``plugins: - kb: {...}`` in mkdocs.yml), every path relative to m
     an "edit this entry" URL template with ``{path}`` (the YAML file, relative to the root),
     e.g. ``https://example.org/repo/edit/main/{path}``. Empty (the default): no edit link.
 ``mermaid``
-    the Mermaid script served with the site (diagrams on claim pages); default: the npm
-    package's ``node_modules/mermaid/dist/mermaid.min.js``.
+    the Mermaid script served with the site, which kb.js loads on the pages that draw a
+    diagram (claim pages); default: the npm package's ``node_modules/mermaid/dist/mermaid.min.js``.
 ``contributing``
     the Markdown file shown as the contributing page; default ``CONTRIBUTING.md``.
 ``fail_on``
@@ -37,6 +37,7 @@ import kb
 from kb.findings import SEVERITY_RANK
 from kb.site import pages
 from kb.site.context import SiteData
+from kb.site.home import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.kb")
 DATA_FOLDERS = ("terms", "arguments", "sources")
@@ -77,7 +78,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
         root = self._path(config, self.config.root)
         base = load_checked(root, self.config.fail_on)
         self.data = SiteData(base, edit_url=self.config.edit_url or None)
-        for name in ("mermaid.min.js", "kb.js", "graph.js"):
+        # Not mermaid.min.js: kb.js loads it on the pages that draw a diagram.
+        for name in ("kb.js", "graph.js"):
             config.extra_javascript.append(f"{ASSETS}/{name}")
         config.extra_css.append(f"{ASSETS}/kb.css")
         return config
@@ -124,12 +126,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
         return path.read_text("utf-8") if path.is_file() else None
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        """Point "edit this page" at the entry's YAML file (or nowhere) on generated pages."""
+        """Point "edit this page" at the entry's YAML file (or nowhere) on generated pages;
+        fill the live-figure markers (kb.site.home) of hand-written pages."""
         entry_file = self.edit_paths.get(page.file.src_uri)
         if entry_file is not None:
             page.edit_url = self.data.edit_link(entry_file)
         elif page.file.generated_by:
             page.edit_url = None
+        else:
+            markdown = fill_markers(markdown, self.data, page.file.src_uri)
         return markdown
 
     def on_post_build(self, *, config):

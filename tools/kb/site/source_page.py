@@ -5,6 +5,7 @@ from __future__ import annotations
 from kb.model import Source
 from kb.site.context import SiteData, source_node
 from kb.site.entry_parts import entry_footer, facts
+from kb.site.graph_data import graph_link
 from kb.site.markup import (Linker, autolink, bullet_list, escape, escape_html, external_link,
                             first_sentence, join_blocks, section, source_path)
 
@@ -18,6 +19,7 @@ def render_source(data: SiteData, source: Source) -> str:
     node = source_node(source.id)
     return join_blocks(
         f"# {escape(source.title)}",
+        graph_link(node, linker),
         facts([
             ("Kind", escape(source.type)),
             ("By", escape(source.byline)),

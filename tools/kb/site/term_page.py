@@ -7,6 +7,7 @@ from kb.site.context import SiteData, sense_node, term_node
 from kb.site.markup import (Linker, autolink, bullet_list, escape, join_blocks, section,
                             sense_anchor, term_path)
 from kb.site.entry_parts import attribution, entry_footer, facts, links_of
+from kb.site.graph_data import graph_link
 
 STATUS_NOTES = {
     "contested": "Contested: the senses below disagree, or the term itself is disputed.",
@@ -21,6 +22,7 @@ def render_term(data: SiteData, term: Term) -> str:
     return join_blocks(
         f"# {escape(term.label)}",
         status_block(data, term, linker),
+        graph_link(node, linker),
         facts([("Also called", ", ".join(escape(a) for a in term.aliases))]),
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
         section("Senses", senses_grid(data, term, linker)),

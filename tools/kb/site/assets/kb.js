@@ -1,16 +1,57 @@
-/* Alignment Atlas: the hover preview of auto-linked terms.
+/* Alignment Atlas: the script on every page. Three jobs:
  *
- * A link with class kb-term points at terms/<id>/; on hover, the term's label and first
- * definition (from assets/kb/previews.json, written by the site build) are shown in a small
- * box. Text goes in with textContent only, never as HTML. Event delegation on the document
- * keeps it working across Material's instant navigation.
+ * 1. window.kbAtlas.loadScript(url): load a script once, on demand (graph.js uses it for
+ *    vis-network).
+ * 2. Mermaid on demand. Mermaid is 3 MB and only claim pages draw diagrams, so it is not a
+ *    page script. Material renders every pre.mermaid it finds, after instant navigation too,
+ *    with the global `mermaid`, and fetches Mermaid from a CDN when that global is missing.
+ *    So this script defines `mermaid` as a stand-in that loads the site's own copy the first
+ *    time Material renders a diagram, then hands over to it (the real script replaces the
+ *    global; Material's later calls go to it directly).
+ * 3. The hover preview of auto-linked terms: a link with class kb-term points at
+ *    terms/<id>/; on hover, the term's label and first definition (from
+ *    assets/kb/previews.json, written by the site build) are shown in a small box. Text goes
+ *    in with textContent only, never as HTML. Event delegation on the document keeps it
+ *    working across Material's instant navigation.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var previewsUrl = new URL("previews.json", script ? script.src : location.href);
+  var assets = new URL("./", script ? script.src : location.href);
+  var previewsUrl = new URL("previews.json", assets);
   var previews = null;
   var box = null;
+  var scripts = {};
+
+  function loadScript(url) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = url;
+        tag.onload = resolve;
+        tag.onerror = function () { reject(new Error("could not load " + url)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return scripts[url];
+  }
+  window.kbAtlas = { loadScript: loadScript };
+
+  function mermaidStandIn() {
+    var settings = null;
+    var stand = {
+      initialize: function (options) { settings = options; },
+      render: function (id, text) {
+        return loadScript(new URL("mermaid.min.js", assets).href).then(function () {
+          if (window.mermaid === stand) { throw new Error("mermaid.min.js defined no mermaid"); }
+          if (settings) { window.mermaid.initialize(settings); }
+          return window.mermaid.render(id, text);
+        });
+      }
+    };
+    return stand;
+  }
+  if (typeof window.mermaid === "undefined") { window.mermaid = mermaidStandIn(); }
 
   function loadPreviews() {
     if (!previews) {
