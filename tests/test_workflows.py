@@ -113,6 +113,15 @@ def test_main_workflow_publishes_the_site_to_pages():
     assert "actions/upload-pages-artifact@v3" in steps(workflow, "build")
     assert "actions/deploy-pages@v4" in steps(workflow, "deploy")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("run") == "mkdocs build --strict")
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+
+
+@pytest.mark.parametrize("path, job", [("pull-request.yml", "site"), ("publish.yml", "build")])
+def test_site_builds_install_the_npm_packages_first(path, job):
+    """The site serves Mermaid from node_modules: a build without `npm ci` stops with an error."""
+    text = steps(load(ROOT / ".github" / "workflows" / path), job)
+    assert text.index("npm ci") < text.index("mkdocs build --strict")
 
 
 def test_the_diff_comment_starts_with_the_marker_the_workflow_looks_for():
