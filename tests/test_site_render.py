@@ -223,7 +223,7 @@ def test_mermaid_diagram_edges_point_from_answer_to_answered(data):
     root = "claim:the-rlo-sense-is-too-narrow"
     up, down = argument_tree(data, root, False), argument_tree(data, root, True)
     lines = mermaid_diagram(data, root, up, down).splitlines()
-    assert lines[0] == "flowchart BT"
+    assert lines[0] == "flowchart LR"
     assert "    n0 -->|objects to| n1" in lines
     assert "    n3 -->|objects to| n0" in lines
     assert "    class n0 focus" in lines

@@ -85,7 +85,7 @@ def mermaid_diagram(data: SiteData, root: str, up: TreeNode, down: TreeNode) -> 
     Node ids are generated (``n0``, ``n1``…), never taken from the data.
     """
     ids: dict[str, str] = {}
-    lines = ["flowchart BT"]
+    lines = ["flowchart LR"]
 
     def declare(node: str) -> str:
         if node not in ids:
