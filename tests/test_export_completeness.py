@@ -37,7 +37,7 @@ FIELD_IN_GRAPH = {
             "objects_to": "edge:objects_to"},
     Source: {"id": "id", "title": "title", "type": "source_type", "location": "path,line", "authors": "authors",
              "author_note": "author_note", "date": "date", "url": "url", "part_of": "edge:part_of",
-             "in_reply_to": "edge:in_reply_to", "seed": "seed", "description": "description"},
+             "in_reply_to": "edge:in_reply_to", "references": "edge:references", "seed": "seed", "description": "description"},
 }
 #: Fields that are about editing the YAML, not about the knowledge: positions of single values
 #: and waivers of rule findings.

@@ -104,3 +104,19 @@ def test_a_loop_waiver_without_members_does_not_accept(tmp_path):
     findings = run_rules(kb.load(tmp_path))
     assert [f.name for f in findings] == ["circular-definition"]
     assert findings[0].hint.endswith("if its reason covers this group, add `members: [alpha, beta]` to it")
+
+
+def test_references_between_sources_are_checked_and_count_as_citing(tmp_path):
+    from tests.helpers import SOURCE, write_kb
+
+    comment = ("id: reply\ntitle: A reply\nkind: comment\nauthor_note: unknown; the first participant\n"
+               "references: [paper, papr, reply]\n")
+    write_kb(tmp_path, {"sources/reply.yaml": comment, "arguments/a.yaml": "id: a\nclaim: A.\nsource: reply\n"},
+             with_source=False)
+    write_kb(tmp_path, {"sources/paper.yaml": SOURCE}, with_source=False)
+    findings = [(f.name, f.location.line, f.location.column, f.message) for f in run_rules(kb.load(tmp_path))]
+    assert findings == [
+        ("dangling-reference", 5, 21, "references names 'papr', which is not a source"),
+        ("self-reference", 5, 27, "source 'reply' names itself in references"),
+    ]
+    assert ("source:reply", "source:paper", "references") in kb.load(tmp_path).graph.edges(keys=True)

@@ -400,3 +400,19 @@ def test_edit_link_points_at_the_entry_yaml(template, expected):
     assert entry.edit_url == expected
     assert glossary.edit_url is None                      # generated: no file to edit
     assert handwritten.edit_url == "https://computed-by-mkdocs/"  # MkDocs' own rule applies
+
+
+def test_source_page_lists_the_works_it_refers_to_both_ways(tmp_path):
+    from kb.site.source_page import render_source
+    from tests.helpers import SOURCE, write_kb
+
+    write_kb(tmp_path, {
+        "sources/paper.yaml": SOURCE,
+        "sources/reply.yaml": "id: reply\ntitle: A reply\nkind: comment\nauthor_note: unknown\nreferences: [paper]\n",
+    }, with_source=False)
+    base = kb.load(tmp_path)
+    data = SiteData(base)
+    reply = render_source(data, base.sources["reply"])
+    paper = render_source(data, base.sources["paper"])
+    assert "## Works it refers to\n\n- [A paper](paper.md)" in reply
+    assert "## Referred to by\n\n- [A reply](reply.md)" in paper

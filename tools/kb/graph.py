@@ -38,6 +38,7 @@ about             claim → term                   the claim concerns the term
 cites             sense | claim → source         attributed to the source
 part_of           source → source                comment in post, post in sequence
 in_reply_to       source → source                answers
+references        source → source                points to or cites the target work
 ================  =============================  ==================================
 
 References to entries that do not exist produce no edge (the rule
@@ -56,6 +57,7 @@ NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (
     "sense_of", "uses", "broader", "related", "replaced_by", "conflicts_with", "refines",
     "agrees_with", "supports", "objects_to", "about", "cites", "part_of", "in_reply_to",
+    "references",
 )
 
 
@@ -162,6 +164,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
             ref = getattr(source, kind)
             if ref:
                 _add_edges(graph, node, kind, [source_node(ref.target)])
+        _add_edges(graph, node, "references", (source_node(ref.target) for ref in source.references))
     return graph
 
 

@@ -271,7 +271,8 @@ def build_source(data: PosDict, rel: str, entry_id: str) -> Source:
         id=entry_id, title=_text(data, "title") or entry_id, type=_text(data, "kind") or "other",
         location=_loc(rel, data.mark), authors=authors, author_note=_text(data, "author_note"),
         date=_text(data, "date"), url=_text(data, "url"), part_of=_ref(data, "part_of", rel),
-        in_reply_to=_ref(data, "in_reply_to", rel), seed=_text(data, "seed"),
+        in_reply_to=_ref(data, "in_reply_to", rel), references=_refs(data, "references", rel),
+        seed=_text(data, "seed"),
         description=_text(data, "description"), waivers=_waivers(data, rel),
     )
 

@@ -160,6 +160,7 @@ class Source:
     url: str | None = None
     part_of: Ref | None = None
     in_reply_to: Ref | None = None
+    references: tuple[Ref, ...] = ()
     seed: str | None = None
     description: str | None = None
     waivers: tuple[Waiver, ...] = ()

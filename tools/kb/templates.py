@@ -60,6 +60,7 @@ author_note: TODO who wrote it, or why the author is unknown
 # url: https://...                # only when certain; never invented
 # part_of: post-id                # a comment's post, a post's sequence
 # in_reply_to: comment-id         # the comment or post this answers
+# references: [work-id]           # works it points to or cites
 """,
 }
 

@@ -192,6 +192,7 @@ EDGE_PROPERTIES: dict[str, tuple[Callable[["RdfBuilder"], URIRef], bool]] = {
     "cites": (_fixed(DCTERMS.source), False),
     "part_of": (_fixed(DCTERMS.isPartOf), False),
     "in_reply_to": (_kb("inReplyTo"), False),
+    "references": (_fixed(DCTERMS.references), False),
 }
 
 #: Edge types that become AIF scheme nodes: IRI path segment and node class.

@@ -36,10 +36,17 @@ def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[tuple[str, str], str, Ref]
         if claim.source:
             yield ("claim", claim.id), "source", claim.source
     for source in kb.sources.values():
-        for field in ("part_of", "in_reply_to"):
-            ref = getattr(source, field)
-            if ref:
-                yield ("source", source.id), field, ref
+        for field, ref in _source_links(source):
+            yield ("source", source.id), field, ref
+
+
+def _source_links(source) -> Iterator[tuple[str, Ref]]:
+    for field in ("part_of", "in_reply_to"):
+        ref = getattr(source, field)
+        if ref:
+            yield field, ref
+    for ref in source.references:
+        yield "references", ref
 
 
 def _dangling_term(kb: KnowledgeBase, ref: Ref, entry, field: str):
@@ -87,7 +94,8 @@ def dangling_reference(kb: KnowledgeBase):
     Every reference names an entry that exists: term ids in ``uses``, ``broader``,
     ``related``, ``replaced_by`` and ``about``; senses (``term#sense``) in
     ``conflicts_with``, ``refines`` and ``agrees_with``; claims or senses in ``supports``
-    and ``objects_to``; source ids in ``source``, ``part_of`` and ``in_reply_to``. The
+    and ``objects_to``; source ids in ``source``, ``part_of``, ``in_reply_to`` and
+    ``references``. The
     nearest existing ids are suggested. A reference to an entry whose file could not be read
     is left alone: the file's own error says what to fix.
 
@@ -168,11 +176,10 @@ def self_reference(kb: KnowledgeBase):
                     yield finding("self-reference", ref.location, f"claim '{claim.id}' {field} itself",
                                   "point at the claim this one answers", ("claim", claim.id))
     for source in kb.sources.values():
-        for field in ("part_of", "in_reply_to"):
-            ref = getattr(source, field)
-            if ref and ref.target == source.id:
-                yield finding("self-reference", ref.location, f"source '{source.id}' is {field} itself",
-                              "name the parent post or comment", ("source", source.id))
+        for field, ref in _source_links(source):
+            if ref.target == source.id:
+                yield finding("self-reference", ref.location, f"source '{source.id}' names itself in {field}",
+                              "name another source", ("source", source.id))
 
 
 @rule("KB050", "missing-source", "error")
@@ -213,8 +220,8 @@ def missing_source(kb: KnowledgeBase):
 def uncited_source(kb: KnowledgeBase):
     """
     What it checks:
-    A source that no sense, claim or other source (through ``part_of`` or
-    ``in_reply_to``) refers to.
+    A source that no sense, claim or other source (through ``part_of``, ``in_reply_to`` or
+    ``references``) refers to.
 
     Why it matters:
     An uncited source is a reading-list item, not yet part of the map. That is fine while
@@ -238,7 +245,7 @@ def uncited_source(kb: KnowledgeBase):
     for source in kb.sources.values():
         if source.id not in cited:
             yield finding("uncited-source", source.location, f"source '{source.id}' is not cited by any entry",
-                          "cite it from a sense or claim, or link it with part_of / in_reply_to", ("source", source.id))
+                          "cite it from a sense or claim, or name it in the `references` of the source that points to it", ("source", source.id))
 
 
 @rule("KB052", "anonymous-source", "warning")

@@ -19,6 +19,7 @@ EDGE_COLOURS = {
     "replaced_by": "#6d4c41", "conflicts_with": "#e53935", "refines": "#5e35b1",
     "agrees_with": "#43a047", "supports": "#2e7d32", "objects_to": "#c62828",
     "about": "#ffb300", "cites": "#bdbdbd", "part_of": "#ab47bc", "in_reply_to": "#ce93d8",
+    "references": "#8d6e63",
 }
 
 # The whole-graph view starts without these kinds (a focused view shows every kind): what

@@ -32,6 +32,10 @@ def render_source(data: SiteData, source: Source) -> str:
         section("Senses defined here", senses_citing(data, node, linker)),
         section("Claims made here", bullet_list(
             [linker.node(data.base, n) for n in data.incoming(node, "cites") if n.startswith("claim:")])),
+        section("Works it refers to", bullet_list([linker.node(data.base, n)
+                                                   for n in data.outgoing(node, "references")])),
+        section("Referred to by", bullet_list([linker.node(data.base, n)
+                                               for n in data.incoming(node, "references")])),
         entry_footer(data, source),
     )
 
