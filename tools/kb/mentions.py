@@ -5,6 +5,10 @@ counts as a mention. Matching is by words, case-insensitive, with hyphens and sp
 equivalent ("mesa optimizer" = "mesa-optimizer") and a plain English plural accepted
 ("mesa-optimizers"). Overlapping candidates resolve to the longest match first, scanning left
 to right; the cost is linear in the text's length times the longest name's word count.
+
+A capitalised word in mid-sentence is taken as part of a proper name ("Risks from Learned
+Optimization" is a title, not a use of "optimization") unless the term's own name is
+capitalised ("Goodhart's law").
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class MentionIndex:
     def __init__(self, names: Iterable[tuple[str, str]]):
         """``names`` yields ``(term_id, name)`` pairs (labels and aliases)."""
         self._index: dict[tuple[str, ...], str] = {}
+        self._capitalised: set[tuple[str, ...]] = set()
         self.longest = 1
         for term_id, name in names:
             tokens = tuple(_norm(m.group()) for m in _words(name))
@@ -53,6 +58,8 @@ class MentionIndex:
                 continue
             for variant in _variants(tokens):
                 self._index.setdefault(variant, term_id)
+                if name[:1].isupper():
+                    self._capitalised.add(variant)
             self.longest = max(self.longest, len(tokens))
 
     @classmethod
@@ -68,8 +75,10 @@ class MentionIndex:
         i = 0
         while i < len(words):
             for n in range(min(self.longest, len(words) - i), 0, -1):
-                term_id = self._index.get(tuple(tokens[i:i + n]))
-                if term_id is not None and _joined_plainly(text, words[i:i + n]):
+                key = tuple(tokens[i:i + n])
+                term_id = self._index.get(key)
+                if term_id is not None and _joined_plainly(text, words[i:i + n]) \
+                        and not self._inside_a_proper_name(text, words[i], key):
                     start, end = words[i].start(), words[i + n - 1].end()
                     found.append(Mention(term_id, start, end, text[start:end]))
                     i += n
@@ -77,6 +86,16 @@ class MentionIndex:
             else:
                 i += 1
         return found
+
+
+    def _inside_a_proper_name(self, text: str, word: re.Match, key: tuple[str, ...]) -> bool:
+        return (word.group()[:1].isupper() and key not in self._capitalised
+                and not _starts_a_sentence(text, word.start()))
+
+
+def _starts_a_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“‘([*_")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _joined_plainly(text: str, words: list[re.Match]) -> bool:
