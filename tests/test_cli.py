@@ -145,3 +145,15 @@ def test_stats_chains_show_loops_as_one_step(tmp_path):
                         "terms/c.yaml": term_yaml("c", uses=["b", "d"]), "terms/d.yaml": term_yaml("d")})
     data = json.loads(run("stats", str(tmp_path), "--format", "json")[1])
     assert data["deepest_chains"][0] == {"term": "a", "depth": 2, "chain": ["a", "b ⇄ c", "d"]}
+
+
+def test_severity_overrides_come_from_pyproject_and_bad_values_are_usage_errors(tmp_path):
+    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", definition="Unlike b, a thing."),
+                        "terms/b.yaml": term_yaml("b")})
+    assert run("check", str(tmp_path))[0] == 0  # one unlisted-use warning
+    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nseverity = { unlisted-use = "error" }\n')
+    code, out = run("check", str(tmp_path))
+    assert code == 1 and "KB021 unlisted-use [error]" in out
+    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nseverity = { unlisted-use = "fatal" }\n')
+    code, out = run("check", str(tmp_path))
+    assert code == 2 and "[tool.kb] severity values must be error, warning or info" in out

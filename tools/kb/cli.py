@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tomllib
 from pathlib import Path
 
 import click
 
-from kb.findings import SEVERITY_RANK, Finding
+from kb.config import ConfigError, severity_overrides
+from kb.findings import SEVERITY_RANK
 from kb.loader import NotAKnowledgeBase, load_kb
+from kb.report import display_path, format_github, format_text, summary_line
 
 EPILOG_CHECK = """\b
 Examples:
@@ -56,81 +57,8 @@ def open_kb(path: str):
         raise click.FileError(path, hint=exc.strerror) from None
 
 
-def severity_overrides(root: Path) -> dict[str, str]:
-    """``[tool.kb] severity = {rule = "error"}`` from pyproject.toml at the root, if any."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        config = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise click.UsageError(f"{path}: cannot read [tool.kb]: {exc}") from None
-    table = config.get("tool", {}).get("kb", {}).get("severity", {})
-    bad = {k: v for k, v in table.items() if v not in SEVERITY_RANK}
-    if bad:
-        raise click.UsageError(f"{path}: [tool.kb] severity values must be error, warning or info: {bad}")
-    return dict(table)
-
-
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
-
-
-def _display_path(root: Path, rel: str) -> str:
-    full = root / rel
-    try:
-        return os.path.relpath(full)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(full)
-
-
-def format_text(findings: list[Finding], root: Path, files: int, show_waived: bool) -> str:
-    lines = []
-    for f in findings:
-        if f.waived_by and not show_waived:
-            continue
-        where = f"{_display_path(root, f.location.path)}:{f.location.line}:{f.location.column}"
-        waived = " (waived)" if f.waived_by else ""
-        lines.append(f"{where}: {f.code} {f.name} [{f.severity}]{waived} {f.message}")
-        if f.hint:
-            lines.append(f"    hint: {f.hint}")
-        if f.waived_by:
-            lines.append(f"    waiver: {f.waived_by}")
-    lines.append(summary_line(findings, files))
-    return "\n".join(lines)
-
-
-def summary_line(findings: list[Finding], files: int) -> str:
-    active = [f for f in findings if not f.waived_by]
-    counts = {sev: sum(1 for f in active if f.severity == sev) for sev in ("error", "warning", "info")}
-    waived = len(findings) - len(active)
-    parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
-    tail = f", {waived} waived" if waived else ""
-    if not active:
-        return f"All checks passed: {files} files{tail}."
-    return f"Found {', '.join(parts)}{tail} in {files} files."
-
-
-def _annotation_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property_escape(text: str) -> str:
-    return _annotation_escape(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(findings: list[Finding], root: Path) -> str:
-    level = {"error": "error", "warning": "warning", "info": "notice"}
-    lines = []
-    for f in findings:
-        if f.waived_by:
-            continue
-        path = _property_escape(_display_path(root, f.location.path))
-        title = _property_escape(f"{f.code} {f.name}")
-        text = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        lines.append(f"::{level[f.severity]} file={path},line={f.location.line},col={f.location.column},"
-                     f"title={title}::{_annotation_escape(text)}")
-    return "\n".join(lines)
 
 
 @cli.command(epilog=EPILOG_CHECK, short_help="Report every problem, with file:line:column.")
@@ -155,6 +83,8 @@ def check(path, fmt, select, ignore, fail_on, show_waived):
     base = open_kb(path)
     try:
         findings = run_rules(base, _split(select), _split(ignore), severity_overrides(root))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     except UnknownRule as exc:
         raise click.BadParameter(f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore") from None
     if fmt == "json":
@@ -232,7 +162,7 @@ def new(kind, entry_id, root, source_id):
         path = write_template(Path(root), kind, entry_id, source_id)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"wrote {_display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")
+    click.echo(f"wrote {display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")
 
 
 @cli.command(short_help="Counts, most-used terms, deepest chains, contested terms.")

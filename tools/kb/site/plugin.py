@@ -159,15 +159,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
 def load_checked(root: Path, fail_on: str = "error") -> kb.KnowledgeBase:
     """Load and check the knowledge base like ``kb check``; raise :class:`PluginError` with
     the same positioned messages when a finding at or above ``fail_on`` remains."""
-    import click
-
-    from kb.cli import format_text, severity_overrides
+    from kb.config import ConfigError, severity_overrides
+    from kb.report import format_text
     from kb.rules import run_rules
 
     try:
         base = kb.load(root)
         findings = run_rules(base, severities=severity_overrides(root))
-    except (kb.NotAKnowledgeBase, click.ClickException) as exc:
+    except (kb.NotAKnowledgeBase, ConfigError) as exc:
         raise PluginError(f"kb: {exc}") from None
     blocking = [f for f in findings
                 if not f.waived_by and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
