@@ -184,14 +184,11 @@ def stats(path, fmt, top):
 
 # -- commands defined in other modules are registered below (keep their imports light) --
 from kb.diff import diff_command  # noqa: E402
+from kb.export_commands import export, query  # noqa: E402
 from kb.fmt import fmt_command  # noqa: E402
 
-cli.add_command(fmt_command)
-cli.add_command(diff_command)
-from kb.export_commands import export, query  # noqa: E402
-
-cli.add_command(export)
-cli.add_command(query)
+for command in (fmt_command, diff_command, export, query):
+    cli.add_command(command)
 
 
 def main(argv=None):
