@@ -21,7 +21,11 @@ def write_kb(root: Path, files: dict[str, str | bytes], with_source: bool = True
     return root
 
 
-def term_yaml(term_id: str, uses: list[str] = (), definition: str | None = None, extra: str = "") -> str:
+def term_yaml(
+    term_id: str, uses: list[str] = (), definition: str | None = None, extra: str = ""
+) -> str:
     uses_text = "[" + ", ".join(uses) + "]"
-    return (f"id: {term_id}\nlabel: {term_id}\n{extra}senses:\n  - id: main\n"
-            f"    definition: {definition or 'The ' + term_id + ' notion.'}\n    uses: {uses_text}\n    source: paper\n")
+    return (
+        f"id: {term_id}\nlabel: {term_id}\n{extra}senses:\n  - id: main\n"
+        f"    definition: {definition or 'The ' + term_id + ' notion.'}\n    uses: {uses_text}\n    source: paper\n"
+    )

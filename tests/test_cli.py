@@ -32,10 +32,14 @@ def test_findings_exit_1_with_ruff_style_lines():
     code, out = run("check", str(folder))
     assert code == 1
     first = out.splitlines()[0]
-    assert first.endswith("terms/optimization.yaml:6:12: KB020 circular-definition [error] 3 terms are defined "
-                          "through one another (optimization, optimizer, search): optimization#main → "
-                          "optimizer#main → search#main → optimization")
-    assert out.splitlines()[1].startswith("    hint: mark a genuinely undefined term `primitive: true`")
+    assert first.endswith(
+        "terms/optimization.yaml:6:12: KB020 circular-definition [error] 3 terms are defined "
+        "through one another (optimization, optimizer, search): optimization#main → "
+        "optimizer#main → search#main → optimization"
+    )
+    assert out.splitlines()[1].startswith(
+        "    hint: mark a genuinely undefined term `primitive: true`"
+    )
     assert out.splitlines()[-1] == "Found 1 error, 0 warnings, 0 infos in 4 files."
 
 
@@ -44,8 +48,13 @@ def test_json_format_lists_findings_with_positions():
     assert code == 1
     (finding,) = json.loads(out)
     assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column")} == {
-        "code": "KB004", "name": "dangling-reference", "severity": "error", "path": "terms/alpha.yaml",
-        "line": 6, "column": 12}
+        "code": "KB004",
+        "name": "dangling-reference",
+        "severity": "error",
+        "path": "terms/alpha.yaml",
+        "line": 6,
+        "column": 12,
+    }
     assert finding["message"] == "senses[main].uses names 'betta', which is not a term"
     assert finding["hint"] == "did you mean 'beta'?"
 
@@ -55,7 +64,10 @@ def test_github_format_prints_annotations():
     assert code == 1
     line = out.splitlines()[0]
     assert line.startswith("::error file=")
-    assert "terms/alpha.yaml,line=6,col=12,title=KB004 dangling-reference::senses[main].uses names 'betta'" in line
+    assert (
+        "terms/alpha.yaml,line=6,col=12,title=KB004 dangling-reference::senses[main].uses names 'betta'"
+        in line
+    )
 
 
 def test_fail_on_controls_the_exit_code():
@@ -99,8 +111,14 @@ def test_new_writes_valid_templates_and_never_overwrites(tmp_path):
     for kind, entry in (("term", "reward-hacking"), ("claim", "a-claim"), ("source", "a-comment")):
         code, out = run("new", kind, entry, "--root", str(tmp_path))
         assert code == 0, out
-        text = (tmp_path / {"term": "terms", "claim": "arguments", "source": "sources"}[kind] / f"{entry}.yaml").read_text()
-        assert text.startswith(f"# yaml-language-server: $schema=../tools/kb/schemas/{kind}.schema.json")
+        text = (
+            tmp_path
+            / {"term": "terms", "claim": "arguments", "source": "sources"}[kind]
+            / f"{entry}.yaml"
+        ).read_text()
+        assert text.startswith(
+            f"# yaml-language-server: $schema=../tools/kb/schemas/{kind}.schema.json"
+        )
     import kb
 
     base = kb.load(tmp_path)
@@ -112,8 +130,14 @@ def test_new_writes_valid_templates_and_never_overwrites(tmp_path):
 
 
 def test_stats_reports_counts_and_chains(tmp_path):
-    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", uses=["b"]), "terms/b.yaml": term_yaml("b", uses=["c"]),
-                        "terms/c.yaml": term_yaml("c", extra="status: contested\n")})
+    write_kb(
+        tmp_path,
+        {
+            "terms/a.yaml": term_yaml("a", uses=["b"]),
+            "terms/b.yaml": term_yaml("b", uses=["c"]),
+            "terms/c.yaml": term_yaml("c", extra="status: contested\n"),
+        },
+    )
     code, out = run("stats", str(tmp_path), "--format", "json")
     data = json.loads(out)
     assert data["counts"]["terms"] == 3
@@ -122,10 +146,15 @@ def test_stats_reports_counts_and_chains(tmp_path):
     assert data["most_used_terms"][0]["term"] == "b"
 
 
-@pytest.mark.parametrize("content", ["{{{", "- [\n", "id: [1, 2]\nsenses: 3\n", "\x00\x01", "senses:\n  - 1\n  - {id: [x]}\n"])
+@pytest.mark.parametrize(
+    "content",
+    ["{{{", "- [\n", "id: [1, 2]\nsenses: 3\n", "\x00\x01", "senses:\n  - 1\n  - {id: [x]}\n"],
+)
 def test_real_entry_point_never_prints_a_traceback(tmp_path, content):
     write_kb(tmp_path, {"terms/x.yaml": content})
-    proc = subprocess.run([sys.executable, "-m", "kb", "check", str(tmp_path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb", "check", str(tmp_path)], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "terms/x.yaml:" in proc.stdout
@@ -141,15 +170,27 @@ def test_broken_folder_prints_every_problem_with_its_position(monkeypatch):
 
 
 def test_stats_chains_show_loops_as_one_step(tmp_path):
-    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", uses=["b"]), "terms/b.yaml": term_yaml("b", uses=["c"]),
-                        "terms/c.yaml": term_yaml("c", uses=["b", "d"]), "terms/d.yaml": term_yaml("d")})
+    write_kb(
+        tmp_path,
+        {
+            "terms/a.yaml": term_yaml("a", uses=["b"]),
+            "terms/b.yaml": term_yaml("b", uses=["c"]),
+            "terms/c.yaml": term_yaml("c", uses=["b", "d"]),
+            "terms/d.yaml": term_yaml("d"),
+        },
+    )
     data = json.loads(run("stats", str(tmp_path), "--format", "json")[1])
     assert data["deepest_chains"][0] == {"term": "a", "depth": 2, "chain": ["a", "b ⇄ c", "d"]}
 
 
 def test_severity_overrides_come_from_pyproject_and_bad_values_are_usage_errors(tmp_path):
-    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a", definition="Unlike b, a thing."),
-                        "terms/b.yaml": term_yaml("b")})
+    write_kb(
+        tmp_path,
+        {
+            "terms/a.yaml": term_yaml("a", definition="Unlike b, a thing."),
+            "terms/b.yaml": term_yaml("b"),
+        },
+    )
     assert run("check", str(tmp_path))[0] == 0  # one unlisted-use warning
     (tmp_path / "pyproject.toml").write_text('[tool.kb]\nseverity = { unlisted-use = "error" }\n')
     code, out = run("check", str(tmp_path))

@@ -15,14 +15,49 @@ from kb.rules import run_rules
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("KB_SEEDS", ROOT.parent / "shared" / "seeds"))
 
-REQUIRED_TERMS = """optimizer optimization search mesa-optimizer mesa-optimization base-optimizer base-objective
-mesa-objective learned-algorithm inner-alignment inner-alignment-problem outer-alignment robust-alignment
-pseudo-alignment proxy-alignment approximate-alignment suboptimality-alignment deceptive-alignment
-internalization-of-the-base-objective modeling-of-the-base-objective impact-alignment malign-generalization
-capability-robustness alignment-robustness goodharts-law godshatter optimization-power reachability
-local-optimization-process algorithmic-range model-capacity inductive-bias simplicity-bias statefulness
-hard-coded-optimization task-restriction human-modeling information-funnel non-general-optimizer
-training-distribution deployment""".split()
+REQUIRED_TERMS = [
+    "optimizer",
+    "optimization",
+    "search",
+    "mesa-optimizer",
+    "mesa-optimization",
+    "base-optimizer",
+    "base-objective",
+    "mesa-objective",
+    "learned-algorithm",
+    "inner-alignment",
+    "inner-alignment-problem",
+    "outer-alignment",
+    "robust-alignment",
+    "pseudo-alignment",
+    "proxy-alignment",
+    "approximate-alignment",
+    "suboptimality-alignment",
+    "deceptive-alignment",
+    "internalization-of-the-base-objective",
+    "modeling-of-the-base-objective",
+    "impact-alignment",
+    "malign-generalization",
+    "capability-robustness",
+    "alignment-robustness",
+    "goodharts-law",
+    "godshatter",
+    "optimization-power",
+    "reachability",
+    "local-optimization-process",
+    "algorithmic-range",
+    "model-capacity",
+    "inductive-bias",
+    "simplicity-bias",
+    "statefulness",
+    "hard-coded-optimization",
+    "task-restriction",
+    "human-modeling",
+    "information-funnel",
+    "non-general-optimizer",
+    "training-distribution",
+    "deployment",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +68,15 @@ def base():
 def normalise(text: str) -> str:
     """Fold whitespace, typographic quotes and dashes so quotes compare by their words."""
     text = unicodedata.normalize("NFKC", text)
-    for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("—", "-"), ("–", "-"), ("\u00a0", " ")):
+    for fancy, plain in (
+        ("’", "'"),
+        ("‘", "'"),
+        ("“", '"'),
+        ("”", '"'),
+        ("—", "-"),
+        ("–", "-"),
+        ("\u00a0", " "),
+    ):
         text = text.replace(fancy, plain)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -41,8 +84,10 @@ def normalise(text: str) -> str:
 @pytest.fixture(scope="module")
 def seeds():
     if not SEEDS.is_dir():
-        message = (f"the seed documents are not at {SEEDS}: clone the repository beside shared/ "
-                   "(../shared/seeds) or set KB_SEEDS to their folder")
+        message = (
+            f"the seed documents are not at {SEEDS}: clone the repository beside shared/ "
+            "(../shared/seeds) or set KB_SEEDS to their folder"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -71,14 +116,18 @@ def quoted_items(base):
 
 
 def test_repository_checks_clean(base):
-    findings = [f for f in run_rules(base) if not f.waived_by and f.severity in ("error", "warning")]
+    findings = [
+        f for f in run_rules(base) if not f.waived_by and f.severity in ("error", "warning")
+    ]
     assert findings == [], "\n".join(f"{f.location}: {f.name} {f.message}" for f in findings)
 
 
 def test_every_waiver_has_a_reason(base):
     for entry in base.entries():
         for waiver in entry.waivers:
-            assert len(waiver.reason.split()) >= 8, f"{entry.id}: waiver of {waiver.rule} needs a real reason"
+            assert len(waiver.reason.split()) >= 8, (
+                f"{entry.id}: waiver of {waiver.rule} needs a real reason"
+            )
 
 
 def test_quotes_appear_in_their_seed(base, seeds):
@@ -90,7 +139,9 @@ def test_quotes_appear_in_their_seed(base, seeds):
         seed = seed_of(base, source_id)
         if seed is not None:
             if seed not in seeds:
-                missing.append(f"{item}: source {source_id} names seed {seed}, which is not in {SEEDS}")
+                missing.append(
+                    f"{item}: source {source_id} names seed {seed}, which is not in {SEEDS}"
+                )
             elif wanted not in seeds[seed]:
                 missing.append(f"{item}: quote not found in {seed}: {quote!r}")
         elif not any(wanted in text for text in seeds.values()):
@@ -118,7 +169,11 @@ def test_contested_terms_show_the_dispute(base):
         assert term.status == "contested"
         assert len(term.senses) >= 2
         assert any(s.conflicts_with for s in term.senses), term_id
-        objections = [c for c in base.claims.values() if any(r.term_id == term_id and r.sense_id for r in c.objects_to)]
+        objections = [
+            c
+            for c in base.claims.values()
+            if any(r.term_id == term_id and r.sense_id for r in c.objects_to)
+        ]
         assert objections, f"no claim objects to a sense of {term_id}"
 
 

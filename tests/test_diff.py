@@ -36,8 +36,12 @@ objects_to: [diverse-environments-favor-mesa-optimization, mesa-optimizer#nope]
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -60,9 +64,12 @@ def edit(repo: Path) -> None:
     (repo / "terms" / "pseudo-alignment.yaml").write_text(NEW_TERM)
     (repo / "arguments" / "heuristics-may-suffice.yaml").write_text(OBJECTION)
     path = repo / "terms" / "mesa-optimizer.yaml"
-    path.write_text(path.read_text().replace("aliases: [mesa-optimiser]\n", "aliases: [mesa optimiser]\n"))
+    path.write_text(
+        path.read_text().replace("aliases: [mesa-optimiser]\n", "aliases: [mesa optimiser]\n")
+    )
     (repo / "terms" / "optimizer.yaml").write_text(
-        (repo / "terms" / "optimizer.yaml").read_text().replace("    locator: section 1.1\n", ""))
+        (repo / "terms" / "optimizer.yaml").read_text().replace("    locator: section 1.1\n", "")
+    )
 
 
 def kb_diff(repo: Path, *args: str):
@@ -118,24 +125,43 @@ def test_committed_changes_and_a_fixed_finding(repo):
     git(repo, "commit", "-qam", "fix")
     result = kb_diff(repo, "HEAD~1", "HEAD")
     assert result.stdout.splitlines()[0] == (
-        "kb diff HEAD~1 → HEAD: 1 claim changed, 1 edge added, 1 finding fixed.")
-    assert ("      objects_to: [diverse-environments-favor-mesa-optimization, mesa-optimizer#nope] → "
-            "[diverse-environments-favor-mesa-optimization, mesa-optimizer#rlo]") in result.stdout
-    assert "  + claim:heuristics-may-suffice --objects_to--> sense:mesa-optimizer#rlo" in result.stdout
-    assert "  fixed arguments/heuristics-may-suffice.yaml:6:60: KB004 dangling-reference" in result.stdout
+        "kb diff HEAD~1 → HEAD: 1 claim changed, 1 edge added, 1 finding fixed."
+    )
+    assert (
+        "      objects_to: [diverse-environments-favor-mesa-optimization, mesa-optimizer#nope] → "
+        "[diverse-environments-favor-mesa-optimization, mesa-optimizer#rlo]"
+    ) in result.stdout
+    assert (
+        "  + claim:heuristics-may-suffice --objects_to--> sense:mesa-optimizer#rlo" in result.stdout
+    )
+    assert (
+        "  fixed arguments/heuristics-may-suffice.yaml:6:60: KB004 dangling-reference"
+        in result.stdout
+    )
 
 
 def test_layout_only_changes_show_nothing(repo):
     path = repo / "terms" / "mesa-optimizer.yaml"
-    path.write_text("# a comment\n" + path.read_text().replace("aliases: [mesa-optimiser]", "aliases:\n  - mesa-optimiser"))
-    assert kb_diff(repo, "base").stdout == "kb diff base → working tree: No change to the knowledge graph.\n"
+    path.write_text(
+        "# a comment\n"
+        + path.read_text().replace("aliases: [mesa-optimiser]", "aliases:\n  - mesa-optimiser")
+    )
+    assert (
+        kb_diff(repo, "base").stdout
+        == "kb diff base → working tree: No change to the knowledge graph.\n"
+    )
 
 
 def test_a_revision_before_any_entry_reads_as_an_empty_knowledge_base(repo):
     data = json.loads(kb_diff(repo, "base~1", "base", "--format", "json").stdout)
-    assert data["summary"] == "4 terms added, 4 senses added, 1 claim added, 2 sources added, 16 edges added."
+    assert (
+        data["summary"]
+        == "4 terms added, 4 senses added, 1 claim added, 2 sources added, 16 edges added."
+    )
     assert {(e["kind"], e["id"]) for e in data["entries"] if e["kind"] == "source"} == {
-        ("source", "conditions-for-mesa-optimization"), ("source", "risks-from-learned-optimization")}
+        ("source", "conditions-for-mesa-optimization"),
+        ("source", "risks-from-learned-optimization"),
+    }
 
 
 def test_json_lists_field_changes_edges_and_findings(repo):
@@ -143,23 +169,43 @@ def test_json_lists_field_changes_edges_and_findings(repo):
     data = json.loads(kb_diff(repo, "base", "--format", "json").stdout)
     assert (data["base"], data["head"]) == ("base", "working tree")
     changed = next(e for e in data["entries"] if e["id"] == "mesa-optimizer")
-    assert changed == {"kind": "term", "id": "mesa-optimizer", "change": "changed", "label": "mesa-optimizer",
-                       "fields": [{"field": "aliases", "before": ["mesa-optimiser"], "after": ["mesa optimiser"]}]}
-    assert {"from": "claim:heuristics-may-suffice", "to": "term:mesa-optimizer", "type": "about"} in data["edges"]["added"]
+    assert changed == {
+        "kind": "term",
+        "id": "mesa-optimizer",
+        "change": "changed",
+        "label": "mesa-optimizer",
+        "fields": [{"field": "aliases", "before": ["mesa-optimiser"], "after": ["mesa optimiser"]}],
+    }
+    assert {
+        "from": "claim:heuristics-may-suffice",
+        "to": "term:mesa-optimizer",
+        "type": "about",
+    } in data["edges"]["added"]
     assert data["edges"]["removed"] == []
-    assert [(f["code"], f["line"], f["column"]) for f in data["findings"]["new"]] == [("KB004", 6, 60)]
+    assert [(f["code"], f["line"], f["column"]) for f in data["findings"]["new"]] == [
+        ("KB004", 6, 60)
+    ]
 
 
 def test_markdown_is_a_pull_request_comment_with_contributor_text_escaped(repo):
     edit(repo)
     path = repo / "terms" / "pseudo-alignment.yaml"
-    path.write_text(path.read_text().replace("label: pseudo-alignment", "label: \"<img src=x> @evhub | *bold* #12\""))
+    path.write_text(
+        path.read_text().replace(
+            "label: pseudo-alignment", 'label: "<img src=x> @evhub | *bold* #12"'
+        )
+    )
     out = kb_diff(repo, "base", "--format", "markdown").stdout
-    assert out.startswith("<!-- kb-diff -->\n### Knowledge-graph changes: base → working tree\n\n**1 term added")
+    assert out.startswith(
+        "<!-- kb-diff -->\n### Knowledge-graph changes: base → working tree\n\n**1 term added"
+    )
     assert "- **added** pseudo\\-alignment" not in out  # hyphens are left alone
     assert "- **added** pseudo-alignment — &lt;img src=x&gt; \\@evhub \\| \\*bold\\* \\#12\n" in out
     assert "<img" not in out
-    assert "| added | claim:heuristics-may-suffice | objects\\_to | claim:diverse-environments-favor-mesa-optimization |" in out
+    assert (
+        "| added | claim:heuristics-may-suffice | objects\\_to | claim:diverse-environments-favor-mesa-optimization |"
+        in out
+    )
     assert "- :x: new: arguments/heuristics-may-suffice.yaml:6:60: KB004 dangling-reference" in out
 
 
@@ -171,13 +217,17 @@ def test_knowledge_base_in_a_subfolder_of_the_repository(tmp_path):
     (tmp_path / "data" / "terms" / "pseudo-alignment.yaml").write_text(NEW_TERM)
     result = kb_diff(tmp_path / "data", "HEAD")
     assert result.stdout.splitlines()[0] == (
-        "kb diff HEAD → working tree: 1 term added, 1 sense added, 5 edges added.")
+        "kb diff HEAD → working tree: 1 term added, 1 sense added, 5 edges added."
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (("no-such-branch",), "'no-such-branch' is not a commit of this repository"),
-    (("base", "nope"), "'nope' is not a commit of this repository"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("no-such-branch",), "'no-such-branch' is not a commit of this repository"),
+        (("base", "nope"), "'nope' is not a commit of this repository"),
+    ],
+)
 def test_unknown_revisions_are_usage_errors(repo, args, message):
     result = kb_diff(repo, *args)
     assert result.exit_code == 2

@@ -18,7 +18,13 @@ from rdflib.namespace import DCTERMS, SKOS
 from kb.exporters import FORMATS
 from kb.exporters.node_link import schema
 from kb.exporters.rdf import (
-    AIF, ARGUMENT_EDGES, COMMON_FIELDS, EDGE_PROPERTIES, NODE_FIELDS, RdfBuilder, build_rdf,
+    AIF,
+    ARGUMENT_EDGES,
+    COMMON_FIELDS,
+    EDGE_PROPERTIES,
+    NODE_FIELDS,
+    RdfBuilder,
+    build_rdf,
 )
 from kb.graph import EDGE_TYPES, NODE_KINDS
 from kb.model import Claim, Sense, Source, Term
@@ -26,22 +32,69 @@ from tests.test_export_support import fixture, read_csv
 
 #: Where each field of the model goes in the graph: a node attribute, an edge type, or a node.
 FIELD_IN_GRAPH = {
-    Term: {"id": "id", "label": "label", "location": "path,line", "senses": "node:sense", "aliases": "aliases",
-           "status": "status", "primitive": "primitive", "broader": "edge:broader", "related": "edge:related",
-           "replaced_by": "edge:replaced_by", "note": "note"},
-    Sense: {"term_id": "term", "id": "id", "definition": "definition", "source": "source",
-            "location": "path,line", "uses": "edge:uses", "locator": "locator", "quote": "quote",
-            "conflicts_with": "edge:conflicts_with", "refines": "edge:refines", "agrees_with": "edge:agrees_with"},
-    Claim: {"id": "id", "claim": "text", "location": "path,line", "source": "source", "title": "title",
-            "locator": "locator", "quote": "quote", "about": "edge:about", "supports": "edge:supports",
-            "objects_to": "edge:objects_to"},
-    Source: {"id": "id", "title": "title", "type": "source_type", "location": "path,line", "authors": "authors",
-             "author_note": "author_note", "date": "date", "url": "url", "part_of": "edge:part_of",
-             "in_reply_to": "edge:in_reply_to", "references": "edge:references", "seed": "seed", "description": "description"},
+    Term: {
+        "id": "id",
+        "label": "label",
+        "location": "path,line",
+        "senses": "node:sense",
+        "aliases": "aliases",
+        "status": "status",
+        "primitive": "primitive",
+        "broader": "edge:broader",
+        "related": "edge:related",
+        "replaced_by": "edge:replaced_by",
+        "note": "note",
+    },
+    Sense: {
+        "term_id": "term",
+        "id": "id",
+        "definition": "definition",
+        "source": "source",
+        "location": "path,line",
+        "uses": "edge:uses",
+        "locator": "locator",
+        "quote": "quote",
+        "conflicts_with": "edge:conflicts_with",
+        "refines": "edge:refines",
+        "agrees_with": "edge:agrees_with",
+    },
+    Claim: {
+        "id": "id",
+        "claim": "text",
+        "location": "path,line",
+        "source": "source",
+        "title": "title",
+        "locator": "locator",
+        "quote": "quote",
+        "about": "edge:about",
+        "supports": "edge:supports",
+        "objects_to": "edge:objects_to",
+    },
+    Source: {
+        "id": "id",
+        "title": "title",
+        "type": "source_type",
+        "location": "path,line",
+        "authors": "authors",
+        "author_note": "author_note",
+        "date": "date",
+        "url": "url",
+        "part_of": "edge:part_of",
+        "in_reply_to": "edge:in_reply_to",
+        "references": "edge:references",
+        "seed": "seed",
+        "description": "description",
+    },
 }
 #: Fields that are about editing the YAML, not about the knowledge: positions of single values
 #: and waivers of rule findings.
-NOT_EXPORTED = {"alias_locations", "label_location", "definition_location", "claim_location", "waivers"}
+NOT_EXPORTED = {
+    "alias_locations",
+    "label_location",
+    "definition_location",
+    "claim_location",
+    "waivers",
+}
 KIND_OF = {Term: "term", Sense: "sense", Claim: "claim", Source: "source"}
 
 
@@ -70,7 +123,9 @@ def test_every_model_field_is_in_the_graph_and_in_the_fixture(cls):
         if place.startswith("edge:"):
             assert place[5:] in EDGE_TYPES
         elif not place.startswith("node:"):
-            assert set(place.split(",")) <= attrs, f"the complete fixture lacks {place} on a {KIND_OF[cls]}"
+            assert set(place.split(",")) <= attrs, (
+                f"the complete fixture lacks {place} on a {KIND_OF[cls]}"
+            )
 
 
 def test_json_schema_declares_exactly_the_attributes_of_each_kind():
@@ -89,19 +144,29 @@ def all_attribute_names() -> set[str]:
 def test_graphml_declares_a_typed_key_for_every_attribute():
     root = ElementTree.fromstring(FORMATS["graphml"].generate(fixture("complete")))
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
-    keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.findall("g:key", ns)}
+    keys = {
+        (k.get("for"), k.get("attr.name")): k.get("attr.type") for k in root.findall("g:key", ns)
+    }
     assert {name for scope, name in keys if scope == "node"} == all_attribute_names()
     assert keys[("edge", "type")] == "string" and keys[("node", "primitive")] == "boolean"
     assert keys[("node", "line")] in ("int", "long")
-    types = {d.text for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data") if d.get("key") == "type"}
+    types = {
+        d.text
+        for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data")
+        if d.get("key") == "type"
+    }
     assert types == set(EDGE_TYPES)
 
 
 def test_gexf_declares_every_attribute():
     root = ElementTree.fromstring(FORMATS["gexf"].generate(fixture("complete")))
     ns = "{http://www.gexf.net/1.2draft}"
-    titles = {(a.get("class"), attr.get("title")) for a in root.iter(f"{ns}attributes") for attr in a}
-    node_titles = {t for c, t in titles if c == "node"} | {"label"}  # label is GEXF's own node label
+    titles = {
+        (a.get("class"), attr.get("title")) for a in root.iter(f"{ns}attributes") for attr in a
+    }
+    node_titles = {t for c, t in titles if c == "node"} | {
+        "label"
+    }  # label is GEXF's own node label
     assert node_titles == all_attribute_names()
     assert ("edge", "edge_type") in titles
     assert {e.get("label") for e in root.iter(f"{ns}edge")} == set(EDGE_TYPES)
@@ -133,8 +198,11 @@ def test_rdf_carries_every_attribute_of_every_node():
             fields = {**COMMON_FIELDS, **NODE_FIELDS[data["kind"]]}[name]
             for field in fields if isinstance(fields, tuple) else (fields,):
                 for obj in field.objects(builder, value):
-                    triple = (obj, field.predicate(builder), subject) if field.reverse else \
-                        (subject, field.predicate(builder), obj)
+                    triple = (
+                        (obj, field.predicate(builder), subject)
+                        if field.reverse
+                        else (subject, field.predicate(builder), obj)
+                    )
                     assert triple in rdf, f"{node} {name}"
 
 
@@ -145,11 +213,17 @@ def test_rdf_carries_every_edge():
         s, o = builder.iri(u), builder.iri(v)
         if key in ARGUMENT_EDGES:
             node_class = ARGUMENT_EDGES[key][1]
-            assert any((n, RDF.type, node_class) in rdf and (n, AIF.Conclusion, o) in rdf
-                       for n in rdf.subjects(AIF.Premise, s)), (u, key, v)
+            assert any(
+                (n, RDF.type, node_class) in rdf and (n, AIF.Conclusion, o) in rdf
+                for n in rdf.subjects(AIF.Premise, s)
+            ), (u, key, v)
         else:
             predicate, reverse = EDGE_PROPERTIES[key]
-            assert ((o, predicate(builder), s) if reverse else (s, predicate(builder), o)) in rdf, (u, key, v)
+            assert ((o, predicate(builder), s) if reverse else (s, predicate(builder), o)) in rdf, (
+                u,
+                key,
+                v,
+            )
 
 
 def test_rdf_never_links_two_claims_directly():
@@ -158,14 +232,19 @@ def test_rdf_never_links_two_claims_directly():
     direct = [(s, p, o) for s, p, o in rdf if s in i_nodes and o in i_nodes and "/claim/" in str(s)]
     assert direct == []
     assert len(set(rdf.subjects(RDF.type, AIF["RA-node"]))) == sum(
-        1 for *_, k in graph().edges(keys=True) if k == "supports")
+        1 for *_, k in graph().edges(keys=True) if k == "supports"
+    )
     assert len(set(rdf.subjects(RDF.type, AIF["CA-node"]))) == sum(
-        1 for *_, k in graph().edges(keys=True) if k == "objects_to")
+        1 for *_, k in graph().edges(keys=True) if k == "objects_to"
+    )
 
 
 def argument_edges():
-    return {(u.split(":", 1)[1], v.split(":", 1)[1], k) for u, v, k in graph().edges(keys=True)
-            if k in ("supports", "objects_to")}
+    return {
+        (u.split(":", 1)[1], v.split(":", 1)[1], k)
+        for u, v, k in graph().edges(keys=True)
+        if k in ("supports", "objects_to")
+    }
 
 
 def test_argdown_has_every_claim_and_every_support_and_attack():
@@ -189,7 +268,7 @@ def test_drawings_have_every_node_and_every_typed_edge(fmt):
     quote = module.quoted if fmt == "dot" else module.node_id
     for node in graph():
         assert quote(node) in text
-    arrow = re.compile(r'^\s+(\S+) (?:->|-->|-\.->) ?(?:\|(\w+)\| )?(\S+)(?: \[label=(\w+))?', re.M)
+    arrow = re.compile(r"^\s+(\S+) (?:->|-->|-\.->) ?(?:\|(\w+)\| )?(\S+)(?: \[label=(\w+))?", re.M)
     drawn = {(m.group(1), m.group(3), m.group(2) or m.group(4)) for m in arrow.finditer(text)}
     assert drawn == {(quote(u), quote(v), k) for u, v, k in graph().edges(keys=True)}
 

@@ -22,8 +22,11 @@ def code_blocks(language: str) -> list[str]:
 
 def test_api_page_runs(monkeypatch):
     monkeypatch.chdir(REPO)
-    failures, tried = doctest.testfile(str(REPO / "docs" / "api.md"), module_relative=False,
-                                       optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    failures, tried = doctest.testfile(
+        str(REPO / "docs" / "api.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
     assert tried >= 15
     assert failures == 0
 

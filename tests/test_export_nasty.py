@@ -31,17 +31,23 @@ def test_fixture_really_is_nasty():
     assert all(ch in text for ch in ('"', "'", "\\", "<", "&", "\n", "ü", "日", "😀"))
 
 
-@pytest.mark.parametrize("fmt, reader", [
-    ("graphml", lambda p: nx.read_graphml(p, force_multigraph=True)),
-    ("gexf", nx.read_gexf),
-])
+@pytest.mark.parametrize(
+    "fmt, reader",
+    [
+        ("graphml", lambda p: nx.read_graphml(p, force_multigraph=True)),
+        ("gexf", nx.read_gexf),
+    ],
+)
 def test_xml_formats_are_well_formed_and_keep_the_text(fmt, reader, tmp_path):
     path = FORMATS[fmt].write(base(), tmp_path / f"atlas.{fmt}")
     ElementTree.parse(path)
     graph = reader(path)
     assert graph.nodes[CLAIM]["text"] == "claim " + NASTY
     assert graph.nodes["term:odd-term"]["aliases"] == "alias " + NASTY
-    assert graph.nodes["source:odd-source"]["authors"] == "Ann \"The\" O'Brien <ann@example.org> & Zoë 日本"
+    assert (
+        graph.nodes["source:odd-source"]["authors"]
+        == 'Ann "The" O\'Brien <ann@example.org> & Zoë 日本'
+    )
 
 
 def test_json_keeps_the_text():
@@ -56,20 +62,24 @@ def test_csv_keeps_the_text():
     assert claim["text"] == "claim " + NASTY and claim["locator"] == "locator " + NASTY
 
 
-@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")]
+)
 def test_rdf_keeps_the_text(fmt, parser):
     rdf = Graph().parse(data=FORMATS[fmt].generate(base()), format=parser)
     claim = URIRef(ATLAS + "claim/odd-claim")
     aif_text = URIRef("http://www.arg.dundee.ac.uk/aif#claimText")
     assert set(rdf.objects(claim, aif_text)) == {Literal("claim " + NASTY, lang="en")}
     skos_alt = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
-    assert set(rdf.objects(URIRef(ATLAS + "term/odd-term"), skos_alt)) == {Literal("alias " + NASTY, lang="en")}
+    assert set(rdf.objects(URIRef(ATLAS + "term/odd-term"), skos_alt)) == {
+        Literal("alias " + NASTY, lang="en")
+    }
 
 
 def test_rdf_agent_iri_of_a_nasty_name_is_valid():
     rdf = Graph().parse(data=FORMATS["ntriples"].generate(base()), format="nt")
     foaf_name = URIRef("http://xmlns.com/foaf/0.1/name")
-    (agent,) = rdf.subjects(foaf_name, Literal("Ann \"The\" O'Brien <ann@example.org> & Zoë 日本"))
+    (agent,) = rdf.subjects(foaf_name, Literal('Ann "The" O\'Brien <ann@example.org> & Zoë 日本'))
     assert not re.search(r'[\s<>"{}|\\^`]', str(agent))
 
 
@@ -80,10 +90,17 @@ def unescape_argdown(text: str) -> str:
 def test_argdown_keeps_the_text_on_one_line():
     text = FORMATS["argdown"].generate(base())
     line = next(line for line in text.splitlines() if line.startswith("[odd-claim]: "))
-    body, _, data = line[len("[odd-claim]: "):].partition(" {kind: ")
+    body, _, data = line[len("[odd-claim]: ") :].partition(" {kind: ")
     assert unescape_argdown(body) == "claim " + NASTY.replace("\n", " ")
-    assert json.loads(data.split("title: ", 1)[1].split(", source: ")[0].replace("\\u007b", "{")
-                      .replace("\\u007d", "}")) == "title " + NASTY
+    assert (
+        json.loads(
+            data.split("title: ", 1)[1]
+            .split(", source: ")[0]
+            .replace("\\u007b", "{")
+            .replace("\\u007d", "}")
+        )
+        == "title " + NASTY
+    )
 
 
 def unescape_dot(text: str) -> str:

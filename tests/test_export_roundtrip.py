@@ -3,7 +3,6 @@ back by rdflib → the same triples. Run on both fixtures (complete and nasty te
 
 from __future__ import annotations
 
-import io
 import json
 
 import networkx as nx
@@ -13,7 +12,14 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from kb.exporters import FORMATS
 from kb.exporters.rdf import build_rdf
-from tests.test_export_support import csv_cell, edge_set, exported_nodes, fixture, node_table, read_csv
+from tests.test_export_support import (
+    csv_cell,
+    edge_set,
+    exported_nodes,
+    fixture,
+    node_table,
+    read_csv,
+)
 
 FIXTURE_NAMES = ("complete", "nasty")
 
@@ -26,7 +32,9 @@ def test_graphml_reads_back_to_the_same_graph(name, tmp_path):
     assert node_table(back) == exported_nodes(base.graph)
     assert edge_set(back) == edge_set(base.graph)
     assert all(data == {"type": data["type"]} for _, _, data in back.edges(data=True))
-    assert {key for _, _, key in back.edges(keys=True)} == {f"{u}|{t}|{v}" for u, v, t in edge_set(base.graph)}
+    assert {key for _, _, key in back.edges(keys=True)} == {
+        f"{u}|{t}|{v}" for u, v, t in edge_set(base.graph)
+    }
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -48,7 +56,9 @@ def test_json_reads_back_to_the_same_graph(name):
     data = json.loads(FORMATS["json"].generate(base))
     back = nx.node_link_graph(data, edges="edges")
     assert node_table(back) == exported_nodes(base.graph)
-    assert sorted(back.edges(keys=True, data=True)) == sorted(base.graph.edges(keys=True, data=True))
+    assert sorted(back.edges(keys=True, data=True)) == sorted(
+        base.graph.edges(keys=True, data=True)
+    )
     assert back.is_directed() and back.is_multigraph()
 
 
@@ -58,8 +68,13 @@ def test_csv_rows_hold_every_node_and_edge(name, tmp_path):
     folder = FORMATS["csv"].write(base, tmp_path / "atlas-csv")
     nodes = read_csv((folder / "nodes.csv").read_text("utf-8"))
     edges = read_csv((folder / "edges.csv").read_text("utf-8"))
-    expected = {node: {k: csv_cell(v) for k, v in data.items()} for node, data in exported_nodes(base.graph).items()}
-    assert {row["node"]: {k: v for k, v in row.items() if k != "node" and v != ""} for row in nodes} == expected
+    expected = {
+        node: {k: csv_cell(v) for k, v in data.items()}
+        for node, data in exported_nodes(base.graph).items()
+    }
+    assert {
+        row["node"]: {k: v for k, v in row.items() if k != "node" and v != ""} for row in nodes
+    } == expected
     assert {(e["source"], e["target"], e["type"]) for e in edges} == edge_set(base.graph)
     assert len(edges) == base.graph.number_of_edges()
 
@@ -71,7 +86,9 @@ def test_csv_header_starts_with_node_kind_id_label():
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-@pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "fmt, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")]
+)
 def test_rdf_parses_back_to_the_same_triples(name, fmt, rdflib_format):
     base = fixture(name)
     built = build_rdf(base)
@@ -90,10 +107,15 @@ def test_every_format_is_byte_identical_across_runs_and_hash_seeds(fmt, tmp_path
     outputs = []
     for seed in ("1", "2"):
         target = tmp_path / seed
-        code = ("import kb, sys; from kb.exporters import write_export; "
-                "write_export(kb.load(sys.argv[1]), sys.argv[2], sys.argv[3])")
-        subprocess.run([sys.executable, "-c", code, str(fixture("complete").root), fmt, str(target)],
-                       check=True, env={"PYTHONHASHSEED": seed, "PATH": ""})
+        code = (
+            "import kb, sys; from kb.exporters import write_export; "
+            "write_export(kb.load(sys.argv[1]), sys.argv[2], sys.argv[3])"
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(fixture("complete").root), fmt, str(target)],
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        )
         files = sorted(target.iterdir()) if target.is_dir() else [target]
         outputs.append([f.read_bytes() for f in files])
     assert outputs[0] == outputs[1]
@@ -126,8 +148,8 @@ def test_write_export_writes_each_format_and_rejects_unknown_names_and_options(t
 
 def test_real_knowledge_base_exports_in_every_format():
     """Smoke check on the atlas itself (its content changes; only that every format works)."""
-    from tests.test_export_support import REPO
     import kb
+    from tests.test_export_support import REPO
 
     base = kb.load(REPO)
     for name, exporter in FORMATS.items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
@@ -17,11 +17,13 @@ import kb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
 REPO = Path(__file__).parent.parent
-NASTY = ("Quote \" apostrophe ' back\\slash <b>bold</b> & amp; line one\nline two ünïcødé — 日本語 😀 "
-         "[x] {y} #z *w* e.g. a:b: end")
+NASTY = (
+    "Quote \" apostrophe ' back\\slash <b>bold</b> & amp; line one\nline two ünïcødé — 日本語 😀 "
+    "[x] {y} #z *w* e.g. a:b: end"
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixture(name: str):
     """A loaded fixture knowledge base (cached: the exporters never modify it)."""
     return kb.load(FIXTURES / name)

@@ -28,17 +28,22 @@ ARGDOWN = REPO / "node_modules" / ".bin" / "argdown"
 
 # -- pyoxigraph: the same SPARQL answers as rdflib -----------------------------------------
 
+
 def rows_from_rdflib(result) -> list[tuple[str, ...]]:
     return [tuple("" if value is None else str(value) for value in row) for row in result]
 
 
 def rows_from_oxigraph(solutions) -> list[tuple[str, ...]]:
     names = [v.value for v in solutions.variables]
-    return [tuple("" if row[name] is None else row[name].value for name in names) for row in solutions]
+    return [
+        tuple("" if row[name] is None else row[name].value for name in names) for row in solutions
+    ]
 
 
-@pytest.mark.parametrize("fmt, ox_format", [("turtle", pyoxigraph.RdfFormat.TURTLE),
-                                            ("ntriples", pyoxigraph.RdfFormat.N_TRIPLES)])
+@pytest.mark.parametrize(
+    "fmt, ox_format",
+    [("turtle", pyoxigraph.RdfFormat.TURTLE), ("ntriples", pyoxigraph.RdfFormat.N_TRIPLES)],
+)
 @pytest.mark.parametrize("query_name", sorted(named_queries()))
 def test_pyoxigraph_gives_the_same_answers_as_rdflib(fmt, ox_format, query_name):
     base = fixture("complete")
@@ -54,12 +59,21 @@ def test_pyoxigraph_gives_the_same_answers_as_rdflib(fmt, ox_format, query_name)
 def test_pyoxigraph_finds_the_unanswered_objection():
     store = pyoxigraph.Store()
     store.load(FORMATS["turtle"].generate(fixture("complete")), format=pyoxigraph.RdfFormat.TURTLE)
-    rows = rows_from_oxigraph(store.query(prologue() + named_queries()["unanswered-objections"].text))
-    assert rows == [("urn:example:alignment-atlas:claim/heuristics-suffice", "Heuristics suffice",
-                     "urn:example:alignment-atlas:claim/heuristics-do-not-scale", "Heuristics do not scale")]
+    rows = rows_from_oxigraph(
+        store.query(prologue() + named_queries()["unanswered-objections"].text)
+    )
+    assert rows == [
+        (
+            "urn:example:alignment-atlas:claim/heuristics-suffice",
+            "Heuristics suffice",
+            "urn:example:alignment-atlas:claim/heuristics-do-not-scale",
+            "Heuristics do not scale",
+        )
+    ]
 
 
 # -- pyshacl: the SKOS part against shapes written from the SKOS integrity conditions -------
+
 
 def shapes() -> Graph:
     text = resources.files("kb.exporters").joinpath("skos-shapes.ttl").read_text("utf-8")
@@ -102,10 +116,16 @@ def _concept_outside_scheme(g):
     g.remove((MESA, SKOS.inScheme, None))
 
 
-@pytest.mark.parametrize("break_it, condition", [
-    (_alt_equals_pref, "S13"), (_two_pref_labels, "S14"), (_related_and_broader, "S27"),
-    (_broader_without_narrower, "S25"), (_concept_outside_scheme, "exactly one skos:ConceptScheme"),
-])
+@pytest.mark.parametrize(
+    "break_it, condition",
+    [
+        (_alt_equals_pref, "S13"),
+        (_two_pref_labels, "S14"),
+        (_related_and_broader, "S27"),
+        (_broader_without_narrower, "S25"),
+        (_concept_outside_scheme, "exactly one skos:ConceptScheme"),
+    ],
+)
 def test_shacl_shapes_catch_each_broken_integrity_condition(break_it, condition):
     data = build_rdf(fixture("complete"))
     break_it(data)
@@ -115,6 +135,7 @@ def test_shacl_shapes_catch_each_broken_integrity_condition(break_it, condition)
 
 
 # -- python-igraph: the GraphML export loads with the same counts ------------------------
+
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_igraph_reads_graphml_with_the_same_counts(name, tmp_path):
@@ -133,14 +154,21 @@ def test_igraph_reads_graphml_with_the_same_counts(name, tmp_path):
 
 # -- the official Argdown parser: same statements and relations ---------------------------
 
+
 def argdown_json(path) -> dict:
     if not ARGDOWN.exists():
-        pytest.fail("the Argdown CLI is not installed: run `npm ci` at the repository root "
-                    "(scripts/test does) to install @argdown/cli from package-lock.json")
+        pytest.fail(
+            "the Argdown CLI is not installed: run `npm ci` at the repository root "
+            "(scripts/test does) to install @argdown/cli from package-lock.json"
+        )
     if shutil.which("node") is None:
         pytest.fail("Node.js is needed to run the Argdown CLI")
-    done = subprocess.run([str(ARGDOWN), "json", "--stdout", "--silent", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(ARGDOWN), "json", "--stdout", "--silent", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout)
 
@@ -159,12 +187,19 @@ def our_statements(base) -> dict[str, str]:
 def test_argdown_cli_parses_the_export_with_the_same_statements_and_relations(name, tmp_path):
     base = fixture(name)
     parsed = argdown_json(FORMATS["argdown"].write(base, tmp_path / "atlas.argdown"))
-    texts = {title: " ".join(next(m["text"] for m in s["members"] if m.get("text")).split())
-             for title, s in parsed["statements"].items()}
+    texts = {
+        title: " ".join(next(m["text"] for m in s["members"] if m.get("text")).split())
+        for title, s in parsed["statements"].items()
+    }
     assert texts == {title: " ".join(text.split()) for title, text in our_statements(base).items()}
     relations = {(r["from"], r["to"], r["relationType"]) for r in parsed["relations"]}
     kinds = {"supports": "support", "objects_to": "attack"}
-    assert relations == {(u.split(":", 1)[1], v.split(":", 1)[1], kinds[k])
-                         for u, v, k in base.graph.edges(keys=True) if k in kinds}
-    claim_titles = {s["data"]["title"] for s in parsed["statements"].values() if "title" in s.get("data", {})}
+    assert relations == {
+        (u.split(":", 1)[1], v.split(":", 1)[1], kinds[k])
+        for u, v, k in base.graph.edges(keys=True)
+        if k in kinds
+    }
+    claim_titles = {
+        s["data"]["title"] for s in parsed["statements"].values() if "title" in s.get("data", {})
+    }
     assert claim_titles == {c.title for c in base.claims.values() if c.title}

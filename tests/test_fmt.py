@@ -64,14 +64,17 @@ def test_a_messy_term_gets_the_canonical_layout():
 def test_formatting_is_idempotent_and_keeps_data_and_comments():
     once = format_text(MESSY_TERM, "term")
     assert format_text(once, "term") == once
-    assert plain_data(parse_yaml(once.encode())[0]) == plain_data(parse_yaml(MESSY_TERM.encode())[0])
+    assert plain_data(parse_yaml(once.encode())[0]) == plain_data(
+        parse_yaml(MESSY_TERM.encode())[0]
+    )
     assert sorted(comments(once)) == sorted(comments(MESSY_TERM))
 
 
 def test_comment_on_a_list_item_keeps_the_list_in_block_style():
     text = "id: x\nclaim: c\nsource: s\nabout:\n  - mesa-optimizer  # the main one\n  - search\n"
     assert format_text(text, "claim") == (
-        "id: x\nclaim: >-\n  c\nsource: s\nabout:\n  - mesa-optimizer  # the main one\n  - search\n")
+        "id: x\nclaim: >-\n  c\nsource: s\nabout:\n  - mesa-optimizer  # the main one\n  - search\n"
+    )
 
 
 def test_comment_after_a_block_scalar_header_is_kept():
@@ -108,8 +111,24 @@ def test_fold_positions_break_only_at_single_spaces_within_the_width():
     assert fold_positions("short", 80) == []
 
 
-@pytest.mark.parametrize("value", ["yes", "on", "null", "2019-06-01", "a: b", "#hash", "- dash", "it's", "12",
-                                   "'quoted'", "“curly”", "[x]", "trailing space "])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yes",
+        "on",
+        "null",
+        "2019-06-01",
+        "a: b",
+        "#hash",
+        "- dash",
+        "it's",
+        "12",
+        "'quoted'",
+        "“curly”",
+        "[x]",
+        "trailing space ",
+    ],
+)
 def test_text_that_needs_quotes_reads_back_as_the_same_text(value):
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     out = format_text(f'id: x\nlabel: "{escaped}"\nsenses: []\n', "term")
@@ -164,28 +183,42 @@ def test_diff_shows_the_change_without_writing(tmp_path):
     write(tmp_path, "arguments/x.yaml", "source: s\nid: x\nclaim: c\n")
     result = run(tmp_path, "fmt", "--diff", "arguments")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[:2] == ["--- arguments/x.yaml (as written)", "+++ arguments/x.yaml (kb fmt)"]
+    assert result.stdout.splitlines()[:2] == [
+        "--- arguments/x.yaml (as written)",
+        "+++ arguments/x.yaml (kb fmt)",
+    ]
     assert "+id: x\n+claim: >-\n+  c\n source: s\n-id: x\n-claim: c\n" in result.stdout
     assert (tmp_path / "arguments/x.yaml").read_text() == "source: s\nid: x\nclaim: c\n"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("id: t\nlabel: t\nsenses:\n  - id: a\n\tdefinition: x\n",
-     "terms/t.yaml:5:1: KB006 yaml-syntax YAML syntax error: while scanning a plain scalar found a tab character "
-     "that violates indentation (not formatted)\n"
-     "    hint: YAML does not allow tab characters for indentation: indent with spaces"),
-    ("id: t\nlabel: t\nlabel: u\nsenses: []\n",
-     "terms/t.yaml:3:1: KB002 duplicate-key duplicate key 'label' (first given at line 2, column 1); "
-     "YAML would silently keep only the last value (not formatted)\n"
-     "    hint: remove one of the two 'label' keys, or merge their values"),
-])
-def test_files_with_yaml_errors_are_refused_with_their_position_and_left_untouched(tmp_path, text, expected):
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "id: t\nlabel: t\nsenses:\n  - id: a\n\tdefinition: x\n",
+            "terms/t.yaml:5:1: KB006 yaml-syntax YAML syntax error: while scanning a plain scalar found a tab character "
+            "that violates indentation (not formatted)\n"
+            "    hint: YAML does not allow tab characters for indentation: indent with spaces",
+        ),
+        (
+            "id: t\nlabel: t\nlabel: u\nsenses: []\n",
+            "terms/t.yaml:3:1: KB002 duplicate-key duplicate key 'label' (first given at line 2, column 1); "
+            "YAML would silently keep only the last value (not formatted)\n"
+            "    hint: remove one of the two 'label' keys, or merge their values",
+        ),
+    ],
+)
+def test_files_with_yaml_errors_are_refused_with_their_position_and_left_untouched(
+    tmp_path, text, expected
+):
     path = write(tmp_path, "terms/t.yaml", text)
     result = run(tmp_path, "fmt")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == expected.splitlines()
-    assert result.stderr.splitlines()[-1] == ("0 files reformatted, 0 already formatted, 1 could not be formatted "
-                                              "(fix the YAML error shown, then run kb fmt again).")
+    assert result.stderr.splitlines()[-1] == (
+        "0 files reformatted, 0 already formatted, 1 could not be formatted "
+        "(fix the YAML error shown, then run kb fmt again)."
+    )
     assert path.read_text() == text
 
 
@@ -199,19 +232,36 @@ def test_every_entry_of_the_repository_formats_safely():
     """Smoke check on the real data (content in flux): formatting never has to refuse."""
     from kb.fmt import entry_files, format_file
 
-    files = entry_files([ROOT / folder for folder in ("terms", "arguments", "sources") if (ROOT / folder).is_dir()])
-    refused = [(r.path, r.error.message) for r in map(format_file, files)
-               if r.error and r.error.rule is None]
+    files = entry_files(
+        [ROOT / folder for folder in ("terms", "arguments", "sources") if (ROOT / folder).is_dir()]
+    )
+    refused = [
+        (r.path, r.error.message)
+        for r in map(format_file, files)
+        if r.error and r.error.rule is None
+    ]
     assert refused == []
 
 
 def test_a_knowledge_base_root_means_its_data_folders_only(tmp_path):
     from kb.fmt import entry_files
 
-    for rel in ("terms/a.yaml", "arguments/b.yaml", "sources/c.yaml", "node_modules/x/d.yaml", ".github/e.yaml",
-                "mkdocs.yaml", "tests/f.yaml"):
+    for rel in (
+        "terms/a.yaml",
+        "arguments/b.yaml",
+        "sources/c.yaml",
+        "node_modules/x/d.yaml",
+        ".github/e.yaml",
+        "mkdocs.yaml",
+        "tests/f.yaml",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("id: x\n")
     assert [p.relative_to(tmp_path).as_posix() for p in entry_files([tmp_path])] == [
-        "arguments/b.yaml", "sources/c.yaml", "terms/a.yaml"]
-    assert [p.relative_to(tmp_path).as_posix() for p in entry_files([tmp_path / "tests"])] == ["tests/f.yaml"]
+        "arguments/b.yaml",
+        "sources/c.yaml",
+        "terms/a.yaml",
+    ]
+    assert [p.relative_to(tmp_path).as_posix() for p in entry_files([tmp_path / "tests"])] == [
+        "tests/f.yaml"
+    ]

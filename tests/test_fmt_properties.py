@@ -19,7 +19,9 @@ from kb.yamlread import parse_yaml
 
 IDS = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
 # Letters plus every character with a meaning somewhere in YAML, and some non-ASCII text.
-ALPHABET = st.sampled_from(list("abcxyzAZ019 -:#'\"[]{},&*!|>%@`?~=.\\") + ["é", "—", "“", "’", "中", "🙂", "\u00a0"])
+ALPHABET = st.sampled_from(
+    list("abcxyzAZ019 -:#'\"[]{},&*!|>%@`?~=.\\") + ["é", "—", "“", "’", "中", "🙂", "\u00a0"]
+)
 WORDS = st.text(ALPHABET, min_size=1, max_size=12)
 TEXT = st.lists(WORDS, min_size=1, max_size=25).map(" ".join).filter(lambda t: t.strip())
 COMMENT = st.text(ALPHABET, max_size=20).map(lambda t: ("# " + t).rstrip())
@@ -40,7 +42,9 @@ def maybe_comment(draw) -> str:
 
 
 def comment_lines(draw, indent: str) -> list[str]:
-    return [f"{indent}{c}" for c in draw(st.lists(COMMENT, max_size=1 if draw(st.booleans()) else 0))]
+    return [
+        f"{indent}{c}" for c in draw(st.lists(COMMENT, max_size=1 if draw(st.booleans()) else 0))
+    ]
 
 
 def id_list(draw, indent: str, values: list[str]) -> list[str]:
@@ -79,8 +83,12 @@ def mapping(draw, fields: dict, indent: str, first_prefix: str | None = None) ->
 @st.composite
 def senses(draw):
     fields = {"id": draw(IDS), "definition": draw(TEXT), "source": draw(IDS)}
-    optional = {"uses": st.lists(IDS, max_size=4, unique=True), "locator": TEXT, "quote": TEXT,
-                "conflicts_with": st.lists(st.tuples(IDS, IDS).map("#".join), max_size=2, unique=True)}
+    optional = {
+        "uses": st.lists(IDS, max_size=4, unique=True),
+        "locator": TEXT,
+        "quote": TEXT,
+        "conflicts_with": st.lists(st.tuples(IDS, IDS).map("#".join), max_size=2, unique=True),
+    }
     for key, strategy in optional.items():
         if draw(st.booleans()):
             fields[key] = draw(strategy)
@@ -89,11 +97,20 @@ def senses(draw):
 
 @st.composite
 def term_entries(draw):
-    fields = {"id": draw(IDS), "label": draw(TEXT), "senses": draw(st.lists(senses(), min_size=1, max_size=3))}
-    optional = {"aliases": st.lists(TEXT, max_size=3, unique=True), "note": TEXT,
-                "status": st.sampled_from(["established", "contested", "deprecated", "proposed"]),
-                "broader": st.lists(IDS, max_size=3, unique=True),
-                "waivers": st.lists(st.fixed_dictionaries({"rule": IDS, "reason": TEXT}), min_size=1, max_size=2)}
+    fields = {
+        "id": draw(IDS),
+        "label": draw(TEXT),
+        "senses": draw(st.lists(senses(), min_size=1, max_size=3)),
+    }
+    optional = {
+        "aliases": st.lists(TEXT, max_size=3, unique=True),
+        "note": TEXT,
+        "status": st.sampled_from(["established", "contested", "deprecated", "proposed"]),
+        "broader": st.lists(IDS, max_size=3, unique=True),
+        "waivers": st.lists(
+            st.fixed_dictionaries({"rule": IDS, "reason": TEXT}), min_size=1, max_size=2
+        ),
+    }
     for key, strategy in optional.items():
         if draw(st.booleans()):
             fields[key] = draw(strategy)
@@ -104,8 +121,13 @@ def term_entries(draw):
 @st.composite
 def claim_entries(draw):
     fields = {"id": draw(IDS), "claim": draw(TEXT), "source": draw(IDS)}
-    optional = {"title": TEXT, "locator": TEXT, "quote": TEXT, "about": st.lists(IDS, max_size=3, unique=True),
-                "objects_to": st.lists(IDS, min_size=1, max_size=2, unique=True)}
+    optional = {
+        "title": TEXT,
+        "locator": TEXT,
+        "quote": TEXT,
+        "about": st.lists(IDS, max_size=3, unique=True),
+        "objects_to": st.lists(IDS, min_size=1, max_size=2, unique=True),
+    }
     for key, strategy in optional.items():
         if draw(st.booleans()):
             fields[key] = draw(strategy)
@@ -121,7 +143,9 @@ def assert_formatting_keeps_everything(text: str, kind: str) -> None:
     assert plain_data(after) == plain_data(before)
     assert Counter(comments(formatted)) == Counter(comments(text))
     assert format_text(formatted, kind) == formatted
-    assert list(plain_data(after))[: len(before)] == [k for k in key_orders(kind)[None] if k in before]
+    assert list(plain_data(after))[: len(before)] == [
+        k for k in key_orders(kind)[None] if k in before
+    ]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,10 @@ from tests.helpers import term_yaml, write_kb
 
 def problems(root):
     base = kb.load(root)
-    return [(f.name, f.location.path, f.location.line, f.location.column, f.message) for f in base.load_findings]
+    return [
+        (f.name, f.location.path, f.location.line, f.location.column, f.message)
+        for f in base.load_findings
+    ]
 
 
 def test_clean_file_loads_with_positions(tmp_path):
@@ -57,9 +60,19 @@ def test_wrong_indentation_is_explained(tmp_path):
     # `source` slipped out of the sense: it lands at the top level of the term.
     text = "id: alpha\nlabel: alpha\nsenses:\n  - id: main\n    definition: x\nsource: paper\n"
     write_kb(tmp_path, {"terms/alpha.yaml": text})
-    messages = [(f.location.line, f.location.column, f.message, f.hint) for f in kb.load(tmp_path).load_findings]
-    assert messages == [(6, 1, "unknown field 'source' in the entry", "allowed fields: id, label, aliases, status, "
-                         "primitive, broader, related, replaced_by, note, senses, waivers")]
+    messages = [
+        (f.location.line, f.location.column, f.message, f.hint)
+        for f in kb.load(tmp_path).load_findings
+    ]
+    assert messages == [
+        (
+            6,
+            1,
+            "unknown field 'source' in the entry",
+            "allowed fields: id, label, aliases, status, "
+            "primitive, broader, related, replaced_by, note, senses, waivers",
+        )
+    ]
 
 
 def test_bad_enum_value_suggests(tmp_path):
@@ -76,23 +89,29 @@ def test_id_must_equal_file_name(tmp_path):
 
 
 def test_duplicate_ids_across_subfolders(tmp_path):
-    write_kb(tmp_path, {"terms/a/alpha.yaml": term_yaml("alpha"), "terms/b/alpha.yaml": term_yaml("alpha")})
+    write_kb(
+        tmp_path,
+        {"terms/a/alpha.yaml": term_yaml("alpha"), "terms/b/alpha.yaml": term_yaml("alpha")},
+    )
     (finding,) = kb.load(tmp_path).load_findings
     assert finding.name == "duplicate-id"
     assert finding.location.path == "terms/b/alpha.yaml"
-    assert "term id 'alpha' is already used by terms/a/alpha.yaml" == finding.message
+    assert finding.message == "term id 'alpha' is already used by terms/a/alpha.yaml"
 
 
-@pytest.mark.parametrize("content, line, column, message", [
-    ("", 1, 1, "the file is empty"),
-    ("# only a comment\n", 1, 1, "the file is empty"),
-    ("id: a\n---\nid: b\n", 3, 1, "the file holds several YAML documents"),
-    ("id: alpha\n\tlabel: alpha\n", 2, 1, "YAML syntax error"),
-    ("id: alpha\nlabel: [unclosed\n", 3, 1, "YAML syntax error"),
-    ("id: &x alpha\nlabel: *x\n", 1, 5, "YAML anchors and aliases"),
-    ("id: !!python/object:os.system alpha\n", 1, 5, "YAML syntax error"),
-    (b"id: alpha\nlabel: caf\xe9\n", 2, 11, "the file is not valid UTF-8 (byte 0xe9"),
-])
+@pytest.mark.parametrize(
+    "content, line, column, message",
+    [
+        ("", 1, 1, "the file is empty"),
+        ("# only a comment\n", 1, 1, "the file is empty"),
+        ("id: a\n---\nid: b\n", 3, 1, "the file holds several YAML documents"),
+        ("id: alpha\n\tlabel: alpha\n", 2, 1, "YAML syntax error"),
+        ("id: alpha\nlabel: [unclosed\n", 3, 1, "YAML syntax error"),
+        ("id: &x alpha\nlabel: *x\n", 1, 5, "YAML anchors and aliases"),
+        ("id: !!python/object:os.system alpha\n", 1, 5, "YAML syntax error"),
+        (b"id: alpha\nlabel: caf\xe9\n", 2, 11, "the file is not valid UTF-8 (byte 0xe9"),
+    ],
+)
 def test_unreadable_files_get_a_positioned_error(tmp_path, content, line, column, message):
     write_kb(tmp_path, {"terms/alpha.yaml": content})
     found = [f for f in kb.load(tmp_path).load_findings if f.name == "yaml-syntax"]
@@ -114,12 +133,15 @@ def test_top_level_list_is_a_schema_error(tmp_path):
 
 
 def test_all_problems_are_collected_in_one_run(tmp_path):
-    write_kb(tmp_path, {
-        "terms/a.yaml": "id: a\nlabel: a\nlabel: b\nsenses: []\n",
-        "terms/b.yaml": "",
-        "arguments/c.yaml": "id: c\nclaim: x\nsupport: [d]\n",
-        "sources/d.yaml": b"\xff\xfe",
-    })
+    write_kb(
+        tmp_path,
+        {
+            "terms/a.yaml": "id: a\nlabel: a\nlabel: b\nsenses: []\n",
+            "terms/b.yaml": "",
+            "arguments/c.yaml": "id: c\nclaim: x\nsupport: [d]\n",
+            "sources/d.yaml": b"\xff\xfe",
+        },
+    )
     names = sorted(f.name for f in kb.load(tmp_path).load_findings)
     assert names == ["duplicate-key", "schema", "schema", "yaml-syntax", "yaml-syntax"]
 
@@ -130,15 +152,27 @@ def test_a_folder_without_data_folders_is_refused(tmp_path):
 
 
 def test_dates_stay_text(tmp_path):
-    write_kb(tmp_path, {"sources/s.yaml": "id: s\ntitle: S\nkind: post\nauthors: [A]\ndate: 2019-06-01\n"})
+    write_kb(
+        tmp_path,
+        {"sources/s.yaml": "id: s\ntitle: S\nkind: post\nauthors: [A]\ndate: 2019-06-01\n"},
+    )
     assert kb.load(tmp_path).sources["s"].date == "2019-06-01"
 
 
-@pytest.mark.parametrize("content, hint_start", [
-    ("id: alpha\nlabel: a: b\n", "a value containing ': ' must be quoted"),
-    ("id: alpha\n label: alpha\n", "check the indentation: this key is indented more than the line above it"),
-    ("id: alpha\nsenses:\n  - id: x\n    definition: y\n  source: z\n", "check the indentation of this line"),
-])
+@pytest.mark.parametrize(
+    "content, hint_start",
+    [
+        ("id: alpha\nlabel: a: b\n", "a value containing ': ' must be quoted"),
+        (
+            "id: alpha\n label: alpha\n",
+            "check the indentation: this key is indented more than the line above it",
+        ),
+        (
+            "id: alpha\nsenses:\n  - id: x\n    definition: y\n  source: z\n",
+            "check the indentation of this line",
+        ),
+    ],
+)
 def test_syntax_hints_tell_indentation_from_unquoted_colons(tmp_path, content, hint_start):
     write_kb(tmp_path, {"terms/alpha.yaml": content})
     (finding,) = kb.load(tmp_path).load_findings
@@ -148,7 +182,12 @@ def test_syntax_hints_tell_indentation_from_unquoted_colons(tmp_path, content, h
 def test_references_to_an_unreadable_file_are_not_reported_as_dangling(tmp_path):
     from kb.rules import run_rules
 
-    write_kb(tmp_path, {"terms/alpha.yaml": "id: alpha\n\tlabel: alpha\n",
-                        "terms/beta.yaml": term_yaml("beta", uses=["alpha"]),
-                        "arguments/c.yaml": "id: c\nclaim: C.\nsource: paper\nobjects_to: [alpha#main]\nabout: [alpha]\n"})
+    write_kb(
+        tmp_path,
+        {
+            "terms/alpha.yaml": "id: alpha\n\tlabel: alpha\n",
+            "terms/beta.yaml": term_yaml("beta", uses=["alpha"]),
+            "arguments/c.yaml": "id: c\nclaim: C.\nsource: paper\nobjects_to: [alpha#main]\nabout: [alpha]\n",
+        },
+    )
     assert [f.name for f in run_rules(kb.load(tmp_path))] == ["yaml-syntax"]

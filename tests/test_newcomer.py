@@ -31,8 +31,20 @@ def kb(root: Path, *args: str):
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=new@example.org", "-c", "user.name=Newcomer", *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.email=new@example.org",
+            "-c",
+            "user.name=Newcomer",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -55,15 +67,26 @@ def contributing_examples() -> list[tuple[str, str]]:
 
 def test_contributing_shows_every_worked_example_the_issue_asks_for():
     text = CONTRIBUTING.read_text("utf-8")
-    for heading in ("## Add a term", "## Add a second sense that conflicts with the first",
-                    "## Add an objection to a claim", "## Add an objection to a definition",
-                    "## Add a source for a comment thread", "## Waivers", "## How review works"):
+    for heading in (
+        "## Add a term",
+        "## Add a second sense that conflicts with the first",
+        "## Add an objection to a claim",
+        "## Add an objection to a definition",
+        "## Add a source for a comment thread",
+        "## Waivers",
+        "## How review works",
+    ):
         assert heading in text
     assert "(docs/data-model.md)" in text
     paths = [path for path, _ in contributing_examples()]
-    assert paths == ["terms/pseudo-alignment.yaml", "sources/conditions-c01.yaml", "sources/conditions-c02.yaml",
-                     "terms/pseudo-alignment.yaml", "arguments/heuristics-may-suffice.yaml",
-                     "arguments/pseudo-alignment-needs-a-test.yaml"]
+    assert paths == [
+        "terms/pseudo-alignment.yaml",
+        "sources/conditions-c01.yaml",
+        "sources/conditions-c02.yaml",
+        "terms/pseudo-alignment.yaml",
+        "arguments/heuristics-may-suffice.yaml",
+        "arguments/pseudo-alignment-needs-a-test.yaml",
+    ]
 
 
 def test_every_worked_example_is_formatted_and_passes_kb_check_as_written(repo):
@@ -83,7 +106,10 @@ def test_the_console_output_shown_for_a_new_term_is_what_kb_prints(repo):
     assert result.stdout.strip() in CONTRIBUTING.read_text("utf-8")
     (repo / path).write_text(text, encoding="utf-8")
     fmt = kb(repo, "fmt", path)
-    assert f"$ kb fmt {path}\n{fmt.stderr}$ kb check\n{kb(repo, 'check').stdout}" in CONTRIBUTING.read_text("utf-8")
+    assert (
+        f"$ kb fmt {path}\n{fmt.stderr}$ kb check\n{kb(repo, 'check').stdout}"
+        in CONTRIBUTING.read_text("utf-8")
+    )
 
 
 def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
@@ -91,23 +117,36 @@ def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
     assert kb(repo, "new", "term", "pseudo-alignment").exit_code == 0
     path = repo / "terms" / "pseudo-alignment.yaml"
     template = path.read_text("utf-8")
-    assert template.startswith("# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json\n")
+    assert template.startswith(
+        "# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json\n"
+    )
 
     # 2. Before filling it in, kb check says what is missing, where, and how to fix it.
     result = kb(repo, "check")
     assert result.exit_code == 1
-    source_line = next(i for i, line in enumerate(template.splitlines(), 1) if line.strip().startswith("source:"))
-    assert re.search(rf"terms/pseudo-alignment\.yaml:{source_line}:13: KB004 dangling-reference \[error\] "
-                     r"sense 'pseudo-alignment#main' source names '[^']+', which is not a source\n"
-                     r"    hint: .+", result.stdout), result.stdout
+    source_line = next(
+        i for i, line in enumerate(template.splitlines(), 1) if line.strip().startswith("source:")
+    )
+    assert re.search(
+        rf"terms/pseudo-alignment\.yaml:{source_line}:13: KB004 dangling-reference \[error\] "
+        r"sense 'pseudo-alignment#main' source names '[^']+', which is not a source\n"
+        r"    hint: .+",
+        result.stdout,
+    ), result.stdout
 
     # 3. Fill it in as CONTRIBUTING.md says, writing the definition on one long line.
-    filled = (template
-              .replace("TODO in our own words: what the term means in this source.",
-                       "A mesa-optimizer whose mesa-objective leads to the behaviour the base objective rewards on "
-                       "the training data, but which could behave differently elsewhere.")
-              .replace("uses: []", "uses: [mesa-optimizer, mesa-objective, base-objective]")
-              .replace(re.search(r"source: (\S+)", template).group(0), "source: risks-from-learned-optimization"))
+    filled = (
+        template.replace(
+            "TODO in our own words: what the term means in this source.",
+            "A mesa-optimizer whose mesa-objective leads to the behaviour the base objective rewards on "
+            "the training data, but which could behave differently elsewhere.",
+        )
+        .replace("uses: []", "uses: [mesa-optimizer, mesa-objective, base-objective]")
+        .replace(
+            re.search(r"source: (\S+)", template).group(0),
+            "source: risks-from-learned-optimization",
+        )
+    )
     path.write_text(filled, encoding="utf-8")
 
     # 4. kb fmt --check names the file and changes nothing; kb fmt fixes the layout.
@@ -116,7 +155,9 @@ def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
     assert path.read_text("utf-8") == filled
     assert kb(repo, "fmt").stdout == "reformatted terms/pseudo-alignment.yaml\n"
     assert kb(repo, "fmt", "--check").exit_code == 0
-    assert "# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json" in path.read_text("utf-8")
+    assert "# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json" in path.read_text(
+        "utf-8"
+    )
 
     # 5. kb check is clean.
     assert kb(repo, "check").stdout == "All checks passed: 8 files.\n"
@@ -125,11 +166,17 @@ def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
     assert kb(repo, "new", "claim", "pseudo-alignment-needs-a-test").exit_code == 0
     claim = repo / "arguments" / "pseudo-alignment-needs-a-test.yaml"
     text = claim.read_text("utf-8")
-    text = (text.replace("TODO in our own words: what the source claims.",
-                         "The definition should name the test that tells a pseudo-aligned model apart.")
-            .replace(re.search(r"source: (\S+)", text).group(0), "source: conditions-for-mesa-optimization")
-            .replace("about: []", "about: [pseudo-alignment]")
-            .replace("# objects_to: [claim-id]", "objects_to: [pseudo-alignment#main]"))
+    text = (
+        text.replace(
+            "TODO in our own words: what the source claims.",
+            "The definition should name the test that tells a pseudo-aligned model apart.",
+        )
+        .replace(
+            re.search(r"source: (\S+)", text).group(0), "source: conditions-for-mesa-optimization"
+        )
+        .replace("about: []", "about: [pseudo-alignment]")
+        .replace("# objects_to: [claim-id]", "objects_to: [pseudo-alignment#main]")
+    )
     claim.write_text(text, encoding="utf-8")
     assert kb(repo, "fmt", "--check").exit_code == 0
     assert kb(repo, "check").stdout == "All checks passed: 9 files.\n"
@@ -138,46 +185,62 @@ def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
     result = kb(repo, "diff", "main")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == ("kb diff main → working tree: 1 term added, 1 sense added, 1 claim added, "
-                        "8 edges added.")
+    assert lines[0] == (
+        "kb diff main → working tree: 1 term added, 1 sense added, 1 claim added, 8 edges added."
+    )
     assert "  + pseudo-alignment  (pseudo alignment)" in lines
     assert "  + pseudo-alignment-needs-a-test  (pseudo alignment needs a test)" in lines
-    assert "  + claim:pseudo-alignment-needs-a-test --objects_to--> sense:pseudo-alignment#main" in lines
+    assert (
+        "  + claim:pseudo-alignment-needs-a-test --objects_to--> sense:pseudo-alignment#main"
+        in lines
+    )
 
 
 # -- the mistakes a newcomer makes, and what kb check says --------------------------------
 
 MISTAKES = {
     "typo in a field name": (
-        "    definition: >-", "    defintion: >-",
+        "    definition: >-",
+        "    defintion: >-",
         "terms/mesa-optimizer.yaml:6:5: KB001 schema [error] unknown field 'defintion' in senses[0]\n"
-        "    hint: did you mean 'definition'?"),
+        "    hint: did you mean 'definition'?",
+    ),
     "wrong indentation (a key indented too far)": (
-        "    uses: [optimizer", "     uses: [optimizer",
+        "    uses: [optimizer",
+        "     uses: [optimizer",
         "terms/mesa-optimizer.yaml:9:6: KB006 yaml-syntax [error] YAML syntax error: while parsing a block mapping "
         "did not find expected key\n"
         "    hint: check the indentation of this line and the one above it: keys of one mapping, and the items "
-        "of one list, must start in the same column"),
+        "of one list, must start in the same column",
+    ),
     "reference to a term that does not exist": (
-        "uses: [optimizer, base-objective]", "uses: [optimiser, base-objective]",
+        "uses: [optimizer, base-objective]",
+        "uses: [optimiser, base-objective]",
         "terms/mesa-optimizer.yaml:9:12: KB004 dangling-reference [error] senses[rlo].uses names 'optimiser', "
         "which is not a term\n"
-        "    hint: did you mean 'optimizer' or 'mesa-optimizer'?"),
+        "    hint: did you mean 'optimizer' or 'mesa-optimizer'?",
+    ),
     "a tab character": (
-        "    locator: section 1.1", "\tlocator: section 1.1",
+        "    locator: section 1.1",
+        "\tlocator: section 1.1",
         "terms/mesa-optimizer.yaml:11:1: KB006 yaml-syntax [error] YAML syntax error: while scanning a plain scalar "
         "found a tab character that violates indentation\n"
-        "    hint: YAML does not allow tab characters for indentation: indent with spaces"),
+        "    hint: YAML does not allow tab characters for indentation: indent with spaces",
+    ),
     "a duplicated key": (
-        "label: mesa-optimizer\n", "label: mesa-optimizer\nlabel: mesa optimizer\n",
+        "label: mesa-optimizer\n",
+        "label: mesa-optimizer\nlabel: mesa optimizer\n",
         "terms/mesa-optimizer.yaml:3:1: KB002 duplicate-key [error] duplicate key 'label' (first given at line 2, "
         "column 1); YAML would silently keep only the last value\n"
-        "    hint: remove one of the two 'label' keys, or merge their values"),
+        "    hint: remove one of the two 'label' keys, or merge their values",
+    ),
     "a quote without its locator": (
-        "    locator: section 1.1", "    quote: a learned model that is itself an optimizer",
+        "    locator: section 1.1",
+        "    quote: a learned model that is itself an optimizer",
         "terms/mesa-optimizer.yaml:5:5: KB053 quote-without-locator [warning] sense 'mesa-optimizer#rlo' quotes its "
         "source without a locator\n"
-        "    hint: add `locator:` (section, page, paragraph or comment)"),
+        "    hint: add `locator:` (section, page, paragraph or comment)",
+    ),
 }
 
 
@@ -207,7 +270,9 @@ def test_kb_fmt_refuses_a_file_with_a_tab_and_says_where(repo):
 
 
 INDENTATION_MISTAKES = [
-    pytest.param("    source: risks", "  source: risks", "10:3", id="sense key indented too little"),
+    pytest.param(
+        "    source: risks", "  source: risks", "10:3", id="sense key indented too little"
+    ),
     pytest.param("senses:\n", " senses:\n", "4:2", id="top-level key indented by one space"),
 ]
 
@@ -216,8 +281,10 @@ INDENTATION_MISTAKES = [
 def test_wrong_indentation_gets_an_indentation_hint(repo, old, new, where):
     make_mistake(repo, old, new)
     result = kb(repo, "check")
-    assert re.search(rf"terms/mesa-optimizer\.yaml:{where}: KB006 yaml-syntax \[error\] .*\n    hint: .*indentation",
-                     result.stdout), result.stdout
+    assert re.search(
+        rf"terms/mesa-optimizer\.yaml:{where}: KB006 yaml-syntax \[error\] .*\n    hint: .*indentation",
+        result.stdout,
+    ), result.stdout
 
 
 def test_a_yaml_error_does_not_make_references_to_the_entry_dangle(repo):

@@ -26,21 +26,31 @@ def term_graphs(draw):
     deps = nx.DiGraph()
     deps.add_nodes_from(names)
     for i in range(n):  # acyclic part: only point at higher indices
-        for j in draw(st.sets(st.integers(min_value=i + 1, max_value=n - 1), max_size=3)) if i < n - 1 else ():
+        for j in (
+            draw(st.sets(st.integers(min_value=i + 1, max_value=n - 1), max_size=3))
+            if i < n - 1
+            else ()
+        ):
             deps.add_edge(names[i], names[j])
-    loops = draw(st.lists(st.lists(st.sampled_from(names), min_size=2, max_size=5, unique=True), max_size=3))
+    loops = draw(
+        st.lists(st.lists(st.sampled_from(names), min_size=2, max_size=5, unique=True), max_size=3)
+    )
     for loop in loops:
         for a, b in zip(loop, loop[1:] + loop[:1]):
             deps.add_edge(a, b)
     return deps
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(deps=term_graphs())
 def test_planted_loops_are_reported_exactly(deps):
     root = Path(tempfile.mkdtemp())
     try:
-        write_kb(root, {f"terms/{t}.yaml": term_yaml(t, uses=sorted(deps.successors(t))) for t in deps})
+        write_kb(
+            root, {f"terms/{t}.yaml": term_yaml(t, uses=sorted(deps.successors(t))) for t in deps}
+        )
         findings = run_rules(kb.load(root), select=["circular-definition"])
         expected = sorted(sorted(c) for c in nx.strongly_connected_components(deps) if len(c) > 1)
         reported = []
@@ -54,15 +64,19 @@ def test_planted_loops_are_reported_exactly(deps):
             assert set(steps) <= set(members)
             assert all(deps.has_edge(a, b) for a, b in zip(steps, steps[1:])), steps
             # shortest: no shorter loop through the first member exists
-            shortest = min(len(nx.shortest_path(deps.subgraph(members), s, members[0]))
-                           for s in deps.subgraph(members).successors(members[0]))
+            shortest = min(
+                len(nx.shortest_path(deps.subgraph(members), s, members[0]))
+                for s in deps.subgraph(members).successors(members[0])
+            )
             assert len(steps) - 1 == shortest
         assert sorted(reported) == expected
     finally:
         shutil.rmtree(root)
 
 
-yaml_ish = st.text(alphabet=st.sampled_from(list("abc:-[]{}#&*!|>'\"\t\n ,?%@`\\0123\u00e9\x00")), max_size=120)
+yaml_ish = st.text(
+    alphabet=st.sampled_from(list("abc:-[]{}#&*!|>'\"\t\n ,?%@`\\0123\u00e9\x00")), max_size=120
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -84,12 +98,32 @@ def test_random_yaml_never_raises(texts, raw):
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "label", "senses", "uses", "definition", "source", "aliases", "supports", "x"]),
-        children, max_size=4),
-    max_leaves=12))
+@given(
+    data=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "id",
+                        "label",
+                        "senses",
+                        "uses",
+                        "definition",
+                        "source",
+                        "aliases",
+                        "supports",
+                        "x",
+                    ]
+                ),
+                children,
+                max_size=4,
+            )
+        ),
+        max_leaves=12,
+    )
+)
 def test_wrongly_shaped_entries_never_raise(data):
     import yaml
 
@@ -103,14 +137,63 @@ def test_wrongly_shaped_entries_never_raise(data):
 
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False) |
-    st.sampled_from(["a", "alpha-beta", "a#b", "A", "", " ", "2019-06-01", "2019", "https://x.org/a", "paper",
-                     "contested", "x y", "a--b", "term#sense"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "label", "senses", "uses", "definition", "source", "aliases", "kind", "date", "url",
-                         "rule", "reason", "members", "status", "primitive", "supports", "claim", "title", "waivers",
-                         "authors", "conflicts_with", "x"]), children, max_size=6),
-    max_leaves=14)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 3000)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        [
+            "a",
+            "alpha-beta",
+            "a#b",
+            "A",
+            "",
+            " ",
+            "2019-06-01",
+            "2019",
+            "https://x.org/a",
+            "paper",
+            "contested",
+            "x y",
+            "a--b",
+            "term#sense",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "label",
+                    "senses",
+                    "uses",
+                    "definition",
+                    "source",
+                    "aliases",
+                    "kind",
+                    "date",
+                    "url",
+                    "rule",
+                    "reason",
+                    "members",
+                    "status",
+                    "primitive",
+                    "supports",
+                    "claim",
+                    "title",
+                    "waivers",
+                    "authors",
+                    "conflicts_with",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=14,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -135,9 +218,26 @@ REAL_ENTRIES = list(_real_entries())
 
 
 @settings(max_examples=400, deadline=None)
-@given(pick=st.integers(0, len(REAL_ENTRIES) - 1), key=st.sampled_from(
-    ["id", "label", "aliases", "status", "primitive", "claim", "kind", "date", "url", "supports", "waivers", "x"]),
-    value=values)
+@given(
+    pick=st.integers(0, len(REAL_ENTRIES) - 1),
+    key=st.sampled_from(
+        [
+            "id",
+            "label",
+            "aliases",
+            "status",
+            "primitive",
+            "claim",
+            "kind",
+            "date",
+            "url",
+            "supports",
+            "waivers",
+            "x",
+        ]
+    ),
+    value=values,
+)
 def test_fast_schema_check_agrees_on_mutated_real_entries(pick, key, value):
     from kb.loader import _is_valid, _validator
 

@@ -87,8 +87,11 @@ def test_every_internal_link_and_anchor_resolves(site):
 
 def test_every_entry_has_its_page_at_a_stable_address(site):
     base = kb.load(FIXTURE)
-    expected = ([f"terms/{i}" for i in base.terms] + [f"arguments/{i}" for i in base.claims]
-                + [f"sources/{i}" for i in base.sources])
+    expected = (
+        [f"terms/{i}" for i in base.terms]
+        + [f"arguments/{i}" for i in base.claims]
+        + [f"sources/{i}" for i in base.sources]
+    )
     missing = [url for url in expected if not (site / url / "index.html").is_file()]
     assert missing == []
     for term in base.terms.values():
@@ -97,11 +100,21 @@ def test_every_entry_has_its_page_at_a_stable_address(site):
 
 
 def test_special_pages_exist(site):
-    for url in ("index.html", "glossary/index.html", "disputes/index.html", "graph/index.html",
-                "rules/index.html", "rules/circular-definition/index.html",
-                "downloads/index.html", "about/index.html", "contributing/index.html",
-                "data-model/index.html", "schemas/term.schema.json",
-                "assets/kb/vis-network.min.js", "assets/kb/mermaid.min.js"):
+    for url in (
+        "index.html",
+        "glossary/index.html",
+        "disputes/index.html",
+        "graph/index.html",
+        "rules/index.html",
+        "rules/circular-definition/index.html",
+        "downloads/index.html",
+        "about/index.html",
+        "contributing/index.html",
+        "data-model/index.html",
+        "schemas/term.schema.json",
+        "assets/kb/vis-network.min.js",
+        "assets/kb/mermaid.min.js",
+    ):
         assert (site / url).is_file(), url
 
 
@@ -123,8 +136,11 @@ def test_downloads_offer_every_export_format(site):
     formats = export_formats()
     assert len(files) == len(formats) > 0
     for name, exporter in formats.items():
-        expected = (f"alignment-atlas-{name}.zip" if getattr(exporter, "folder", False)
-                    else f"alignment-atlas.{exporter.extension}")
+        expected = (
+            f"alignment-atlas-{name}.zip"
+            if getattr(exporter, "folder", False)
+            else f"alignment-atlas.{exporter.extension}"
+        )
         assert expected in files
         assert (site / "downloads" / expected).stat().st_size > 0
     assert "../schemas/term.schema.json" in page.links
@@ -136,8 +152,10 @@ def test_graph_data_and_previews(site):
     assert len(graph["nodes"]) == base.graph.number_of_nodes()
     assert len(graph["edges"]) == base.graph.number_of_edges()
     previews = json.loads((site / "assets/kb/previews.json").read_text("utf-8"))
-    assert previews["mesa-optimizer"]["text"] == \
-        "A learned model that is itself an optimizer, found by a base optimizer."
+    assert (
+        previews["mesa-optimizer"]["text"]
+        == "A learned model that is itself an optimizer, found by a base optimizer."
+    )
 
 
 def test_search_index_covers_aliases_definitions_and_claims(site):
@@ -155,9 +173,13 @@ def test_entry_pages_are_not_in_the_navigation(site):
 
 def test_home_page_shows_live_counts_and_contested_terms(site):
     home = (site / "index.html").read_text("utf-8")
-    for number, what, url in ((9, "terms", "terms/"), (10, "senses", "glossary/"),
-                              (4, "claims", "arguments/"), (4, "sources", "sources/"),
-                              (2, "objections", "disputes/")):
+    for number, what, url in (
+        (9, "terms", "terms/"),
+        (10, "senses", "glossary/"),
+        (4, "claims", "arguments/"),
+        (4, "sources", "sources/"),
+        (2, "objections", "disputes/"),
+    ):
         assert f'<a href="{url}"><strong>{number}</strong> {what}</a>' in home
     assert '<a href="terms/pseudo-alignment/">pseudo&#45;alignment</a>' in home
     assert "kb:counts" not in home and "kb:contested" not in home
@@ -181,13 +203,18 @@ def test_build_fails_with_positioned_messages(tmp_path, caplog):
     broken = tmp_path / "kb"
     shutil.copytree(FIXTURE, broken)
     path = broken / "arguments" / "many-objectives-fit.yaml"
-    path.write_text(path.read_text("utf-8").replace("supports: [pseudo-alignment-is-the-default]",
-                                                    "supports: [no-such-claim]"))
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "supports: [pseudo-alignment-is-the-default]", "supports: [no-such-claim]"
+        )
+    )
     with pytest.raises(Abort):
         build_site(REPO / "mkdocs.yml", tmp_path / "site", broken)
     assert "kb: the knowledge base has problems; the site is not built." in caplog.text
-    assert ("arguments/many-objectives-fit.yaml:6:12: KB004 dangling-reference [error] "
-            "supports names 'no-such-claim', which is not a claim") in caplog.text
+    assert (
+        "arguments/many-objectives-fit.yaml:6:12: KB004 dangling-reference [error] "
+        "supports names 'no-such-claim', which is not a claim"
+    ) in caplog.text
     assert not (tmp_path / "site" / "index.html").exists()
 
 

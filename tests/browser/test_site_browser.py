@@ -16,7 +16,9 @@ def test_search_then_term_then_preview_then_claim(page, base_url):
     """Every step after the first page is Material's instant navigation (no reload): the
     marker set on the home page survives, and Mermaid is fetched only for the diagram."""
     mermaid = []
-    page.on("request", lambda r: mermaid.append(page.url) if r.url.endswith("/mermaid.min.js") else None)
+    page.on(
+        "request", lambda r: mermaid.append(page.url) if r.url.endswith("/mermaid.min.js") else None
+    )
     page.goto(base_url)
     page.evaluate("window.kbSamePage = true")
     page.locator("label.md-search__icon, .md-search__input").first.click()
@@ -39,7 +41,9 @@ def test_search_then_term_then_preview_then_claim(page, base_url):
     expect(preview).to_be_visible()
     expect(preview).to_contain_text("A learned model that is itself an optimizer")
 
-    page.locator(".md-content a", has_text="The paper's sense of pseudo-alignment is too narrow").first.click()
+    page.locator(
+        ".md-content a", has_text="The paper's sense of pseudo-alignment is too narrow"
+    ).first.click()
     page.wait_for_url(re.compile(r"/arguments/the-rlo-sense-is-too-narrow/"))
     diagram = page.locator("div.mermaid")
     expect(diagram).to_be_visible(timeout=15000)
@@ -103,7 +107,9 @@ def _neighbourhood(base, node: str, depth: int) -> list[str]:
 def _wait_for_view(page, node: str, depth: int) -> None:
     page.wait_for_function(
         "([node, depth]) => window.kbGraph && window.kbGraph.explorer.focus === node"
-        " && window.kbGraph.explorer.depth === depth", arg=[node, depth])
+        " && window.kbGraph.explorer.depth === depth",
+        arg=[node, depth],
+    )
 
 
 def test_show_in_graph_focuses_on_the_entry(page, base_url, fixture_base):
@@ -125,7 +131,9 @@ def test_show_in_graph_focuses_on_the_entry(page, base_url, fixture_base):
     page.locator("#kb-graph-search").fill("Many objectives fit the training data")
     page.locator("#kb-graph-focus").click()
     _wait_for_view(page, "claim:many-objectives-fit", 1)
-    assert page.evaluate(VISIBLE_NODES) == _neighbourhood(fixture_base, "claim:many-objectives-fit", 1)
+    assert page.evaluate(VISIBLE_NODES) == _neighbourhood(
+        fixture_base, "claim:many-objectives-fit", 1
+    )
     page.locator("#kb-graph-whole").click()
     page.wait_for_function("window.kbGraph.explorer.focus === null")
     assert page.url.endswith("/graph/")

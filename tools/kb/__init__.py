@@ -16,8 +16,17 @@ from pathlib import Path
 from kb.loader import NotAKnowledgeBase, load_kb
 from kb.model import Claim, KnowledgeBase, Location, Sense, Source, Term
 
-__all__ = ["load", "check", "KnowledgeBase", "Term", "Sense", "Claim", "Source", "Location",
-           "NotAKnowledgeBase"]
+__all__ = [
+    "Claim",
+    "KnowledgeBase",
+    "Location",
+    "NotAKnowledgeBase",
+    "Sense",
+    "Source",
+    "Term",
+    "check",
+    "load",
+]
 
 
 def load(path: str | Path = ".") -> KnowledgeBase:

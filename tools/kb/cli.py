@@ -63,12 +63,33 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 @cli.command(epilog=EPILOG_CHECK, short_help="Report every problem, with file:line:column.")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for machines, github for workflow annotations.")
-@click.option("--select", multiple=True, metavar="NAMES", help="Only these rules (names or codes, comma-separated).")
-@click.option("--ignore", multiple=True, metavar="NAMES", help="Skip these rules (names or codes, comma-separated).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-              show_default=True, help="Exit 1 when a finding at or above this severity remains.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, github for workflow annotations.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="NAMES",
+    help="Only these rules (names or codes, comma-separated).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="NAMES",
+    help="Skip these rules (names or codes, comma-separated).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity remains.",
+)
 @click.option("--show-waived", is_flag=True, help="Also print findings accepted by a waiver.")
 def check(path, fmt, select, ignore, fail_on, show_waived):
     """Check the knowledge base and report every problem with its position.
@@ -86,10 +107,17 @@ def check(path, fmt, select, ignore, fail_on, show_waived):
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     except UnknownRule as exc:
-        raise click.BadParameter(f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore") from None
+        raise click.BadParameter(
+            f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore"
+        ) from None
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings if show_waived or not f.waived_by], indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [f.as_dict() for f in findings if show_waived or not f.waived_by],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif fmt == "github":
         out = format_github(findings, root)
         if out:
@@ -105,7 +133,9 @@ def check(path, fmt, select, ignore, fail_on, show_waived):
 
 @cli.command(short_help="List the rules, or explain one.")
 @click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules(name, fmt):
     """List the consistency rules, or explain one (by name or code).
 
@@ -125,11 +155,27 @@ def rules(name, fmt):
 
             close = difflib.get_close_matches(name, list(RULES), n=1)
             raise click.BadParameter(
-                f"no rule is named '{name}'" + (f"; did you mean '{close[0]}'?" if close else ""), param_hint="NAME")
+                f"no rule is named '{name}'" + (f"; did you mean '{close[0]}'?" if close else ""),
+                param_hint="NAME",
+            )
         chosen = [found]
     if fmt == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "family": r.family,
-                                "summary": r.summary, "doc": r.doc} for r in chosen], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "family": r.family,
+                        "summary": r.summary,
+                        "doc": r.doc,
+                    }
+                    for r in chosen
+                ],
+                indent=2,
+            )
+        )
     elif name:
         r = chosen[0]
         click.echo(f"{r.code} {r.name} (default severity: {r.severity})\n\n{r.doc}")
@@ -142,10 +188,20 @@ def rules(name, fmt):
 @cli.command(short_help="Write a commented template for a new entry.")
 @click.argument("kind", type=click.Choice(["term", "claim", "source"]))
 @click.argument("entry_id")
-@click.option("--root", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="The knowledge-base folder.")
-@click.option("--source", "source_id", default="todo-source", show_default=True,
-              help="Source id to attribute the sense or claim to (kb check flags it until it exists).")
+@click.option(
+    "--root",
+    default=".",
+    type=click.Path(file_okay=False),
+    show_default=True,
+    help="The knowledge-base folder.",
+)
+@click.option(
+    "--source",
+    "source_id",
+    default="todo-source",
+    show_default=True,
+    help="Source id to attribute the sense or claim to (kb check flags it until it exists).",
+)
 def new(kind, entry_id, root, source_id):
     """Write a commented template for a new entry (never overwrites a file).
 
@@ -162,12 +218,16 @@ def new(kind, entry_id, root, source_id):
         path = write_template(Path(root), kind, entry_id, source_id)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"wrote {display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check")
+    click.echo(
+        f"wrote {display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check"
+    )
 
 
 @cli.command(short_help="Counts, most-used terms, deepest chains, contested terms.")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--top", default=10, show_default=True, help="How many rows in each list.")
 def stats(path, fmt, top):
     """Counts per kind, most-used terms, deepest definitional chains, contested terms.
@@ -179,7 +239,9 @@ def stats(path, fmt, top):
     from kb.stats import compute_stats, format_stats
 
     result = compute_stats(open_kb(path), top)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(result))
+    click.echo(
+        json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(result)
+    )
 
 
 # -- commands defined in other modules are registered below (keep their imports light) --
@@ -200,9 +262,12 @@ def main(argv=None):
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence against tracebacks
+    except Exception as exc:
         if os.environ.get("KB_DEBUG"):
             raise
-        click.echo(f"kb: internal error: {type(exc).__name__}: {exc}\n"
-                   "    This is a bug in kb, not in your data; set KB_DEBUG=1 for the traceback.", err=True)
+        click.echo(
+            f"kb: internal error: {type(exc).__name__}: {exc}\n"
+            "    This is a bug in kb, not in your data; set KB_DEBUG=1 for the traceback.",
+            err=True,
+        )
         sys.exit(2)

@@ -24,5 +24,7 @@ def severity_overrides(root: Path) -> dict[str, str]:
     table = config.get("tool", {}).get("kb", {}).get("severity", {})
     bad = {k: v for k, v in table.items() if v not in SEVERITY_RANK}
     if bad:
-        raise ConfigError(f"{path}: [tool.kb] severity values must be error, warning or info: {bad}")
+        raise ConfigError(
+            f"{path}: [tool.kb] severity values must be error, warning or info: {bad}"
+        )
     return dict(table)

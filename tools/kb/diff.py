@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from kb.model import KIND_FOLDERS, KnowledgeBase, Ref, Sense, Waiver
+from kb.model import KIND_FOLDERS, KnowledgeBase, Ref, Waiver
 
 WORKING_TREE = "working tree"
 MARKDOWN_MARKER = "<!-- kb-diff -->"  # lets a workflow find and update its earlier comment
@@ -36,13 +36,16 @@ class RevisionError(Exception):
 
 # -- reading a revision ------------------------------------------------------------------
 
+
 def _git(root: Path, *args: str, binary: bool = False):
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
     except FileNotFoundError:
         raise RevisionError("git is not installed") from None
     except subprocess.CalledProcessError as exc:
-        raise RevisionError(exc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed") from None
+        raise RevisionError(
+            exc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        ) from None
     return done.stdout if binary else done.stdout.decode("utf-8").strip()
 
 
@@ -51,8 +54,10 @@ def resolve(root: Path, revision: str) -> str:
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except RevisionError:
-        raise RevisionError(f"'{revision}' is not a commit of this repository "
-                            "(try a branch such as main, a tag, or a commit id)") from None
+        raise RevisionError(
+            f"'{revision}' is not a commit of this repository "
+            "(try a branch such as main, a tag, or a commit id)"
+        ) from None
 
 
 def extract_revision(root: Path, commit: str, into: Path) -> Path:
@@ -86,6 +91,7 @@ def load_revision(root: Path, revision: str | None, workdir: Path) -> KnowledgeB
 
 # -- what an entry is, for comparison ------------------------------------------------------
 
+
 def _plain(value):
     """A model value as JSON-ready data: references become their targets."""
     if isinstance(value, Ref):
@@ -100,8 +106,11 @@ def _plain(value):
 def entry_fields(entry) -> dict:
     """The fields a contributor wrote, without positions (and without a term's senses,
     which are compared one by one)."""
-    return {f.name: _plain(getattr(entry, f.name)) for f in dataclasses.fields(entry)
-            if "location" not in f.name and f.name not in ("senses", "term_id")}
+    return {
+        f.name: _plain(getattr(entry, f.name))
+        for f in dataclasses.fields(entry)
+        if "location" not in f.name and f.name not in ("senses", "term_id")
+    }
 
 
 def entries(base: KnowledgeBase) -> dict[tuple[str, str], dict]:
@@ -126,6 +135,7 @@ def active_findings(base: KnowledgeBase) -> dict[tuple, object]:
 
 # -- the comparison ------------------------------------------------------------------------
 
+
 @dataclass
 class EntryChange:
     kind: str
@@ -147,19 +157,33 @@ class KbDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.entries or self.edges_added or self.edges_removed or self.findings_new
-                    or self.findings_fixed)
+        return not (
+            self.entries
+            or self.edges_added
+            or self.edges_removed
+            or self.findings_new
+            or self.findings_fixed
+        )
 
     def count(self, kind: str, change: str) -> int:
         return sum(1 for e in self.entries if e.kind == kind and e.change == change)
 
 
 def _label(fields: dict) -> str | None:
-    return fields.get("label") or fields.get("title") or fields.get("definition") or fields.get("claim")
+    return (
+        fields.get("label")
+        or fields.get("title")
+        or fields.get("definition")
+        or fields.get("claim")
+    )
 
 
 def _changed_fields(before: dict, after: dict) -> list[tuple[str, object, object]]:
-    return [(name, before.get(name), after.get(name)) for name in after if before.get(name) != after.get(name)]
+    return [
+        (name, before.get(name), after.get(name))
+        for name in after
+        if before.get(name) != after.get(name)
+    ]
 
 
 def compare(old: KnowledgeBase, new: KnowledgeBase, base_name: str, head_name: str) -> KbDiff:
@@ -172,13 +196,23 @@ def compare(old: KnowledgeBase, new: KnowledgeBase, base_name: str, head_name: s
         elif key not in after:
             changes.append(EntryChange(kind, entry_id, "removed", _label(before[key])))
         elif before[key] != after[key]:
-            changes.append(EntryChange(kind, entry_id, "changed", _label(after[key]),
-                                       _changed_fields(before[key], after[key])))
+            changes.append(
+                EntryChange(
+                    kind,
+                    entry_id,
+                    "changed",
+                    _label(after[key]),
+                    _changed_fields(before[key], after[key]),
+                )
+            )
     old_edges, new_edges = edges(old), edges(new)
     old_findings, new_findings = active_findings(old), active_findings(new)
     return KbDiff(
-        base_name, head_name, changes,
-        sorted((new_edges - old_edges).elements()), sorted((old_edges - new_edges).elements()),
+        base_name,
+        head_name,
+        changes,
+        sorted((new_edges - old_edges).elements()),
+        sorted((old_edges - new_edges).elements()),
         [f for key, f in sorted(new_findings.items()) if key not in old_findings],
         [f for key, f in sorted(old_findings.items()) if key not in new_findings],
     )
@@ -194,6 +228,7 @@ def diff_revisions(root: Path, base: str, head: str | None) -> KbDiff:
 
 # -- reports ---------------------------------------------------------------------------------
 
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -201,12 +236,22 @@ def _plural(n: int, word: str) -> str:
 def summary(diff: KbDiff) -> str:
     if diff.empty:
         return "No change to the knowledge graph."
-    parts = [f"{_plural(diff.count(kind, change), kind)} {change}"
-             for kind in ENTRY_KINDS for change in ("added", "removed", "changed") if diff.count(kind, change)]
-    parts += [f"{_plural(len(items), 'edge')} {what}"
-              for items, what in ((diff.edges_added, "added"), (diff.edges_removed, "removed")) if items]
-    parts += [f"{_plural(len(items), 'finding')} {what}"
-              for items, what in ((diff.findings_new, "new"), (diff.findings_fixed, "fixed")) if items]
+    parts = [
+        f"{_plural(diff.count(kind, change), kind)} {change}"
+        for kind in ENTRY_KINDS
+        for change in ("added", "removed", "changed")
+        if diff.count(kind, change)
+    ]
+    parts += [
+        f"{_plural(len(items), 'edge')} {what}"
+        for items, what in ((diff.edges_added, "added"), (diff.edges_removed, "removed"))
+        if items
+    ]
+    parts += [
+        f"{_plural(len(items), 'finding')} {what}"
+        for items, what in ((diff.findings_new, "new"), (diff.findings_fixed, "fixed"))
+        if items
+    ]
     return ", ".join(parts) + "."
 
 
@@ -230,7 +275,9 @@ def format_text(diff: KbDiff) -> str:
         if rows:
             lines.append(f"\n{kind.capitalize()}s")
         for e in rows:
-            lines.append(f"  {sign[e.change]} {e.id}" + (f"  ({_one_line(e.label, 70)})" if e.label else ""))
+            lines.append(
+                f"  {sign[e.change]} {e.id}" + (f"  ({_one_line(e.label, 70)})" if e.label else "")
+            )
             lines += [f"      {name}: {_short(old)} → {_short(new)}" for name, old, new in e.fields]
     if diff.edges_added or diff.edges_removed:
         lines.append("\nEdges")
@@ -261,8 +308,12 @@ def md(value, limit: int = MARKDOWN_VALUE_LIMIT) -> str:
 
 
 def format_markdown(diff: KbDiff) -> str:
-    out = [MARKDOWN_MARKER, f"### Knowledge-graph changes: {md(diff.base)} → {md(diff.head)}", "",
-           f"**{md(summary(diff))}**"]
+    out = [
+        MARKDOWN_MARKER,
+        f"### Knowledge-graph changes: {md(diff.base)} → {md(diff.head)}",
+        "",
+        f"**{md(summary(diff))}**",
+    ]
     for kind in ENTRY_KINDS:
         rows = [e for e in diff.entries if e.kind == kind]
         if rows:
@@ -284,14 +335,27 @@ def format_markdown(diff: KbDiff) -> str:
 
 def as_json(diff: KbDiff) -> dict:
     return {
-        "base": diff.base, "head": diff.head, "summary": summary(diff),
-        "entries": [{"kind": e.kind, "id": e.id, "change": e.change, "label": e.label,
-                     "fields": [{"field": n, "before": old, "after": new} for n, old, new in e.fields]}
-                    for e in diff.entries],
-        "edges": {"added": [{"from": u, "to": v, "type": t} for u, v, t in diff.edges_added],
-                  "removed": [{"from": u, "to": v, "type": t} for u, v, t in diff.edges_removed]},
-        "findings": {"new": [f.as_dict() for f in diff.findings_new],
-                     "fixed": [f.as_dict() for f in diff.findings_fixed]},
+        "base": diff.base,
+        "head": diff.head,
+        "summary": summary(diff),
+        "entries": [
+            {
+                "kind": e.kind,
+                "id": e.id,
+                "change": e.change,
+                "label": e.label,
+                "fields": [{"field": n, "before": old, "after": new} for n, old, new in e.fields],
+            }
+            for e in diff.entries
+        ],
+        "edges": {
+            "added": [{"from": u, "to": v, "type": t} for u, v, t in diff.edges_added],
+            "removed": [{"from": u, "to": v, "type": t} for u, v, t in diff.edges_removed],
+        },
+        "findings": {
+            "new": [f.as_dict() for f in diff.findings_new],
+            "fixed": [f.as_dict() for f in diff.findings_fixed],
+        },
     }
 
 
@@ -306,13 +370,26 @@ Examples:
 """
 
 
-@click.command("diff", epilog=EPILOG, short_help="What changed in the graph between two git revisions.")
+@click.command(
+    "diff", epilog=EPILOG, short_help="What changed in the graph between two git revisions."
+)
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              show_default=True, help="The knowledge-base folder (inside a git repository).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="text for people, markdown for a pull-request comment, json for machines.")
+@click.option(
+    "--root",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    show_default=True,
+    help="The knowledge-base folder (inside a git repository).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment, json for machines.",
+)
 def diff_command(base, head, root, fmt):
     """Summarise what changed in the knowledge graph between two git revisions.
 

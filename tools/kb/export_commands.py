@@ -7,13 +7,14 @@ format modules load when a command runs.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from kb.exporters import DEFAULT_BASE_IRI, FORMATS, ExportError
 
-FORMAT_LINES = "\n".join(f"  {name:<9} {exporter.description}" for name, exporter in FORMATS.items())
+FORMAT_LINES = "\n".join(
+    f"  {name:<9} {exporter.description}" for name, exporter in FORMATS.items()
+)
 
 
 class OutputError(click.ClickException):
@@ -44,8 +45,9 @@ def _export_options(exporter, base_iri, focus, depth, depth_given) -> dict:
     return options
 
 
-@click.command(short_help="Export the graph: graphml, gexf, json, csv, RDF, argdown, dot, mermaid.",
-               epilog=f"""\b
+@click.command(
+    short_help="Export the graph: graphml, gexf, json, csv, RDF, argdown, dot, mermaid.",
+    epilog=f"""\b
 Formats:
 {FORMAT_LINES}
 
@@ -55,18 +57,41 @@ Examples:
   kb export --format turtle --base-iri https://atlas.example.org/id/ > atlas.ttl
   kb export --format csv -o atlas-csv          (a folder: nodes.csv, edges.csv)
   kb export --format dot --focus mesa-optimizer --depth 2 | dot -Tsvg > mesa.svg
-""")
+""",
+)
 @click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--format", "-f", "fmt", required=True, type=click.Choice(list(FORMATS)),
-              help="The export format (see the list below).")
-@click.option("--output", "-o", type=click.Path(dir_okay=True), help="Write to this file (folder for csv) "
-              "instead of standard output.")
-@click.option("--base-iri", metavar="IRI", help=f"RDF formats: the namespace of the atlas's IRIs "
-              f"[default: {DEFAULT_BASE_IRI}, a placeholder reserved for examples].")
-@click.option("--focus", metavar="ID", help="dot, mermaid: draw only this entry's neighbourhood "
-              "(an id, term#sense, or kind:id).")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
-              help="With --focus: how many links away from the entry to go.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    required=True,
+    type=click.Choice(list(FORMATS)),
+    help="The export format (see the list below).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=True),
+    help="Write to this file (folder for csv) instead of standard output.",
+)
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    help=f"RDF formats: the namespace of the atlas's IRIs "
+    f"[default: {DEFAULT_BASE_IRI}, a placeholder reserved for examples].",
+)
+@click.option(
+    "--focus",
+    metavar="ID",
+    help="dot, mermaid: draw only this entry's neighbourhood (an id, term#sense, or kind:id).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="With --focus: how many links away from the entry to go.",
+)
 @click.pass_context
 def export(ctx, path, fmt, output, base_iri, focus, depth):
     """Export the knowledge base as graphml, gexf, json, csv, RDF, argdown, dot or mermaid.
@@ -92,7 +117,9 @@ def export(ctx, path, fmt, output, base_iri, focus, depth):
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-@click.command(short_help="Run SPARQL over the RDF export, or a named query.", epilog="""\b
+@click.command(
+    short_help="Run SPARQL over the RDF export, or a named query.",
+    epilog="""\b
 Examples:
   kb query --list
   kb query --named unanswered-objections
@@ -102,16 +129,32 @@ Examples:
 \b
 Prefixes declared for you: atlas kb aif skos dcterms dcmitype prov foaf rdf rdfs xsd
 (docs/export.md describes the vocabulary).
-""")
+""",
+)
 @click.argument("sparql", required=False)
 @click.option("--named", "-n", metavar="NAME", help="Run a query shipped with kb (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
-@click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="The knowledge-base folder.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="table for people; json and csv are the SPARQL 1.1 result formats.")
-@click.option("--base-iri", metavar="IRI", default=None, help="The namespace of the atlas's IRIs "
-              f"(as in kb export) [default: {DEFAULT_BASE_IRI}].")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The knowledge-base folder.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json and csv are the SPARQL 1.1 result formats.",
+)
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    default=None,
+    help=f"The namespace of the atlas's IRIs (as in kb export) [default: {DEFAULT_BASE_IRI}].",
+)
 def query(sparql, named, list_queries, root, fmt, base_iri):
     """Run a SPARQL query over the RDF export and print the answer.
 

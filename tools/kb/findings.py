@@ -30,7 +30,13 @@ class Finding:
     waived_by: str | None = None
 
     def sort_key(self) -> tuple:
-        return (self.location.path, self.location.line, self.location.column, self.code, self.message)
+        return (
+            self.location.path,
+            self.location.line,
+            self.location.column,
+            self.code,
+            self.message,
+        )
 
     def as_dict(self) -> dict:
         return {

@@ -27,7 +27,7 @@ import difflib
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from io import StringIO
 from pathlib import Path
 
@@ -52,8 +52,13 @@ class FormatError(Exception):
     when there is one (a YAML error); None when kb fmt itself could not keep the content.
     """
 
-    def __init__(self, message: str, mark: Mark = Mark(1, 1), hint: str | None = None,
-                 rule: tuple[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        mark: Mark = Mark(1, 1),
+        hint: str | None = None,
+        rule: tuple[str, str] | None = None,
+    ):
         super().__init__(message)
         self.message, self.mark, self.hint, self.rule = message, mark, hint, rule
 
@@ -74,7 +79,8 @@ class FileResult:
 
 # -- which kind of entry, which key order -------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def key_orders(kind: str) -> dict[str | None, tuple[str, ...]]:
     """Canonical key order of an entry (under None) and of the items of its lists of
     mappings (under the list's key), from the JSON Schema."""
@@ -88,13 +94,21 @@ def key_orders(kind: str) -> dict[str | None, tuple[str, ...]]:
 
 def kind_of_path(path: Path) -> str | None:
     """The entry kind from the data folder (terms/, arguments/, sources/) holding ``path``."""
-    return next((FOLDER_KINDS[part] for part in reversed(path.parts[:-1]) if part in FOLDER_KINDS), None)
+    return next(
+        (FOLDER_KINDS[part] for part in reversed(path.parts[:-1]) if part in FOLDER_KINDS), None
+    )
 
 
 def kind_of_data(data: dict) -> str | None:
     """The entry kind from a key only that kind has, for files outside the data folders."""
-    return next((kind for key, kind in (("senses", "term"), ("claim", "claim"), ("kind", "source"))
-                 if key in data), None)
+    return next(
+        (
+            kind
+            for key, kind in (("senses", "term"), ("claim", "claim"), ("kind", "source"))
+            if key in data
+        ),
+        None,
+    )
 
 
 def ordered_keys(mapping: dict, order: tuple[str, ...]) -> list:
@@ -104,6 +118,7 @@ def ordered_keys(mapping: dict, order: tuple[str, ...]) -> list:
 
 
 # -- comments and their anchors -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Comment:
@@ -128,7 +143,9 @@ def _block_header_comment(text: str, start: int) -> list[Comment]:
     """The comment after a block scalar's ``>-`` or ``|`` (the scanner keeps it in the token)."""
     header_end = text.find("\n", start)
     at = text.find(" #", start, len(text) if header_end < 0 else header_end)
-    return _comments_between(text, at, header_end if header_end >= 0 else len(text)) if at >= 0 else []
+    return (
+        _comments_between(text, at, header_end if header_end >= 0 else len(text)) if at >= 0 else []
+    )
 
 
 def _comments_between(text: str, start: int, end: int) -> list[Comment]:
@@ -137,8 +154,14 @@ def _comments_between(text: str, start: int, end: int) -> list[Comment]:
         line_start = text.rfind("\n", 0, index) + 1
         line_end = text.find("\n", index)
         line_end = len(text) if line_end < 0 else line_end
-        found.append(Comment(text.count("\n", 0, index) + 1, index - line_start + 1,
-                             text[index:line_end].rstrip(), not text[line_start:index].strip()))
+        found.append(
+            Comment(
+                text.count("\n", 0, index) + 1,
+                index - line_start + 1,
+                text[index:line_end].rstrip(),
+                not text[line_start:index].strip(),
+            )
+        )
         index = line_end
     return found
 
@@ -167,7 +190,7 @@ def anchors(data, text: str, path: tuple = ()) -> list[tuple[tuple, Mark]]:
 
 def _char_at(text: str, mark: Mark) -> str:
     line = text.split("\n")[mark.line - 1]
-    return line[mark.column - 1: mark.column]
+    return line[mark.column - 1 : mark.column]
 
 
 @dataclass
@@ -192,7 +215,9 @@ def plan_comments(text: str, data) -> CommentPlan:
         if comment.own_line:
             following = next((path for path, m in places if (m.line, m.column) > at), END)
             first = places[0][1] if places else None
-            plan.above[HEADER if first and at < (first.line, first.column) else following].append(comment)
+            plan.above[HEADER if first and at < (first.line, first.column) else following].append(
+                comment
+            )
             continue
         anchor = next((path for path, m in reversed(places) if (m.line, m.column) <= at), HEADER)
         if anchor in plan.after or anchor == HEADER:
@@ -240,8 +265,12 @@ def plain_is_safe(text: str, in_flow_list: bool) -> bool:
     about plain text in flow lists (``[a, 0?&]``)."""
     analysis = _PYYAML_ANALYZER.analyze_scalar(text)
     allowed = analysis.allow_flow_plain if in_flow_list else analysis.allow_block_plain
-    return (allowed and not analysis.multiline
-            and _PYYAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str")
+    return (
+        allowed
+        and not analysis.multiline
+        and _PYYAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        == "tag:yaml.org,2002:str"
+    )
 
 
 def _foldable(text: str) -> bool:
@@ -252,8 +281,11 @@ def _foldable(text: str) -> bool:
 def _literal_safe(text: str) -> bool:
     """Whether a literal block (``|``) reproduces multi-line ``text`` exactly."""
     lines = text.rstrip("\n").split("\n")
-    return (text[:1] not in (" ", "\n") and all(line == line.rstrip() for line in lines)
-            and all(line.isprintable() for line in lines))
+    return (
+        text[:1] not in (" ", "\n")
+        and all(line == line.rstrip() for line in lines)
+        and all(line.isprintable() for line in lines)
+    )
 
 
 def fold_positions(text: str, width: int) -> list[int]:
@@ -263,8 +295,11 @@ def fold_positions(text: str, width: int) -> list[int]:
     longer than ``width`` stands alone on its line.
     """
     breaks, line_start, last = [], 0, None
-    candidates = [i for i, ch in enumerate(text)
-                  if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " "]
+    candidates = [
+        i
+        for i, ch in enumerate(text)
+        if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " "
+    ]
     for i in candidates + [len(text)]:
         if i - line_start > width and last is not None:
             breaks.append(last)
@@ -280,14 +315,20 @@ def one_line(text: str, in_flow_list: bool) -> str:
 
 def fits_as_flow_list(items: list, key, indent: int) -> bool:
     """Whether ``key: [a, b]`` holding these scalars fits in :data:`WIDTH` columns."""
-    written = ", ".join(one_line(item, True) if isinstance(item, str) else str(item) for item in items)
+    written = ", ".join(
+        one_line(item, True) if isinstance(item, str) else str(item) for item in items
+    )
     return indent + len(f"{key}: [{written}]") <= WIDTH
 
 
 def styled_text(text: str, key, indent: int, in_flow_list: bool = False):
     """``text`` as a folded block, a literal block, a quoted or a plain scalar."""
-    from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
-                                          SingleQuotedScalarString)
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
 
     too_long = indent + len(f"{key}: ") + len(one_line(text, in_flow_list)) > WIDTH
     if _foldable(text) and not in_flow_list and (key in PROSE_FIELDS or too_long):
@@ -303,7 +344,9 @@ def styled_text(text: str, key, indent: int, in_flow_list: bool = False):
     return DoubleQuotedScalarString(text)
 
 
-def canonical(node, path: tuple, indent: int, orders: dict, block_lists: set, in_flow_list: bool = False):
+def canonical(
+    node, path: tuple, indent: int, orders: dict, block_lists: set, in_flow_list: bool = False
+):
     """ruamel objects for ``node`` (as read by the loader) in canonical order and style."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -314,10 +357,15 @@ def canonical(node, path: tuple, indent: int, orders: dict, block_lists: set, in
             out[k] = canonical(node[k], path + (k,), indent, orders, block_lists)
         return out
     if isinstance(node, list):
-        block = (path in block_lists or any(isinstance(item, (dict, list)) for item in node)
-                 or not fits_as_flow_list(node, key, indent))
-        out = CommentedSeq(canonical(item, path + (i,), indent + SEQUENCE_INDENT, orders, block_lists, not block)
-                           for i, item in enumerate(node))
+        block = (
+            path in block_lists
+            or any(isinstance(item, (dict, list)) for item in node)
+            or not fits_as_flow_list(node, key, indent)
+        )
+        out = CommentedSeq(
+            canonical(item, path + (i,), indent + SEQUENCE_INDENT, orders, block_lists, not block)
+            for i, item in enumerate(node)
+        )
         if block:
             out.fa.set_block_style()
         else:
@@ -327,6 +375,7 @@ def canonical(node, path: tuple, indent: int, orders: dict, block_lists: set, in
 
 
 # -- the formatter ------------------------------------------------------------------------
+
 
 def plain_data(node):
     """Positions stripped: PosDict/PosList to dict/list, recursively."""
@@ -350,7 +399,7 @@ def _emit(data) -> str:
     from ruamel.yaml import YAML
 
     emitter = YAML(typ="rt")
-    emitter.width = 10 ** 6  # wrapping is decided by fold_positions alone
+    emitter.width = 10**6  # wrapping is decided by fold_positions alone
     emitter.indent(mapping=2, sequence=SEQUENCE_INDENT, offset=2)
     out = StringIO()
     emitter.dump(data, out)
@@ -361,14 +410,20 @@ def _verify(original: str, formatted: str, before) -> None:
     try:
         after = _read(formatted.encode("utf-8"))
     except FormatError as exc:
-        raise FormatError(f"kb fmt produced unreadable YAML ({exc.message}); the file was left as it is",
-                          hint="please report this file to the kb maintainers") from None
+        raise FormatError(
+            f"kb fmt produced unreadable YAML ({exc.message}); the file was left as it is",
+            hint="please report this file to the kb maintainers",
+        ) from None
     if plain_data(after) != plain_data(before):
-        raise FormatError("kb fmt could not keep every value exactly; the file was left as it is",
-                          hint="please report this file to the kb maintainers")
+        raise FormatError(
+            "kb fmt could not keep every value exactly; the file was left as it is",
+            hint="please report this file to the kb maintainers",
+        )
     if Counter(comments(formatted)) != Counter(comments(original)):
-        raise FormatError("kb fmt could not keep every comment; the file was left as it is",
-                          hint="please report this file to the kb maintainers")
+        raise FormatError(
+            "kb fmt could not keep every comment; the file was left as it is",
+            hint="please report this file to the kb maintainers",
+        )
 
 
 def format_text(text: str, kind: str | None = None) -> str:
@@ -378,8 +433,11 @@ def format_text(text: str, kind: str | None = None) -> str:
     """
     before = _read(text.encode("utf-8"))
     if not isinstance(before, PosDict):
-        raise FormatError("the file does not hold an entry (a mapping of fields)",
-                          getattr(before, "mark", Mark(1, 1)), "start from `kb new term|claim|source ID`")
+        raise FormatError(
+            "the file does not hold an entry (a mapping of fields)",
+            getattr(before, "mark", Mark(1, 1)),
+            "start from `kb new term|claim|source ID`",
+        )
     kind = kind or kind_of_data(before)
     plan = plan_comments(text, before)
     data = canonical(before, (), 0, key_orders(kind) if kind else {}, plan.anchored_items)
@@ -393,8 +451,12 @@ def format_file(path: Path) -> FileResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return FileResult(path, "", None, FormatError(f"the file could not be read: {exc.strerror}",
-                                                      rule=LOADER_RULES["syntax"]))
+        return FileResult(
+            path,
+            "",
+            None,
+            FormatError(f"the file could not be read: {exc.strerror}", rule=LOADER_RULES["syntax"]),
+        )
     try:
         _read(raw)  # a bad encoding is reported here, with its position
         original = raw.decode("utf-8-sig")
@@ -411,7 +473,10 @@ def _data_folders(folder: Path) -> list[Path]:
 
 def _yaml_under(folder: Path):
     for path in folder.rglob("*"):
-        hidden = any(part.startswith(".") or part == "node_modules" for part in path.relative_to(folder).parts)
+        hidden = any(
+            part.startswith(".") or part == "node_modules"
+            for part in path.relative_to(folder).parts
+        )
         if not hidden and path.suffix in (".yaml", ".yml") and path.is_file():
             yield path
 
@@ -433,8 +498,14 @@ def entry_files(paths: list[Path]) -> list[Path]:
 
 
 def unified_diff(result: FileResult, name: str) -> str:
-    return "".join(difflib.unified_diff(result.original.splitlines(True), result.formatted.splitlines(True),
-                                        f"{name} (as written)", f"{name} (kb fmt)"))
+    return "".join(
+        difflib.unified_diff(
+            result.original.splitlines(True),
+            result.formatted.splitlines(True),
+            f"{name} (as written)",
+            f"{name} (kb fmt)",
+        )
+    )
 
 
 # -- the command -------------------------------------------------------------------------
@@ -452,8 +523,10 @@ def default_paths() -> list[Path]:
     """The data folders of the knowledge base in the current folder."""
     found = [Path(folder) for folder in KIND_FOLDERS.values() if Path(folder).is_dir()]
     if not found:
-        raise click.UsageError("no PATHS given and no terms/, arguments/ or sources/ folder here: "
-                               "run kb fmt in the knowledge base, or name the files to format")
+        raise click.UsageError(
+            "no PATHS given and no terms/, arguments/ or sources/ folder here: "
+            "run kb fmt in the knowledge base, or name the files to format"
+        )
     return found
 
 
@@ -476,14 +549,27 @@ def summary(results: list[FileResult], check: bool) -> str:
     verb = "would be reformatted" if check else "reformatted"
     parts = [f"{_plural(changed, 'file')} {verb}", f"{same} already formatted"]
     if failed:
-        parts.append(f"{failed} could not be formatted (fix the YAML error shown, then run kb fmt again)")
+        parts.append(
+            f"{failed} could not be formatted (fix the YAML error shown, then run kb fmt again)"
+        )
     return ", ".join(parts) + "."
 
 
-@click.command("fmt", epilog=EPILOG, short_help="Rewrite entries in the canonical layout, keeping comments.")
+@click.command(
+    "fmt", epilog=EPILOG, short_help="Rewrite entries in the canonical layout, keeping comments."
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print what would change as a unified diff.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; list the files that would change and exit 1 if any.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Write nothing; print what would change as a unified diff.",
+)
 def fmt_command(paths, check, show_diff):
     """Rewrite entry files in the canonical layout, keeping every value and comment.
 

@@ -47,7 +47,7 @@ References to entries that do not exist produce no edge (the rule
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
@@ -55,8 +55,20 @@ from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term
 
 NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (
-    "sense_of", "uses", "broader", "related", "replaced_by", "conflicts_with", "refines",
-    "agrees_with", "supports", "objects_to", "about", "cites", "part_of", "in_reply_to",
+    "sense_of",
+    "uses",
+    "broader",
+    "related",
+    "replaced_by",
+    "conflicts_with",
+    "refines",
+    "agrees_with",
+    "supports",
+    "objects_to",
+    "about",
+    "cites",
+    "part_of",
+    "in_reply_to",
     "references",
 )
 
@@ -89,33 +101,70 @@ def _attrs(**values) -> dict:
 
 
 def _term_attrs(term: Term) -> dict:
-    return _attrs(kind="term", id=term.id, label=term.label, status=term.status,
-                  primitive=term.primitive, aliases="|".join(term.aliases), note=term.note,
-                  path=term.location.path, line=term.location.line)
+    return _attrs(
+        kind="term",
+        id=term.id,
+        label=term.label,
+        status=term.status,
+        primitive=term.primitive,
+        aliases="|".join(term.aliases),
+        note=term.note,
+        path=term.location.path,
+        line=term.location.line,
+    )
 
 
 def _sense_attrs(term: Term, sense: Sense) -> dict:
-    return _attrs(kind="sense", id=sense.key, label=f"{term.label} ({sense.id})", term=term.id,
-                  definition=sense.definition, source=sense.source.target if sense.source else None,
-                  locator=sense.locator, quote=sense.quote, path=sense.location.path,
-                  line=sense.location.line)
+    return _attrs(
+        kind="sense",
+        id=sense.key,
+        label=f"{term.label} ({sense.id})",
+        term=term.id,
+        definition=sense.definition,
+        source=sense.source.target if sense.source else None,
+        locator=sense.locator,
+        quote=sense.quote,
+        path=sense.location.path,
+        line=sense.location.line,
+    )
 
 
 def _claim_attrs(claim: Claim) -> dict:
-    return _attrs(kind="claim", id=claim.id, label=claim.headline, title=claim.title, text=claim.claim,
-                  source=claim.source.target if claim.source else None, locator=claim.locator,
-                  quote=claim.quote, path=claim.location.path, line=claim.location.line)
+    return _attrs(
+        kind="claim",
+        id=claim.id,
+        label=claim.headline,
+        title=claim.title,
+        text=claim.claim,
+        source=claim.source.target if claim.source else None,
+        locator=claim.locator,
+        quote=claim.quote,
+        path=claim.location.path,
+        line=claim.location.line,
+    )
 
 
 def _source_attrs(source: Source) -> dict:
-    return _attrs(kind="source", id=source.id, label=source.title, title=source.title,
-                  source_type=source.type, authors="; ".join(source.authors),
-                  author_note=source.author_note, date=source.date, url=source.url, seed=source.seed,
-                  description=source.description, path=source.location.path,
-                  line=source.location.line)
+    return _attrs(
+        kind="source",
+        id=source.id,
+        label=source.title,
+        title=source.title,
+        source_type=source.type,
+        authors="; ".join(source.authors),
+        author_note=source.author_note,
+        date=source.date,
+        url=source.url,
+        seed=source.seed,
+        description=source.description,
+        path=source.location.path,
+        line=source.location.line,
+    )
 
 
-def _add_edges(graph: nx.MultiDiGraph, origin: str, kind: str, targets: Iterable[str | None]) -> None:
+def _add_edges(
+    graph: nx.MultiDiGraph, origin: str, kind: str, targets: Iterable[str | None]
+) -> None:
     for target in targets:
         if target is not None and target in graph:
             graph.add_edge(origin, target, key=kind, type=kind)
@@ -164,7 +213,9 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
             ref = getattr(source, kind)
             if ref:
                 _add_edges(graph, node, kind, [source_node(ref.target)])
-        _add_edges(graph, node, "references", (source_node(ref.target) for ref in source.references))
+        _add_edges(
+            graph, node, "references", (source_node(ref.target) for ref in source.references)
+        )
     return graph
 
 
@@ -227,7 +278,9 @@ def _longest_chains(kb: KnowledgeBase) -> dict[str, list[str]]:
     names = {node: " ⇄ ".join(sorted(data["members"])) for node, data in condensed.nodes(data=True)}
     chains: dict[int, list[str]] = {}
     for node in reversed(list(nx.topological_sort(condensed))):
-        best = max((chains[s] for s in condensed.successors(node)), key=lambda c: (len(c), c), default=[])
+        best = max(
+            (chains[s] for s in condensed.successors(node)), key=lambda c: (len(c), c), default=[]
+        )
         chains[node] = [names[node], *best]
     mapping = condensed.graph["mapping"]
     return {term: chains[mapping[term]] for term in deps}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -48,27 +48,32 @@ class NotAKnowledgeBase(Exception):
     """The given folder holds none of the data folders."""
 
 
-def _finding(kind: str, location: Location, message: str, hint: str | None = None,
-             entry: tuple[str, str] | None = None) -> Finding:
+def _finding(
+    kind: str,
+    location: Location,
+    message: str,
+    hint: str | None = None,
+    entry: tuple[str, str] | None = None,
+) -> Finding:
     code, name = LOADER_RULES[kind]
     return Finding(code, name, "error", location, message, hint, entry)
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(kind: str) -> dict:
     """The JSON Schema shipped in the package for ``kind`` (term, claim or source)."""
     text = resources.files("kb").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str):
     spec = schema(kind)
     cls = jsonschema.validators.validator_for(spec)
     return cls(spec)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_check(kind: str):
     """A compiled validator that only says valid or not: most entries are valid, and this is
     several times faster than walking the schema; jsonschema then explains the invalid ones."""
@@ -108,16 +113,26 @@ def _describe_path(path) -> str:
 
 
 def _type_name(value) -> str:
-    return {dict: "a mapping", PosDict: "a mapping", list: "a list", PosList: "a list", str: "text",
-            bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(
-        type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        PosDict: "a mapping",
+        list: "a list",
+        PosList: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
     if _is_valid(data, kind):
         return []
     findings = []
-    for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(
+        _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    ):
         path = list(error.absolute_path)
         where = _describe_path(path)
         if error.validator == "additionalProperties" and isinstance(error.instance, PosDict):
@@ -127,19 +142,32 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
                     continue
                 mark = error.instance.key_marks.get(key)
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(allowed)}"
-                findings.append(_finding("schema", _loc(rel, mark), f"unknown field '{key}' in {where}",
-                                         hint, entry))
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"allowed fields: {', '.join(allowed)}"
+                )
+                findings.append(
+                    _finding(
+                        "schema", _loc(rel, mark), f"unknown field '{key}' in {where}", hint, entry
+                    )
+                )
             continue
         mark, _ = _mark_at(data, path)
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
-            message, hint = f"{where} is missing the required field '{missing}'", f"add `{missing}:`"
+            message, hint = (
+                f"{where} is missing the required field '{missing}'",
+                f"add `{missing}:`",
+            )
         elif error.validator == "type":
             wanted = error.validator_value
             message = f"{where} should be {_type_name({'string': '', 'array': [], 'object': {}, 'boolean': True, 'integer': 0}.get(wanted, wanted))}, not {_type_name(error.instance)}"
-            hint = "check the indentation: a nested field may have slipped to the wrong level" \
-                if isinstance(error.instance, (dict, list)) or error.instance is None else None
+            hint = (
+                "check the indentation: a nested field may have slipped to the wrong level"
+                if isinstance(error.instance, (dict, list)) or error.instance is None
+                else None
+            )
         elif error.validator == "enum":
             allowed = [str(v) for v in error.validator_value]
             close = difflib.get_close_matches(str(error.instance), allowed, n=1)
@@ -173,6 +201,7 @@ def _pattern_hint(path) -> str:
 
 # -- building entries from well-typed fields only ----------------------------------------
 
+
 def _text(data: PosDict, key: str) -> str | None:
     value = data.get(key)
     if isinstance(value, bool) or value is None:
@@ -191,16 +220,22 @@ def _refs(data: PosDict, key: str, rel: str) -> tuple[Ref, ...]:
     value = data.get(key)
     if not isinstance(value, PosList):
         return ()
-    return tuple(Ref(item, _loc(rel, mark)) for item, mark in zip(value, value.item_marks)
-                 if isinstance(item, str) and item)
+    return tuple(
+        Ref(item, _loc(rel, mark))
+        for item, mark in zip(value, value.item_marks)
+        if isinstance(item, str) and item
+    )
 
 
 def _texts(data: PosDict, key: str, rel: str) -> tuple[tuple[str, ...], tuple[Location, ...]]:
     value = data.get(key)
     if not isinstance(value, PosList):
         return (), ()
-    pairs = [(item, _loc(rel, mark)) for item, mark in zip(value, value.item_marks)
-             if isinstance(item, str) and item.strip()]
+    pairs = [
+        (item, _loc(rel, mark))
+        for item, mark in zip(value, value.item_marks)
+        if isinstance(item, str) and item.strip()
+    ]
     return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
@@ -213,8 +248,14 @@ def _waivers(data: PosDict, rel: str) -> tuple[Waiver, ...]:
         if isinstance(item, PosDict) and isinstance(item.get("rule"), str):
             reason = item.get("reason")
             members, _ = _texts(item, "members", rel)
-            out.append(Waiver(item["rule"], reason.strip() if isinstance(reason, str) else "", _loc(rel, mark),
-                              members))
+            out.append(
+                Waiver(
+                    item["rule"],
+                    reason.strip() if isinstance(reason, str) else "",
+                    _loc(rel, mark),
+                    members,
+                )
+            )
     return tuple(out)
 
 
@@ -229,10 +270,16 @@ def _build_sense(term_id: str, data: PosDict, rel: str) -> Sense | None:
         return None
     links = {kind: _refs(data, kind, rel) for kind in SENSE_LINKS}
     return Sense(
-        term_id=term_id, id=sense_id, definition=_text(data, "definition") or "",
-        source=_ref(data, "source", rel), location=_loc(rel, data.mark),
-        uses=_refs(data, "uses", rel), locator=_text(data, "locator"), quote=_text(data, "quote"),
-        definition_location=_value_loc(data, "definition", rel), **links,
+        term_id=term_id,
+        id=sense_id,
+        definition=_text(data, "definition") or "",
+        source=_ref(data, "source", rel),
+        location=_loc(rel, data.mark),
+        uses=_refs(data, "uses", rel),
+        locator=_text(data, "locator"),
+        quote=_text(data, "quote"),
+        definition_location=_value_loc(data, "definition", rel),
+        **links,
     )
 
 
@@ -240,27 +287,50 @@ def build_term(data: PosDict, rel: str, entry_id: str) -> Term:
     senses_raw = data.get("senses")
     senses = []
     if isinstance(senses_raw, PosList):
-        senses = [s for s in (_build_sense(entry_id, item, rel) for item in senses_raw
-                              if isinstance(item, PosDict)) if s]
+        senses = [
+            s
+            for s in (
+                _build_sense(entry_id, item, rel)
+                for item in senses_raw
+                if isinstance(item, PosDict)
+            )
+            if s
+        ]
     aliases, alias_locations = _texts(data, "aliases", rel)
     status = data.get("status")
     return Term(
-        id=entry_id, label=_text(data, "label") or entry_id, location=_loc(rel, data.mark),
-        senses=tuple(senses), aliases=aliases, alias_locations=alias_locations,
+        id=entry_id,
+        label=_text(data, "label") or entry_id,
+        location=_loc(rel, data.mark),
+        senses=tuple(senses),
+        aliases=aliases,
+        alias_locations=alias_locations,
         label_location=_value_loc(data, "label", rel),
-        status=status if status in ("established", "contested", "deprecated", "proposed") else "established",
-        primitive=data.get("primitive") is True, broader=_refs(data, "broader", rel),
-        related=_refs(data, "related", rel), replaced_by=_ref(data, "replaced_by", rel),
-        note=_text(data, "note"), waivers=_waivers(data, rel),
+        status=status
+        if status in ("established", "contested", "deprecated", "proposed")
+        else "established",
+        primitive=data.get("primitive") is True,
+        broader=_refs(data, "broader", rel),
+        related=_refs(data, "related", rel),
+        replaced_by=_ref(data, "replaced_by", rel),
+        note=_text(data, "note"),
+        waivers=_waivers(data, rel),
     )
 
 
 def build_claim(data: PosDict, rel: str, entry_id: str) -> Claim:
     return Claim(
-        id=entry_id, claim=_text(data, "claim") or "", location=_loc(rel, data.mark),
-        source=_ref(data, "source", rel), title=_text(data, "title"), locator=_text(data, "locator"),
-        quote=_text(data, "quote"), about=_refs(data, "about", rel), supports=_refs(data, "supports", rel),
-        objects_to=_refs(data, "objects_to", rel), waivers=_waivers(data, rel),
+        id=entry_id,
+        claim=_text(data, "claim") or "",
+        location=_loc(rel, data.mark),
+        source=_ref(data, "source", rel),
+        title=_text(data, "title"),
+        locator=_text(data, "locator"),
+        quote=_text(data, "quote"),
+        about=_refs(data, "about", rel),
+        supports=_refs(data, "supports", rel),
+        objects_to=_refs(data, "objects_to", rel),
+        waivers=_waivers(data, rel),
         claim_location=_value_loc(data, "claim", rel),
     )
 
@@ -268,12 +338,20 @@ def build_claim(data: PosDict, rel: str, entry_id: str) -> Claim:
 def build_source(data: PosDict, rel: str, entry_id: str) -> Source:
     authors, _ = _texts(data, "authors", rel)
     return Source(
-        id=entry_id, title=_text(data, "title") or entry_id, type=_text(data, "kind") or "other",
-        location=_loc(rel, data.mark), authors=authors, author_note=_text(data, "author_note"),
-        date=_text(data, "date"), url=_text(data, "url"), part_of=_ref(data, "part_of", rel),
-        in_reply_to=_ref(data, "in_reply_to", rel), references=_refs(data, "references", rel),
+        id=entry_id,
+        title=_text(data, "title") or entry_id,
+        type=_text(data, "kind") or "other",
+        location=_loc(rel, data.mark),
+        authors=authors,
+        author_note=_text(data, "author_note"),
+        date=_text(data, "date"),
+        url=_text(data, "url"),
+        part_of=_ref(data, "part_of", rel),
+        in_reply_to=_ref(data, "in_reply_to", rel),
+        references=_refs(data, "references", rel),
         seed=_text(data, "seed"),
-        description=_text(data, "description"), waivers=_waivers(data, rel),
+        description=_text(data, "description"),
+        waivers=_waivers(data, rel),
     )
 
 
@@ -292,23 +370,38 @@ def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, lis
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [_finding("syntax", Location(rel), f"the file could not be read: {exc.strerror}")]
+        return None, [
+            _finding("syntax", Location(rel), f"the file could not be read: {exc.strerror}")
+        ]
     data, problems = parse_yaml(raw)
-    findings = [_finding(p.kind, _loc(rel, p.mark), p.message, p.hint, (kind, stem)) for p in problems]
+    findings = [
+        _finding(p.kind, _loc(rel, p.mark), p.message, p.hint, (kind, stem)) for p in problems
+    ]
     if data is None:
         return None, findings
     if not isinstance(data, PosDict):
-        findings.append(_finding("schema", _loc(rel, getattr(data, "mark", None)),
-                                 f"the file should hold one {kind} as a mapping of fields, not {_type_name(data)}",
-                                 f"start from `kb new {kind} {stem}`", (kind, stem)))
+        findings.append(
+            _finding(
+                "schema",
+                _loc(rel, getattr(data, "mark", None)),
+                f"the file should hold one {kind} as a mapping of fields, not {_type_name(data)}",
+                f"start from `kb new {kind} {stem}`",
+                (kind, stem),
+            )
+        )
         return None, findings
     findings += _schema_findings(data, kind, rel, (kind, stem))
     written_id = data.get("id")
     if isinstance(written_id, str) and written_id != stem:
-        findings.append(_finding(
-            "file-name", _loc(rel, data.value_marks.get("id")),
-            f"id '{written_id}' differs from the file name '{path.name}'",
-            f"rename the file to {written_id}{path.suffix} or set `id: {stem}`", (kind, stem)))
+        findings.append(
+            _finding(
+                "file-name",
+                _loc(rel, data.value_marks.get("id")),
+                f"id '{written_id}' differs from the file name '{path.name}'",
+                f"rename the file to {written_id}{path.suffix} or set `id: {stem}`",
+                (kind, stem),
+            )
+        )
     entry_id = written_id if isinstance(written_id, str) and written_id else stem
     return BUILDERS[kind](data, rel, entry_id), findings
 
@@ -319,9 +412,15 @@ def _sense_duplicates(term: Term) -> list[Finding]:
     for sense in term.senses:
         if sense.id in seen:
             first = seen[sense.id].location
-            out.append(_finding("duplicate-id", sense.location,
-                                f"sense id '{sense.id}' is used twice in term '{term.id}' (first at line {first.line})",
-                                "give each sense of a term its own id", ("term", term.id)))
+            out.append(
+                _finding(
+                    "duplicate-id",
+                    sense.location,
+                    f"sense id '{sense.id}' is used twice in term '{term.id}' (first at line {first.line})",
+                    "give each sense of a term its own id",
+                    ("term", term.id),
+                )
+            )
         else:
             seen[sense.id] = sense
     return out
@@ -336,7 +435,8 @@ def load_kb(root: str | Path) -> KnowledgeBase:
     root = Path(root)
     if not any((root / folder).is_dir() for folder in KIND_FOLDERS.values()):
         raise NotAKnowledgeBase(
-            f"{root} has no terms/, arguments/ or sources/ folder: give the folder that holds them")
+            f"{root} has no terms/, arguments/ or sources/ folder: give the folder that holds them"
+        )
     kb = KnowledgeBase(root=root)
     tables = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
     for kind, folder in KIND_FOLDERS.items():
@@ -351,11 +451,15 @@ def load_kb(root: str | Path) -> KnowledgeBase:
             table = tables[kind]
             if entry.id in table:
                 first = table[entry.id].location
-                kb.load_findings.append(_finding(
-                    "duplicate-id", entry.location,
-                    f"{kind} id '{entry.id}' is already used by {first.path}",
-                    "ids must be unique within terms, arguments and sources: rename one of the two",
-                    (kind, entry.id)))
+                kb.load_findings.append(
+                    _finding(
+                        "duplicate-id",
+                        entry.location,
+                        f"{kind} id '{entry.id}' is already used by {first.path}",
+                        "ids must be unique within terms, arguments and sources: rename one of the two",
+                        (kind, entry.id),
+                    )
+                )
                 continue
             table[entry.id] = entry
             if kind == "term":

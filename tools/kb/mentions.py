@@ -14,8 +14,8 @@ capitalised ("Goodhart's law").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)?")
 
@@ -63,7 +63,7 @@ class MentionIndex:
             self.longest = max(self.longest, len(tokens))
 
     @classmethod
-    def for_terms(cls, terms) -> "MentionIndex":
+    def for_terms(cls, terms) -> MentionIndex:
         """Index every term's label and aliases (``terms`` maps id → :class:`kb.model.Term`)."""
         return cls((t.id, name) for t in terms.values() for name in t.names)
 
@@ -75,10 +75,13 @@ class MentionIndex:
         i = 0
         while i < len(words):
             for n in range(min(self.longest, len(words) - i), 0, -1):
-                key = tuple(tokens[i:i + n])
+                key = tuple(tokens[i : i + n])
                 term_id = self._index.get(key)
-                if term_id is not None and _joined_plainly(text, words[i:i + n]) \
-                        and not self._inside_a_proper_name(text, words[i], key):
+                if (
+                    term_id is not None
+                    and _joined_plainly(text, words[i : i + n])
+                    and not self._inside_a_proper_name(text, words[i], key)
+                ):
                     start, end = words[i].start(), words[i + n - 1].end()
                     found.append(Mention(term_id, start, end, text[start:end]))
                     i += n
@@ -87,10 +90,12 @@ class MentionIndex:
                 i += 1
         return found
 
-
     def _inside_a_proper_name(self, text: str, word: re.Match, key: tuple[str, ...]) -> bool:
-        return (word.group()[:1].isupper() and key not in self._capitalised
-                and not _starts_a_sentence(text, word.start()))
+        return (
+            word.group()[:1].isupper()
+            and key not in self._capitalised
+            and not _starts_a_sentence(text, word.start())
+        )
 
 
 def _starts_a_sentence(text: str, start: int) -> bool:
@@ -101,7 +106,7 @@ def _starts_a_sentence(text: str, start: int) -> bool:
 def _joined_plainly(text: str, words: list[re.Match]) -> bool:
     """True when the words are separated only by spaces or hyphens (not by punctuation)."""
     for left, right in zip(words, words[1:]):
-        gap = text[left.end():right.start()]
+        gap = text[left.end() : right.start()]
         if gap.strip(" -\n\t") or len(gap) > 3:
             return False
     return True

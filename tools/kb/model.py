@@ -6,10 +6,11 @@ rules report ``file:line:column`` for the exact reference or field that is wrong
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -18,7 +19,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TERM_STATUSES = ("established", "contested", "deprecated", "proposed")
 SOURCE_KINDS = (
-    "paper", "post", "comment", "video", "newsletter", "book", "wiki", "sequence", "other",
+    "paper",
+    "post",
+    "comment",
+    "video",
+    "newsletter",
+    "book",
+    "wiki",
+    "sequence",
+    "other",
 )
 SENSE_LINKS = ("conflicts_with", "refines", "agrees_with")
 KIND_FOLDERS = {"term": "terms", "claim": "arguments", "source": "sources"}
@@ -186,13 +195,13 @@ class KnowledgeBase:
     terms: dict[str, Term] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
-    load_findings: list["Finding"] = field(default_factory=list)
+    load_findings: list[Finding] = field(default_factory=list)
     files_read: int = 0
     unreadable: dict[str, dict[str, str]] = field(default_factory=dict)
     """kind → id → path of files that could not be read into an entry (their error is reported)."""
 
     @cached_property
-    def graph(self) -> "nx.MultiDiGraph":
+    def graph(self) -> nx.MultiDiGraph:
         from kb.graph import build_graph
 
         return build_graph(self)

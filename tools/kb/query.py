@@ -52,14 +52,19 @@ def named_queries() -> dict[str, NamedQuery]:
     """The shipped queries by name (the file name without ``.rq``), sorted."""
     folder = resources.files("kb").joinpath("queries")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
-    return {f.name[:-3]: NamedQuery(f.name[:-3], _description(text), text)
-            for f in files for text in [f.read_text("utf-8")]}
+    return {
+        f.name[:-3]: NamedQuery(f.name[:-3], _description(text), text)
+        for f in files
+        for text in [f.read_text("utf-8")]
+    }
 
 
 def named_query(name: str) -> NamedQuery:
     queries = named_queries()
     if name not in queries:
-        raise QueryError(f"no named query is called '{name}' (see kb query --list: {', '.join(queries)})")
+        raise QueryError(
+            f"no named query is called '{name}' (see kb query --list: {', '.join(queries)})"
+        )
     return queries[name]
 
 
@@ -70,7 +75,7 @@ def prologue(base_iri: str = DEFAULT_BASE_IRI) -> str:
     return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in namespaces(base_iri).items())
 
 
-def run_query(graph: "Graph", text: str, base_iri: str = DEFAULT_BASE_IRI) -> "Result":
+def run_query(graph: Graph, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Result:
     """Run SPARQL ``text`` over ``graph`` with the export's prefixes declared."""
     from pyparsing import ParseException
 
@@ -79,12 +84,14 @@ def run_query(graph: "Graph", text: str, base_iri: str = DEFAULT_BASE_IRI) -> "R
         return graph.query(declared + text)
     except ParseException as exc:
         line = exc.lineno - declared.count("\n")
-        raise QueryError(f"the query is not valid SPARQL: {exc.msg} (line {line}, column {exc.col})") from None
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for bad queries
+        raise QueryError(
+            f"the query is not valid SPARQL: {exc.msg} (line {line}, column {exc.col})"
+        ) from None
+    except Exception as exc:
         raise QueryError(f"the query failed: {type(exc).__name__}: {exc}") from None
 
 
-def query(base: "KnowledgeBase", text: str, base_iri: str = DEFAULT_BASE_IRI) -> "Result":
+def query(base: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Result:
     """Build the RDF of ``base`` and run ``text`` over it."""
     from kb.exporters.rdf import build_rdf
 
@@ -100,28 +107,36 @@ def compact(term, base_iri: str = DEFAULT_BASE_IRI) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        matches = [(len(iri), prefix) for prefix, iri in namespaces(base_iri).items() if term.startswith(iri)]
+        matches = [
+            (len(iri), prefix)
+            for prefix, iri in namespaces(base_iri).items()
+            if term.startswith(iri)
+        ]
         if matches:
             length, prefix = max(matches)
             return f"{prefix}:{term[length:]}"
     return str(term)
 
 
-def format_table(result: "Result", base_iri: str = DEFAULT_BASE_IRI) -> str:
+def format_table(result: Result, base_iri: str = DEFAULT_BASE_IRI) -> str:
     """Aligned columns with a header line; one line a row; multi-line values on one line."""
     if result.type == "ASK":
         return "true" if result.askAnswer else "false"
     names = [str(var) for var in result.vars]
     rows = [[" ".join(compact(value, base_iri).split()) for value in row] for row in result]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths)).rstrip(),
-             "  ".join("-" * width for width in widths)]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(name.ljust(width) for name, width in zip(names, widths)).rstrip(),
+        "  ".join("-" * width for width in widths),
+    ]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+    ]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
 
-def format_result(result: "Result", fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
+def format_result(result: Result, fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
     """``table`` for people; ``json`` (SPARQL 1.1 JSON results) or ``csv`` (SPARQL CSV results).
 
     CONSTRUCT and DESCRIBE results are RDF graphs and come out as Turtle whatever ``fmt``.

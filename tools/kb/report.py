@@ -38,7 +38,9 @@ def format_text(findings: list[Finding], root: Path, files: int, show_waived: bo
 
 def summary_line(findings: list[Finding], files: int) -> str:
     active = [f for f in findings if not f.waived_by]
-    counts = {sev: sum(1 for f in active if f.severity == sev) for sev in ("error", "warning", "info")}
+    counts = {
+        sev: sum(1 for f in active if f.severity == sev) for sev in ("error", "warning", "info")
+    }
     waived = len(findings) - len(active)
     parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
     tail = f", {waived} waived" if waived else ""
@@ -64,6 +66,8 @@ def format_github(findings: list[Finding], root: Path) -> str:
         path = _property_escape(display_path(root, f.location.path))
         title = _property_escape(f"{f.code} {f.name}")
         text = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        lines.append(f"::{level[f.severity]} file={path},line={f.location.line},col={f.location.column},"
-                     f"title={title}::{_annotation_escape(text)}")
+        lines.append(
+            f"::{level[f.severity]} file={path},line={f.location.line},col={f.location.column},"
+            f"title={title}::{_annotation_escape(text)}"
+        )
     return "\n".join(lines)

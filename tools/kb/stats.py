@@ -10,35 +10,56 @@ from kb.model import KnowledgeBase
 
 def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
     """Counts per kind, most-used terms, deepest chains, contested terms, as plain data."""
-    used = Counter(ref.target for sense in kb.senses() for ref in sense.uses if ref.target in kb.terms)
-    about = Counter(ref.target for claim in kb.claims.values() for ref in claim.about if ref.target in kb.terms)
+    used = Counter(
+        ref.target for sense in kb.senses() for ref in sense.uses if ref.target in kb.terms
+    )
+    about = Counter(
+        ref.target for claim in kb.claims.values() for ref in claim.about if ref.target in kb.terms
+    )
     depth = definitional_depth(kb)
     deepest = sorted(depth, key=lambda t: (-depth[t], t))[:top]
     edge_types = Counter(k for _, _, k in kb.graph.edges(keys=True))
     return {
         "counts": {
-            "terms": len(kb.terms), "senses": sum(len(t.senses) for t in kb.terms.values()),
-            "claims": len(kb.claims), "sources": len(kb.sources),
-            "objections": edge_types.get("objects_to", 0), "supports": edge_types.get("supports", 0),
+            "terms": len(kb.terms),
+            "senses": sum(len(t.senses) for t in kb.terms.values()),
+            "claims": len(kb.claims),
+            "sources": len(kb.sources),
+            "objections": edge_types.get("objects_to", 0),
+            "supports": edge_types.get("supports", 0),
         },
         "edges": dict(sorted(edge_types.items())),
-        "most_used_terms": [{"term": t, "used_by_definitions": n, "claims_about": about.get(t, 0)}
-                            for t, n in sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:top]],
-        "deepest_chains": [{"term": t, "depth": depth[t], "chain": longest_chain(kb, t)} for t in deepest],
+        "most_used_terms": [
+            {"term": t, "used_by_definitions": n, "claims_about": about.get(t, 0)}
+            for t, n in sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ],
+        "deepest_chains": [
+            {"term": t, "depth": depth[t], "chain": longest_chain(kb, t)} for t in deepest
+        ],
         "contested_terms": sorted(t.id for t in kb.terms.values() if t.status == "contested"),
         "terms_with_conflicting_senses": sorted(
-            t.id for t in kb.terms.values() if any(s.conflicts_with for s in t.senses)),
+            t.id for t in kb.terms.values() if any(s.conflicts_with for s in t.senses)
+        ),
     }
 
 
 def format_stats(result: dict) -> str:
     c = result["counts"]
-    lines = [f"{c['terms']} terms ({c['senses']} senses), {c['claims']} claims, {c['sources']} sources; "
-             f"{c['supports']} supports, {c['objections']} objections",
-             "", "Most-used terms (definitions using it, claims about it):"]
-    lines += [f"  {row['term']}: {row['used_by_definitions']}, {row['claims_about']}" for row in result["most_used_terms"]]
+    lines = [
+        f"{c['terms']} terms ({c['senses']} senses), {c['claims']} claims, {c['sources']} sources; "
+        f"{c['supports']} supports, {c['objections']} objections",
+        "",
+        "Most-used terms (definitions using it, claims about it):",
+    ]
+    lines += [
+        f"  {row['term']}: {row['used_by_definitions']}, {row['claims_about']}"
+        for row in result["most_used_terms"]
+    ]
     lines += ["", "Deepest definitional chains:"]
     lines += [f"  {row['depth']}  {' → '.join(row['chain'])}" for row in result["deepest_chains"]]
     lines += ["", "Contested terms: " + (", ".join(result["contested_terms"]) or "none")]
-    lines += ["Terms with conflicting senses: " + (", ".join(result["terms_with_conflicting_senses"]) or "none")]
+    lines += [
+        "Terms with conflicting senses: "
+        + (", ".join(result["terms_with_conflicting_senses"]) or "none")
+    ]
     return "\n".join(lines)

@@ -65,8 +65,9 @@ author_note: TODO who wrote it, or why the author is unknown
 }
 
 
-def render_template(kind: str, entry_id: str, schemas: str = "../tools/kb/schemas",
-                    source: str = "todo-source") -> str:
+def render_template(
+    kind: str, entry_id: str, schemas: str = "../tools/kb/schemas", source: str = "todo-source"
+) -> str:
     label = entry_id.replace("-", " ")
     return _TEMPLATES[kind].format(id=entry_id, label=label, schemas=schemas, source=source)
 
@@ -75,7 +76,9 @@ def write_template(root: Path, kind: str, entry_id: str, source: str = "todo-sou
     """Write ``<folder>/<id>.yaml`` under ``root``; refuse a bad id or an existing file."""
     for value in (entry_id, source):
         if not ID_PATTERN.match(value):
-            raise TemplateError(f"'{value}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer")
+            raise TemplateError(
+                f"'{value}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer"
+            )
     folder = root / KIND_FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
     if path.exists():

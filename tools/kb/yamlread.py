@@ -64,11 +64,14 @@ class _PositionLoader(_BaseLoader):
         # An alias makes PyYAML hand back an object it already built: refusing aliases keeps
         # entries plain trees (no shared or recursive structures, no alias "bombs").
         if node in self.constructed_objects or node in self.recursive_objects:
-            self.problems.append(YamlProblem(
-                "syntax", _mark(node.start_mark),
-                "YAML anchors and aliases (&name / *name) are not supported",
-                "write the value out in full where it is needed",
-            ))
+            self.problems.append(
+                YamlProblem(
+                    "syntax",
+                    _mark(node.start_mark),
+                    "YAML anchors and aliases (&name / *name) are not supported",
+                    "write the value out in full where it is needed",
+                )
+            )
             return None
         return super().construct_object(node, deep=deep)
 
@@ -83,20 +86,26 @@ def _construct_map(loader: _PositionLoader, node):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
-            loader.problems.append(YamlProblem(
-                "syntax", _mark(key_node.start_mark),
-                "a mapping key must be a plain word, not a list or mapping",
-                "write keys as `name: value`",
-            ))
+            loader.problems.append(
+                YamlProblem(
+                    "syntax",
+                    _mark(key_node.start_mark),
+                    "a mapping key must be a plain word, not a list or mapping",
+                    "write keys as `name: value`",
+                )
+            )
             continue
         if key in data:
             first = data.key_marks[key]
-            loader.problems.append(YamlProblem(
-                "duplicate-key", _mark(key_node.start_mark),
-                f"duplicate key '{key}' (first given at line {first.line}, column {first.column}); "
-                "YAML would silently keep only the last value",
-                f"remove one of the two '{key}' keys, or merge their values",
-            ))
+            loader.problems.append(
+                YamlProblem(
+                    "duplicate-key",
+                    _mark(key_node.start_mark),
+                    f"duplicate key '{key}' (first given at line {first.line}, column {first.column}); "
+                    "YAML would silently keep only the last value",
+                    f"remove one of the two '{key}' keys, or merge their values",
+                )
+            )
             continue
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_marks[key] = _mark(key_node.start_mark)
@@ -134,14 +143,17 @@ def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, YamlProblem(
-            "encoding", Mark(line, column),
+            "encoding",
+            Mark(line, column),
             f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
             "save the file as UTF-8 in your editor",
         )
 
 
-_INDENTATION_HINT = ("check the indentation of this line and the one above it: keys of one mapping, and the "
-                     "items of one list, must start in the same column")
+_INDENTATION_HINT = (
+    "check the indentation of this line and the one above it: keys of one mapping, and the "
+    "items of one list, must start in the same column"
+)
 
 
 def _line(text: str, mark: Mark) -> str:
@@ -165,11 +177,20 @@ def _syntax_hint(text: str, message: str, mark: Mark) -> str | None:
         return "YAML does not allow tab characters for indentation: indent with spaces"
     if "mapping values are not allowed" in message:
         if _looks_like_a_lone_key(_line(text, mark)):
-            return ("check the indentation: this key is indented more than the line above it, so YAML reads it "
-                    "as part of that line's value; line it up with the keys beside it")
-        return 'a value containing \': \' must be quoted, e.g. key: "a: b"'
-    if any(m in message for m in ("could not find expected ':'", "did not find expected key",
-                                  "did not find expected '-' indicator", "expected <block end>")):
+            return (
+                "check the indentation: this key is indented more than the line above it, so YAML reads it "
+                "as part of that line's value; line it up with the keys beside it"
+            )
+        return "a value containing ': ' must be quoted, e.g. key: \"a: b\""
+    if any(
+        m in message
+        for m in (
+            "could not find expected ':'",
+            "did not find expected key",
+            "did not find expected '-' indicator",
+            "expected <block end>",
+        )
+    ):
         return _INDENTATION_HINT
     if "found undefined tag" in message or "could not determine a constructor" in message:
         return "remove the '!tag': only plain YAML values are allowed"
@@ -190,27 +211,41 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        return None, [YamlProblem("syntax", Mark(1, 1), "the file is empty",
-                                  "write an entry, or delete the file")]
+        return None, [
+            YamlProblem(
+                "syntax", Mark(1, 1), "the file is empty", "write an entry, or delete the file"
+            )
+        ]
     loader = _PositionLoader(text)
     try:
         node = loader.get_node() if loader.check_node() else None
         if node is not None and loader.check_node():
             second = loader.get_node()
             mark = _mark(second.start_mark) if second is not None else Mark(1, 1)
-            return None, [YamlProblem(
-                "syntax", mark, "the file holds several YAML documents (separated by '---'); one entry per file",
-                "move each entry to its own file named after its id",
-            )]
+            return None, [
+                YamlProblem(
+                    "syntax",
+                    mark,
+                    "the file holds several YAML documents (separated by '---'); one entry per file",
+                    "move each entry to its own file named after its id",
+                )
+            ]
         if node is None:
-            return None, [YamlProblem("syntax", Mark(1, 1), "the file is empty",
-                                      "write an entry, or delete the file")]
+            return None, [
+                YamlProblem(
+                    "syntax", Mark(1, 1), "the file is empty", "write an entry, or delete the file"
+                )
+            ]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [YamlProblem("syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what, where))]
+        return None, [
+            YamlProblem(
+                "syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what, where)
+            )
+        ]
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         return None, [YamlProblem("syntax", Mark(1, 1), f"YAML could not be read: {exc}")]
     finally:

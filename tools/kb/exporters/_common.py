@@ -52,11 +52,15 @@ def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
         return text
     if "#" in text and f"sense:{text}" in graph:
         return f"sense:{text}"
-    matches = [f"{kind}:{text}" for kind in ("term", "claim", "source") if f"{kind}:{text}" in graph]
+    matches = [
+        f"{kind}:{text}" for kind in ("term", "claim", "source") if f"{kind}:{text}" in graph
+    ]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise ExportError(f"'{text}' names more than one entry: {', '.join(matches)}; give one of them", "--focus")
+        raise ExportError(
+            f"'{text}' names more than one entry: {', '.join(matches)}; give one of them", "--focus"
+        )
     close = difflib.get_close_matches(text, [n.split(":", 1)[1] for n in graph] + list(graph), n=3)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise ExportError(f"no entry is named '{text}'{hint}", "--focus")

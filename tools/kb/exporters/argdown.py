@@ -38,24 +38,37 @@ def title(node: str) -> str:
 
 def data_block(values: dict[str, str]) -> str:
     """Argdown statement data as YAML flow; braces escaped so the lexer keeps it one block."""
-    pairs = ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items())
+    pairs = ", ".join(
+        f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()
+    )
     return "{" + pairs.replace("{", "\\u007b").replace("}", "\\u007d") + "}"
 
 
 def statement_nodes(graph: nx.MultiDiGraph) -> list[str]:
     """Claims, and senses that a claim supports or attacks, sorted (claims first)."""
     targets = {v for _, v, key in graph.edges(keys=True) if key in RELATION_SIGNS}
-    nodes = [n for n, kind in graph.nodes(data="kind") if kind == "claim" or (kind == "sense" and n in targets)]
+    nodes = [
+        n
+        for n, kind in graph.nodes(data="kind")
+        if kind == "claim" or (kind == "sense" and n in targets)
+    ]
     return sorted(nodes, key=lambda n: (graph.nodes[n]["kind"] != "claim", n))
 
 
 def statement(graph: nx.MultiDiGraph, node: str) -> list[str]:
     data = graph.nodes[node]
     text = data["text"] if data["kind"] == "claim" else data["definition"]
-    meta = {"kind": data["kind"], "label": data["label"], **{k: data[k] for k in ("title", "source") if k in data}}
+    meta = {
+        "kind": data["kind"],
+        "label": data["label"],
+        **{k: data[k] for k in ("title", "source") if k in data},
+    }
     lines = [f"[{title(node)}]: {escape_text(text)} {data_block(meta)}"]
-    lines += [f"  {RELATION_SIGNS[key]} [{title(v)}]" for _, v, key in graph.out_edges(node, keys=True)
-              if key in RELATION_SIGNS]
+    lines += [
+        f"  {RELATION_SIGNS[key]} [{title(v)}]"
+        for _, v, key in graph.out_edges(node, keys=True)
+        if key in RELATION_SIGNS
+    ]
     return lines
 
 

@@ -19,29 +19,42 @@ NODE_STYLES = {
     "source": 'shape=folder, style=filled, fillcolor="#e5e7eb"',
 }
 EDGE_STYLES = {
-    "supports": 'color="#15803d"', "objects_to": 'color="#b91c1c"',
-    "conflicts_with": 'color="#b91c1c", style=dashed', "sense_of": "style=dotted",
-    "cites": 'style=dotted, color="#6b7280"', "about": 'style=dashed, color="#6b7280"',
+    "supports": 'color="#15803d"',
+    "objects_to": 'color="#b91c1c"',
+    "conflicts_with": 'color="#b91c1c", style=dashed',
+    "sense_of": "style=dotted",
+    "cites": 'style=dotted, color="#6b7280"',
+    "about": 'style=dashed, color="#6b7280"',
 }
 
 
 def quoted(text: str) -> str:
     """A DOT double-quoted string whose label shows ``text`` as written (newlines kept)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n")
+    )
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def generate(base: KnowledgeBase, focus: str | None = None, depth: int = 1) -> str:
     """A ``digraph``; with ``focus``, only nodes within ``depth`` links of that entry."""
     graph = drawing_graph(base, focus, depth)
-    lines = ["digraph atlas {", "  graph [rankdir=LR];", '  node [fontname="Helvetica"];',
-             '  edge [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph atlas {",
+        "  graph [rankdir=LR];",
+        '  node [fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
     for node, data in graph.nodes(data=True):
-        lines.append(f"  {quoted(node)} [label={quoted(data['label'])}, kind={data['kind']}, "
-                     f"{NODE_STYLES[data['kind']]}];")
+        lines.append(
+            f"  {quoted(node)} [label={quoted(data['label'])}, kind={data['kind']}, "
+            f"{NODE_STYLES[data['kind']]}];"
+        )
     for u, v, key in graph.edges(keys=True):
         style = EDGE_STYLES.get(key)
-        lines.append(f"  {quoted(u)} -> {quoted(v)} [label={key}, type={key}{', ' + style if style else ''}];")
+        lines.append(
+            f"  {quoted(u)} -> {quoted(v)} [label={key}, type={key}{', ' + style if style else ''}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -16,8 +16,10 @@ from kb.model import KnowledgeBase
 
 ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
 CLASS_STYLES = {
-    "term": "fill:#dbeafe,stroke:#1e40af", "sense": "fill:#f1f5f9,stroke:#475569",
-    "claim": "fill:#fef3c7,stroke:#92400e", "source": "fill:#e5e7eb,stroke:#374151",
+    "term": "fill:#dbeafe,stroke:#1e40af",
+    "sense": "fill:#f1f5f9,stroke:#475569",
+    "claim": "fill:#fef3c7,stroke:#92400e",
+    "source": "fill:#e5e7eb,stroke:#374151",
 }
 ARROWS = {"objects_to": "-.->", "conflicts_with": "-.->"}
 
@@ -43,10 +45,14 @@ def generate(base: KnowledgeBase, focus: str | None = None, depth: int = 1) -> s
     """``flowchart LR`` with one node a line, then one edge a line, then the class styles."""
     graph = drawing_graph(base, focus, depth)
     lines = ["flowchart LR"]
-    lines += [f"  {node_id(node)}[{label(data['label'])}]:::{data['kind']}"
-              for node, data in graph.nodes(data=True)]
-    lines += [f"  {node_id(u)} {ARROWS.get(key, '-->')}|{key}| {node_id(v)}"
-              for u, v, key in graph.edges(keys=True)]
+    lines += [
+        f"  {node_id(node)}[{label(data['label'])}]:::{data['kind']}"
+        for node, data in graph.nodes(data=True)
+    ]
+    lines += [
+        f"  {node_id(u)} {ARROWS.get(key, '-->')}|{key}| {node_id(v)}"
+        for u, v, key in graph.edges(keys=True)
+    ]
     lines += [f"  classDef {kind} {style}" for kind, style in CLASS_STYLES.items()]
     return "\n".join(lines) + "\n"
 

@@ -23,7 +23,9 @@ GRAPH_INFO = {"name": "Alignment Atlas", "node_id_attribute": "entry_id"}
 
 def schema() -> dict:
     """The JSON Schema the export follows."""
-    return json.loads(resources.files("kb").joinpath("schemas", "graph-json.schema.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("kb").joinpath("schemas", "graph-json.schema.json").read_text("utf-8")
+    )
 
 
 def node_link(base: KnowledgeBase) -> dict:

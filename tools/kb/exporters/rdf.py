@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 from urllib.parse import quote
 
 import networkx as nx
@@ -42,10 +42,16 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 def check_base_iri(base_iri: str) -> str:
     """``base_iri`` if it is an absolute IRI ending in ``/``, ``#`` or ``:``; else ExportError."""
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base_iri) or _IRI_FORBIDDEN.search(base_iri):
-        raise ExportError(f"the base IRI must be an absolute IRI without spaces, e.g. "
-                          f"https://example.org/atlas/ (got {base_iri!r})", "--base-iri")
+        raise ExportError(
+            f"the base IRI must be an absolute IRI without spaces, e.g. "
+            f"https://example.org/atlas/ (got {base_iri!r})",
+            "--base-iri",
+        )
     if not _IRI_END.search(base_iri):
-        raise ExportError(f"the base IRI must end in '/', '#' or ':' so ids can follow it (got {base_iri!r})", "--base-iri")
+        raise ExportError(
+            f"the base IRI must end in '/', '#' or ':' so ids can follow it (got {base_iri!r})",
+            "--base-iri",
+        )
     return base_iri
 
 
@@ -57,9 +63,17 @@ def vocabulary(base_iri: str) -> Namespace:
 def namespaces(base_iri: str) -> dict[str, str]:
     """Prefix → namespace for every vocabulary the export uses (for Turtle, SPARQL, JSON-LD)."""
     return {
-        "atlas": base_iri, "kb": str(vocabulary(base_iri)), "aif": str(AIF), "skos": str(SKOS),
-        "dcterms": str(DCTERMS), "dcmitype": str(DCMITYPE), "prov": str(PROV), "foaf": str(FOAF),
-        "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+        "atlas": base_iri,
+        "kb": str(vocabulary(base_iri)),
+        "aif": str(AIF),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "dcmitype": str(DCMITYPE),
+        "prov": str(PROV),
+        "foaf": str(FOAF),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
     }
 
 
@@ -80,8 +94,11 @@ def safe_iri(text: str) -> URIRef:
 
 def date_literal(text: str) -> Literal:
     """``YYYY-MM-DD`` as xsd:date, ``YYYY-MM`` as xsd:gYearMonth, ``YYYY`` as xsd:gYear."""
-    for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth),
-                              (r"\d{4}", XSD.gYear)):
+    for pattern, datatype in (
+        (r"\d{4}-\d{2}-\d{2}", XSD.date),
+        (r"\d{4}-\d{2}", XSD.gYearMonth),
+        (r"\d{4}", XSD.gYear),
+    ):
         if re.fullmatch(pattern, text):
             return Literal(text, datatype=datatype)
     return Literal(text)
@@ -94,8 +111,8 @@ class Field:
     ``reverse`` puts the node in object position (``<concept> skos:definition <sense>``).
     """
 
-    predicate: Callable[["RdfBuilder"], URIRef]
-    objects: Callable[["RdfBuilder", object], Iterable]
+    predicate: Callable[[RdfBuilder], URIRef]
+    objects: Callable[[RdfBuilder, object], Iterable]
     reverse: bool = False
 
 
@@ -166,10 +183,15 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
     "source": {
         "label": Field(_fixed(RDFS.label), _text),
         "title": Field(_fixed(DCTERMS.title), _text),
-        "source_type": (Field(_kb("sourceType"), _plain),
-                        Field(_fixed(DCTERMS.type), lambda b, kind: [DCMI_TYPES.get(kind, DCMITYPE.Text)])),
-        "authors": (Field(_kb("authors"), _plain), Field(_fixed(DCTERMS.creator), _agents),
-                    Field(_fixed(PROV.wasAttributedTo), _agents)),
+        "source_type": (
+            Field(_kb("sourceType"), _plain),
+            Field(_fixed(DCTERMS.type), lambda b, kind: [DCMI_TYPES.get(kind, DCMITYPE.Text)]),
+        ),
+        "authors": (
+            Field(_kb("authors"), _plain),
+            Field(_fixed(DCTERMS.creator), _agents),
+            Field(_fixed(PROV.wasAttributedTo), _agents),
+        ),
         "author_note": Field(_kb("authorNote"), _text),
         "date": Field(_fixed(DCTERMS.date), lambda b, value: [date_literal(value)]),
         "url": Field(_fixed(FOAF.page), lambda b, value: [safe_iri(value)]),
@@ -179,7 +201,7 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
 }
 
 #: The property carrying each edge type (``reverse``: object → subject), except the AIF ones.
-EDGE_PROPERTIES: dict[str, tuple[Callable[["RdfBuilder"], URIRef], bool]] = {
+EDGE_PROPERTIES: dict[str, tuple[Callable[[RdfBuilder], URIRef], bool]] = {
     "sense_of": (_fixed(SKOS.definition), True),
     "uses": (_kb("uses"), False),
     "broader": (_fixed(SKOS.broader), False),
@@ -307,8 +329,12 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
 
 
 def _sorted_values(node: dict) -> dict:
-    return {key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True)) if isinstance(value, list) else value
-            for key, value in node.items()}
+    return {
+        key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+        if isinstance(value, list)
+        else value
+        for key, value in node.items()
+    }
 
 
 def sorted_json_ld(text: str) -> str:
@@ -317,6 +343,8 @@ def sorted_json_ld(text: str) -> str:
     rdflib emits nodes and values in hash order; the order carries no meaning in JSON-LD.
     """
     document = json.loads(text)
-    document["@graph"] = sorted((_sorted_values(node) for node in document.get("@graph", [])),
-                                key=lambda node: node.get("@id", ""))
+    document["@graph"] = sorted(
+        (_sorted_values(node) for node in document.get("@graph", [])),
+        key=lambda node: node.get("@id", ""),
+    )
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

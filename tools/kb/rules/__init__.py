@@ -5,15 +5,15 @@ Importing this package registers every rule module.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from kb.findings import SEVERITIES, SEVERITY_RANK, Finding
 from kb.model import KnowledgeBase
 from kb.rules import arguments, definitions, hierarchy, loading, references, waivers  # noqa: F401
 from kb.rules.registry import RULES, Rule, find_rule, finding
 
-__all__ = ["RULES", "Rule", "find_rule", "run_rules", "UnknownRule"]
+__all__ = ["RULES", "Rule", "UnknownRule", "find_rule", "run_rules"]
 
 
 class UnknownRule(ValueError):
@@ -48,11 +48,15 @@ def _fits(f: Finding, waiver) -> bool:
 def _drift_hint(f: Finding, entry, waiver) -> str:
     group = ", ".join(entry_id for _, entry_id in f.related)
     if not waiver.members:
-        return (f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) does not say which group it accepts: "
-                f"if its reason covers this group, add `members: [{group}]` to it")
-    return (f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) was written for the group "
-            f"[{', '.join(waiver.members)}], but the group is now [{group}]: check that its reason still holds, "
-            f"then update `members`")
+        return (
+            f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) does not say which group it accepts: "
+            f"if its reason covers this group, add `members: [{group}]` to it"
+        )
+    return (
+        f"the waiver on {entry.kind} '{entry.id}' ({waiver.location}) was written for the group "
+        f"[{', '.join(waiver.members)}], but the group is now [{group}]: check that its reason still holds, "
+        f"then update `members`"
+    )
 
 
 def _apply_waivers(kb: KnowledgeBase, f: Finding, used: set) -> Finding:
@@ -73,15 +77,30 @@ def _unused_waivers(kb: KnowledgeBase, ran: set[str], used: set) -> list[Finding
     for entry in kb.entries():
         for waiver in entry.waivers:
             rule = find_rule(waiver.rule)
-            if waiver.reason and rule and rule.name in ran and (entry.kind, entry.id, waiver.location) not in used:
-                out.append(finding("unused-waiver", waiver.location,
-                                   f"the waiver of '{rule.name}' on {entry.kind} '{entry.id}' accepts no finding",
-                                   "remove the waiver: the finding it was written for is gone", (entry.kind, entry.id)))
+            if (
+                waiver.reason
+                and rule
+                and rule.name in ran
+                and (entry.kind, entry.id, waiver.location) not in used
+            ):
+                out.append(
+                    finding(
+                        "unused-waiver",
+                        waiver.location,
+                        f"the waiver of '{rule.name}' on {entry.kind} '{entry.id}' accepts no finding",
+                        "remove the waiver: the finding it was written for is gone",
+                        (entry.kind, entry.id),
+                    )
+                )
     return out
 
 
-def run_rules(kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[str] = (),
-              severities: dict[str, str] | None = None) -> list[Finding]:
+def run_rules(
+    kb: KnowledgeBase,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    severities: dict[str, str] | None = None,
+) -> list[Finding]:
     """Run the selected rules over ``kb`` and return every finding, sorted by position.
 
     Waived findings are returned too, with ``waived_by`` set to the waiver's reason, so that
@@ -99,7 +118,9 @@ def run_rules(kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[st
         findings += [_apply_waivers(kb, f, used) for f in rule.check(kb)]
     if "unused-waiver" in chosen:
         findings += _unused_waivers(kb, chosen, used)
-    findings = [replace(f, severity=overrides[f.name]) if f.name in overrides else f for f in findings]
+    findings = [
+        replace(f, severity=overrides[f.name]) if f.name in overrides else f for f in findings
+    ]
     return sorted(findings, key=Finding.sort_key)
 
 

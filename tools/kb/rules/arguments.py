@@ -40,9 +40,13 @@ def circular_support(kb: KnowledgeBase):
         for ref in claim.supports:
             if ref.target in kb.claims and ref.target != claim.id:
                 graph.add_edge(claim.id, ref.target, ref=ref)
-    yield from loop_findings(graph, "circular-support", "claim",
-                             lambda group, path: f"claims support one another in a loop: {' → '.join(path)}",
-                             "remove the support link that closes the loop, or merge the claims")
+    yield from loop_findings(
+        graph,
+        "circular-support",
+        "claim",
+        lambda group, path: f"claims support one another in a loop: {' → '.join(path)}",
+        "remove the support link that closes the loop, or merge the claims",
+    )
 
 
 @rule("KB041", "support-and-objection", "error")
@@ -71,6 +75,10 @@ def support_and_objection(kb: KnowledgeBase):
         supported = {ref.target for ref in claim.supports}
         for ref in claim.objects_to:
             if ref.target in supported:
-                yield finding("support-and-objection", ref.location,
-                              f"claim '{claim.id}' both supports and objects to '{ref.target}'",
-                              "split it into a supporting claim and an objecting claim", ("claim", claim.id))
+                yield finding(
+                    "support-and-objection",
+                    ref.location,
+                    f"claim '{claim.id}' both supports and objects to '{ref.target}'",
+                    "split it into a supporting claim and an objecting claim",
+                    ("claim", claim.id),
+                )

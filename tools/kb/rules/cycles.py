@@ -48,5 +48,11 @@ def loop_findings(graph: nx.DiGraph, name: str, kind: str, describe, hint: str):
     for group in loop_groups(graph):
         path = shortest_loop(graph, group)
         location = graph.edges[path[0], path[1]]["ref"].location
-        yield finding(name, location, describe(group, path), hint, (kind, group[0]),
-                      tuple((kind, member) for member in group))
+        yield finding(
+            name,
+            location,
+            describe(group, path),
+            hint,
+            (kind, group[0]),
+            tuple((kind, member) for member in group),
+        )

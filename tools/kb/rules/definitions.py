@@ -56,12 +56,19 @@ def circular_definition(kb: KnowledgeBase):
 
     def describe(group, path):
         steps = [deps.edges[a, b]["via"] for a, b in zip(path, path[1:])]
-        return f"{len(group)} terms are defined through one another ({', '.join(group)}): " + " → ".join(steps + [path[-1]])
+        return (
+            f"{len(group)} terms are defined through one another ({', '.join(group)}): "
+            + " → ".join(steps + [path[-1]])
+        )
 
     yield from loop_findings(
-        deps, "circular-definition", "term", describe,
+        deps,
+        "circular-definition",
+        "term",
+        describe,
         "mark a genuinely undefined term `primitive: true`, or add on one member a waiver "
-        "with a reason that explains the circularity; never drop a `uses` entry to hide it")
+        "with a reason that explains the circularity; never drop a `uses` entry to hide it",
+    )
 
 
 @rule("KB021", "unlisted-use", "warning")
@@ -101,10 +108,13 @@ def unlisted_use(kb: KnowledgeBase):
                     continue
                 reported.add(mention.term_id)
                 yield finding(
-                    "unlisted-use", sense.definition_location or sense.location,
+                    "unlisted-use",
+                    sense.definition_location or sense.location,
                     f"the definition of '{sense.key}' mentions \"{mention.text}\" (term "
                     f"'{mention.term_id}') but its uses list leaves it out",
-                    f"add {mention.term_id} to uses, or rephrase the definition", ("term", term.id))
+                    f"add {mention.term_id} to uses, or rephrase the definition",
+                    ("term", term.id),
+                )
 
 
 @rule("KB022", "deprecated-use", "warning")
@@ -135,8 +145,15 @@ def deprecated_use(kb: KnowledgeBase):
             for ref in sense.uses:
                 used = kb.terms.get(ref.target)
                 if used is not None and used.status == "deprecated":
-                    hint = (f"use '{used.replaced_by.target}' instead" if used.replaced_by
-                            else "use a current term instead")
-                    yield finding("deprecated-use", ref.location,
-                                  f"definition '{sense.key}' uses the deprecated term '{used.id}'", hint,
-                                  ("term", term.id))
+                    hint = (
+                        f"use '{used.replaced_by.target}' instead"
+                        if used.replaced_by
+                        else "use a current term instead"
+                    )
+                    yield finding(
+                        "deprecated-use",
+                        ref.location,
+                        f"definition '{sense.key}' uses the deprecated term '{used.id}'",
+                        hint,
+                        ("term", term.id),
+                    )

@@ -46,9 +46,13 @@ def hierarchy_cycle(kb: KnowledgeBase):
     # terms/pseudo-alignment.yaml (no broader)
     ```
     """
-    yield from loop_findings(_broader_graph(kb), "hierarchy-cycle", "term",
-                             lambda group, path: f"broader loops back: {' → '.join(path)}",
-                             "remove the broader link that points back up the hierarchy (perhaps it is `related`)")
+    yield from loop_findings(
+        _broader_graph(kb),
+        "hierarchy-cycle",
+        "term",
+        lambda group, path: f"broader loops back: {' → '.join(path)}",
+        "remove the broader link that points back up the hierarchy (perhaps it is `related`)",
+    )
 
 
 @rule("KB031", "related-broader-clash", "error")
@@ -94,10 +98,13 @@ def related_broader_clash(kb: KnowledgeBase):
                 relation = f"'{ref.target}' is narrower than '{term.id}'"
             else:
                 continue
-            yield finding("related-broader-clash", ref.location,
-                          f"'{term.id}' is related to '{ref.target}', but {relation} in the hierarchy",
-                          "keep only the hierarchical link, or relate to a term outside the hierarchy line",
-                          ("term", term.id))
+            yield finding(
+                "related-broader-clash",
+                ref.location,
+                f"'{term.id}' is related to '{ref.target}', but {relation} in the hierarchy",
+                "keep only the hierarchical link, or relate to a term outside the hierarchy line",
+                ("term", term.id),
+            )
 
 
 def normalise_name(name: str) -> str:
@@ -141,9 +148,12 @@ def label_clash(kb: KnowledgeBase):
             own.add(key)
             if key in seen and seen[key][0] != term.id:
                 other, where = seen[key]
-                yield finding("label-clash", location,
-                              f"the name \"{name}\" is also a label or alias of term '{other}' ({where})",
-                              "keep the name on one term; record other meanings as senses of that term",
-                              ("term", term.id))
+                yield finding(
+                    "label-clash",
+                    location,
+                    f"the name \"{name}\" is also a label or alias of term '{other}' ({where})",
+                    "keep the name on one term; record other meanings as senses of that term",
+                    ("term", term.id),
+                )
             else:
                 seen.setdefault(key, (term.id, location))

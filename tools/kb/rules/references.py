@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from kb.model import Claim, KnowledgeBase, Ref, Term
 from kb.rules.registry import finding, rule
@@ -52,8 +52,13 @@ def _source_links(source) -> Iterator[tuple[str, Ref]]:
 def _dangling_term(kb: KnowledgeBase, ref: Ref, entry, field: str):
     if ref.target in kb.terms or kb.is_unreadable("term", ref.target):
         return None
-    return finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a term",
-                   _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id", entry)
+    return finding(
+        "dangling-reference",
+        ref.location,
+        f"{field} names '{ref.target}', which is not a term",
+        _suggest(ref.target, kb.terms) or "add the term in terms/, or fix the id",
+        entry,
+    )
 
 
 def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
@@ -62,13 +67,22 @@ def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
         return None  # the term's file has a YAML error, reported there
     if term is None:
         hint = _suggest(ref.term_id, kb.terms) or "write an existing term id before the '#'"
-        return finding("dangling-reference", ref.location,
-                       f"{field} names '{ref.target}', but there is no term '{ref.term_id}'", hint, entry)
+        return finding(
+            "dangling-reference",
+            ref.location,
+            f"{field} names '{ref.target}', but there is no term '{ref.term_id}'",
+            hint,
+            entry,
+        )
     if term.sense(ref.sense_id) is None:
         senses = ", ".join(f"{term.id}#{s.id}" for s in term.senses) or "none"
-        return finding("dangling-reference", ref.location,
-                       f"{field} names '{ref.target}', but term '{term.id}' has no sense '{ref.sense_id}'",
-                       f"its senses are: {senses}", entry)
+        return finding(
+            "dangling-reference",
+            ref.location,
+            f"{field} names '{ref.target}', but term '{term.id}' has no sense '{ref.sense_id}'",
+            f"its senses are: {senses}",
+            entry,
+        )
     return None
 
 
@@ -80,11 +94,20 @@ def _dangling_target(kb: KnowledgeBase, claim: Claim, field: str, ref: Ref):
         return None
     if ref.target in kb.terms:
         senses = ", ".join(f"{ref.target}#{s.id}" for s in kb.terms[ref.target].senses)
-        return finding("dangling-reference", ref.location,
-                       f"{field} names the term '{ref.target}'; claims answer a claim or one sense of a term",
-                       f"point at the sense you mean: {senses}", entry)
-    return finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a claim",
-                   _suggest(ref.target, kb.claims) or "give the id of a claim in arguments/, or term#sense", entry)
+        return finding(
+            "dangling-reference",
+            ref.location,
+            f"{field} names the term '{ref.target}'; claims answer a claim or one sense of a term",
+            f"point at the sense you mean: {senses}",
+            entry,
+        )
+    return finding(
+        "dangling-reference",
+        ref.location,
+        f"{field} names '{ref.target}', which is not a claim",
+        _suggest(ref.target, kb.claims) or "give the id of a claim in arguments/, or term#sense",
+        entry,
+    )
 
 
 @rule("KB004", "dangling-reference", "error")
@@ -119,18 +142,29 @@ def dangling_reference(kb: KnowledgeBase):
     for term in kb.terms.values():
         entry = ("term", term.id)
         problems = [_dangling_term(kb, ref, entry, field) for field, ref in _term_refs(term)]
-        problems += [_dangling_sense(kb, ref, entry, f"senses[{sense.id}].{kind}")
-                     for sense in term.senses for kind, ref in sense.links()]
+        problems += [
+            _dangling_sense(kb, ref, entry, f"senses[{sense.id}].{kind}")
+            for sense in term.senses
+            for kind, ref in sense.links()
+        ]
         yield from filter(None, problems)
     for claim in kb.claims.values():
         problems = [_dangling_term(kb, ref, ("claim", claim.id), "about") for ref in claim.about]
-        problems += [_dangling_target(kb, claim, field, ref)
-                     for field in ("supports", "objects_to") for ref in getattr(claim, field)]
+        problems += [
+            _dangling_target(kb, claim, field, ref)
+            for field in ("supports", "objects_to")
+            for ref in getattr(claim, field)
+        ]
         yield from filter(None, problems)
     for entry, field, ref in _source_refs(kb):
         if ref.target not in kb.sources and not kb.is_unreadable("source", ref.target):
-            yield finding("dangling-reference", ref.location, f"{field} names '{ref.target}', which is not a source",
-                          _suggest(ref.target, kb.sources) or "add the source in sources/ (kb new source ID)", entry)
+            yield finding(
+                "dangling-reference",
+                ref.location,
+                f"{field} names '{ref.target}', which is not a source",
+                _suggest(ref.target, kb.sources) or "add the source in sources/ (kb new source ID)",
+                entry,
+            )
 
 
 @rule("KB010", "self-reference", "error")
@@ -161,25 +195,49 @@ def self_reference(kb: KnowledgeBase):
         entry = ("term", term.id)
         for field, ref in _term_refs(term):
             if ref.target == term.id:
-                what = "a definition of the term uses the term itself" if ".uses" in field else f"{field} points at the term itself"
-                yield finding("self-reference", ref.location, f"{what} ('{term.id}')",
-                              "define the term through other terms, or remove the entry", entry)
+                what = (
+                    "a definition of the term uses the term itself"
+                    if ".uses" in field
+                    else f"{field} points at the term itself"
+                )
+                yield finding(
+                    "self-reference",
+                    ref.location,
+                    f"{what} ('{term.id}')",
+                    "define the term through other terms, or remove the entry",
+                    entry,
+                )
         for sense in term.senses:
             for kind, ref in sense.links():
                 if ref.target == sense.key:
-                    yield finding("self-reference", ref.location, f"sense '{sense.key}' {kind} itself",
-                                  "link to another sense", entry)
+                    yield finding(
+                        "self-reference",
+                        ref.location,
+                        f"sense '{sense.key}' {kind} itself",
+                        "link to another sense",
+                        entry,
+                    )
     for claim in kb.claims.values():
         for field in ("supports", "objects_to"):
             for ref in getattr(claim, field):
                 if ref.target == claim.id:
-                    yield finding("self-reference", ref.location, f"claim '{claim.id}' {field} itself",
-                                  "point at the claim this one answers", ("claim", claim.id))
+                    yield finding(
+                        "self-reference",
+                        ref.location,
+                        f"claim '{claim.id}' {field} itself",
+                        "point at the claim this one answers",
+                        ("claim", claim.id),
+                    )
     for source in kb.sources.values():
         for field, ref in _source_links(source):
             if ref.target == source.id:
-                yield finding("self-reference", ref.location, f"source '{source.id}' names itself in {field}",
-                              "name another source", ("source", source.id))
+                yield finding(
+                    "self-reference",
+                    ref.location,
+                    f"source '{source.id}' names itself in {field}",
+                    "name another source",
+                    ("source", source.id),
+                )
 
 
 @rule("KB050", "missing-source", "error")
@@ -208,12 +266,22 @@ def missing_source(kb: KnowledgeBase):
     for term in kb.terms.values():
         for sense in term.senses:
             if sense.source is None:
-                yield finding("missing-source", sense.location, f"sense '{sense.key}' names no source",
-                              "add `source: <source id>` to the sense (kb new source ID makes one)", ("term", term.id))
+                yield finding(
+                    "missing-source",
+                    sense.location,
+                    f"sense '{sense.key}' names no source",
+                    "add `source: <source id>` to the sense (kb new source ID makes one)",
+                    ("term", term.id),
+                )
     for claim in kb.claims.values():
         if claim.source is None:
-            yield finding("missing-source", claim.location, f"claim '{claim.id}' names no source",
-                          "add `source: <source id>`", ("claim", claim.id))
+            yield finding(
+                "missing-source",
+                claim.location,
+                f"claim '{claim.id}' names no source",
+                "add `source: <source id>`",
+                ("claim", claim.id),
+            )
 
 
 @rule("KB051", "uncited-source", "info")
@@ -244,8 +312,13 @@ def uncited_source(kb: KnowledgeBase):
     cited = {ref.target for _, _, ref in _source_refs(kb)}
     for source in kb.sources.values():
         if source.id not in cited:
-            yield finding("uncited-source", source.location, f"source '{source.id}' is not cited by any entry",
-                          "cite it from a sense or claim, or name it in the `references` of the source that points to it", ("source", source.id))
+            yield finding(
+                "uncited-source",
+                source.location,
+                f"source '{source.id}' is not cited by any entry",
+                "cite it from a sense or claim, or name it in the `references` of the source that points to it",
+                ("source", source.id),
+            )
 
 
 @rule("KB052", "anonymous-source", "warning")
@@ -273,9 +346,13 @@ def anonymous_source(kb: KnowledgeBase):
     """
     for source in kb.sources.values():
         if not source.authors and not source.author_note:
-            yield finding("anonymous-source", source.location, f"source '{source.id}' has no authors and no author_note",
-                          "list the authors, or say in author_note that the author is unknown (and which participant this is)",
-                          ("source", source.id))
+            yield finding(
+                "anonymous-source",
+                source.location,
+                f"source '{source.id}' has no authors and no author_note",
+                "list the authors, or say in author_note that the author is unknown (and which participant this is)",
+                ("source", source.id),
+            )
 
 
 @rule("KB053", "quote-without-locator", "warning")
@@ -302,10 +379,19 @@ def quote_without_locator(kb: KnowledgeBase):
     for term in kb.terms.values():
         for sense in term.senses:
             if sense.quote and not sense.locator:
-                yield finding("quote-without-locator", sense.location, f"sense '{sense.key}' quotes its source without a locator",
-                              "add `locator:` (section, page, paragraph or comment)", ("term", term.id))
+                yield finding(
+                    "quote-without-locator",
+                    sense.location,
+                    f"sense '{sense.key}' quotes its source without a locator",
+                    "add `locator:` (section, page, paragraph or comment)",
+                    ("term", term.id),
+                )
     for claim in kb.claims.values():
         if claim.quote and not claim.locator:
-            yield finding("quote-without-locator", claim.location, f"claim '{claim.id}' quotes its source without a locator",
-                          "add `locator:`", ("claim", claim.id))
-
+            yield finding(
+                "quote-without-locator",
+                claim.location,
+                f"claim '{claim.id}' quotes its source without a locator",
+                "add `locator:`",
+                ("claim", claim.id),
+            )

@@ -9,8 +9,8 @@ reused: a removed rule keeps its code and doc.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from kb.findings import SEVERITIES, Finding
 from kb.model import KnowledgeBase, Location
@@ -66,8 +66,14 @@ def rule(code: str, name: str, severity: str):
     return register
 
 
-def finding(name: str, location: Location, message: str, hint: str | None = None,
-            entry: tuple[str, str] | None = None, related: tuple = ()) -> Finding:
+def finding(
+    name: str,
+    location: Location,
+    message: str,
+    hint: str | None = None,
+    entry: tuple[str, str] | None = None,
+    related: tuple = (),
+) -> Finding:
     """A finding of the registered rule ``name``, with its code and default severity."""
     r = RULES[name]
     return Finding(r.code, r.name, r.severity, location, message, hint, entry, tuple(related))

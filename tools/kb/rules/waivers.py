@@ -34,9 +34,13 @@ def waiver_without_reason(kb: KnowledgeBase):
     for entry in kb.entries():
         for waiver in entry.waivers:
             if not waiver.reason:
-                yield finding("waiver-without-reason", waiver.location,
-                              f"the waiver of '{waiver.rule}' on {entry.kind} '{entry.id}' gives no reason",
-                              "add `reason:` explaining why the finding is accepted", (entry.kind, entry.id))
+                yield finding(
+                    "waiver-without-reason",
+                    waiver.location,
+                    f"the waiver of '{waiver.rule}' on {entry.kind} '{entry.id}' gives no reason",
+                    "add `reason:` explaining why the finding is accepted",
+                    (entry.kind, entry.id),
+                )
 
 
 @rule("KB061", "unknown-waiver", "error")
@@ -67,9 +71,13 @@ def unknown_waiver(kb: KnowledgeBase):
         for waiver in entry.waivers:
             if find_rule(waiver.rule) is None:
                 close = difflib.get_close_matches(waiver.rule, list(RULES), n=1)
-                yield finding("unknown-waiver", waiver.location, f"no rule is named '{waiver.rule}'",
-                              f"did you mean '{close[0]}'?" if close else "see `kb rules` for the names",
-                              (entry.kind, entry.id))
+                yield finding(
+                    "unknown-waiver",
+                    waiver.location,
+                    f"no rule is named '{waiver.rule}'",
+                    f"did you mean '{close[0]}'?" if close else "see `kb rules` for the names",
+                    (entry.kind, entry.id),
+                )
 
 
 @rule("KB062", "unused-waiver", "warning")
