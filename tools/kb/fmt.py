@@ -34,9 +34,10 @@ from pathlib import Path
 import click
 import yaml
 
+from kb.atomic import write_atomic
 from kb.loader import LOADER_RULES, schema
 from kb.model import KIND_FOLDERS
-from kb.yamlread import Mark, PosDict, PosList, parse_yaml
+from kb.yamlread import YAML_LOADER, Mark, PosDict, PosList, parse_yaml
 
 WIDTH = 100
 PROSE_FIELDS = frozenset({"definition", "claim", "note", "description"})
@@ -86,7 +87,7 @@ def key_orders(kind: str) -> dict[str | None, tuple[str, ...]]:
     mappings (under the list's key), from the JSON Schema."""
     properties = schema(kind)["properties"]
     orders = {None: tuple(properties)}
-    for name in ("senses", "waivers"):
+    for name in ("senses", "waivers", "undercuts"):
         if name in properties:
             orders[name] = tuple(properties[name]["items"]["properties"])
     return orders
@@ -129,9 +130,10 @@ class Comment:
 
 
 def find_comments(text: str) -> list[Comment]:
-    """Every comment in ``text``: a ``#`` outside any token, found with PyYAML's scanner."""
+    """Every comment in ``text``: a ``#`` outside any token, found with the scanner of the
+    loader ``kb check`` uses (libyaml's and PyYAML's differ, e.g. on a tab after a colon)."""
     found, position = [], 0
-    for token in yaml.scan(text):
+    for token in yaml.scan(text, Loader=YAML_LOADER):
         found += _comments_between(text, position, token.start_mark.index)
         position = max(position, token.end_mark.index)
         if isinstance(token, yaml.ScalarToken) and token.style in (">", "|"):
@@ -430,7 +432,9 @@ def format_text(text: str, kind: str | None = None) -> str:
     """The canonical form of one entry file's text; raises :class:`FormatError`.
 
     ``kind`` (term, claim or source) chooses the key order; None guesses it from the keys.
+    Line ends are written ``\\n`` whatever the file had (``\\r\\n`` or a lone ``\\r``).
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     before = _read(text.encode("utf-8"))
     if not isinstance(before, PosDict):
         raise FormatError(
@@ -463,6 +467,16 @@ def format_file(path: Path) -> FileResult:
         return FileResult(path, original, format_text(original, kind_of_path(path)))
     except FormatError as exc:
         return FileResult(path, raw.decode("utf-8", "replace"), None, exc)
+    except Exception as exc:  # a bug of kb fmt on one file must not stop the others
+        return FileResult(
+            path,
+            raw.decode("utf-8", "replace"),
+            None,
+            FormatError(
+                f"kb fmt failed on this file ({type(exc).__name__}: {exc}); it was left as it is",
+                hint="please report this file to the kb maintainers",
+            ),
+        )
 
 
 def _data_folders(folder: Path) -> list[Path]:
@@ -495,6 +509,24 @@ def entry_files(paths: list[Path]) -> list[Path]:
         else:
             found.add(path)
     return sorted(found)
+
+
+def write_result(result: FileResult) -> FileResult:
+    """Write a formatted file atomically (the old text stays whole if anything fails); the
+    result, with an error when the file could not be written."""
+    try:
+        write_atomic(result.path, result.formatted)
+    except OSError as exc:
+        return FileResult(
+            result.path,
+            result.original,
+            None,
+            FormatError(
+                f"the file could not be written: {exc.strerror or exc}; it was left as it is",
+                hint="check that you may write to the file and its folder",
+            ),
+        )
+    return result
 
 
 def unified_diff(result: FileResult, name: str) -> str:
@@ -588,8 +620,12 @@ def fmt_command(paths, check, show_diff):
         elif result.changed and check:
             click.echo(f"would reformat {result.path}")
         elif result.changed:
-            result.path.write_text(result.formatted, encoding="utf-8")
-            click.echo(f"reformatted {result.path}")
+            written = write_result(result)
+            if written.error:
+                click.echo(describe_error(written), err=True)
+            else:
+                click.echo(f"reformatted {result.path}")
+            results[results.index(result)] = written
     click.echo(summary(results, dry_run), err=True)
     if any(r.error for r in results) or (dry_run and any(r.changed for r in results)):
         sys.exit(1)

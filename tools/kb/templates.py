@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+from kb.atomic import write_atomic
 from kb.model import KIND_FOLDERS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: Longest id ``kb new`` accepts: its file name (id + ``.yaml``) stays well within the 255
+#: bytes file systems allow, and readable in a URL.
+MAX_ID_LENGTH = 120
 
 
 class TemplateError(Exception):
@@ -79,10 +84,23 @@ def write_template(root: Path, kind: str, entry_id: str, source: str = "todo-sou
             raise TemplateError(
                 f"'{value}' is not a valid id: use lowercase kebab-case, e.g. mesa-optimizer"
             )
+    if len(entry_id) > MAX_ID_LENGTH:
+        raise TemplateError(
+            f"the id is {len(entry_id)} characters long; ids (and so file names) may have at "
+            f"most {MAX_ID_LENGTH}: choose a shorter id"
+        )
     folder = root / KIND_FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
-    if path.exists():
+    if os.path.lexists(path):
         raise TemplateError(f"{path} exists already; kb new never overwrites a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_template(kind, entry_id, source=source), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, render_template(kind, entry_id, source=source), exclusive=True)
+    except FileExistsError:
+        raise TemplateError(f"{path} exists already; kb new never overwrites a file") from None
+    except OSError as exc:
+        raise TemplateError(
+            f"cannot write {path}: {exc.strerror or exc} (give a knowledge-base folder you may "
+            "write to with --root)"
+        ) from None
     return path

@@ -17,6 +17,10 @@ try:  # pragma: no cover - depends on how PyYAML was built
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
+#: The loader class every reader of entries uses (libyaml's when available), so that
+#: kb check and kb fmt never disagree on what a file says.
+YAML_LOADER = _BaseLoader
+
 
 @dataclass(frozen=True)
 class Mark:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kb.atomic import write_atomic
 from kb.exporters import ExportError
 from kb.model import KnowledgeBase
 
@@ -80,12 +81,10 @@ def drawing_graph(base: KnowledgeBase, focus: str | None, depth: int) -> nx.Mult
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 with ``\\n`` line ends; returns the path written."""
+    """Write ``text`` as UTF-8 atomically (:func:`kb.atomic.write_atomic`); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    return path
+    return write_atomic(path, text)
 
 
 def write_folder(path: str | Path, files: dict[str, str]) -> Path:

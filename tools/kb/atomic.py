@@ -1,0 +1,103 @@
+"""Atomic file writes: a file is either its old self or completely new, never half written.
+
+Every command that writes files (``kb fmt``, ``kb new``, ``kb export -o``) goes through
+:func:`write_atomic`: the text goes to a temporary file in the target's folder, is flushed
+to disk, takes the target's permission bits, and is renamed over the target with
+:func:`os.replace` (atomic on POSIX and Windows when both are on one file system). A run
+killed at any moment leaves at worst a stray ``.<name>.<random>.tmp`` beside the target,
+never a truncated entry.
+
+A symbolic link is never written through: :func:`write_atomic` refuses a target that is a
+link, so a link in the data folders cannot make ``kb fmt`` rewrite a file elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class SymlinkRefused(OSError):
+    """The target is a symbolic link; writes never follow links."""
+
+
+def _mode_for(path: Path, exclusive: bool) -> int:
+    """The permission bits the written file gets: the old file's, or the umask default."""
+    if not exclusive:
+        try:
+            return stat.S_IMODE(path.lstat().st_mode)
+        except FileNotFoundError:
+            pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line ends as given) to ``path`` atomically.
+
+    ``exclusive`` refuses to replace an existing file (:class:`FileExistsError`), for
+    commands that never overwrite (``kb new``). Raises :class:`SymlinkRefused` when ``path``
+    is a symbolic link, and :class:`OSError` when the folder cannot be written; the target
+    is then untouched.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise SymlinkRefused(
+            0, f"{path} is a symbolic link; kb never writes through links", str(path)
+        )
+    mode = _mode_for(path, exclusive)
+    with tempfile.NamedTemporaryFile(
+        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    ) as handle:
+        temporary = Path(handle.name)
+        try:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            handle.close()
+            temporary.unlink()
+            raise
+    try:
+        os.chmod(temporary, mode)
+        if exclusive:
+            _link_new(temporary, path)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        if os.path.lexists(temporary):
+            temporary.unlink()
+        raise
+    _sync_folder(path.parent)
+    return path
+
+
+def _link_new(temporary: Path, path: Path) -> None:
+    """Give ``temporary`` the name ``path`` unless that exists (FileExistsError)."""
+    try:
+        os.link(temporary, path)  # atomic, and never replaces an existing file
+    except FileExistsError:
+        raise
+    except OSError:  # pragma: no cover - a file system without hard links
+        if os.path.lexists(path):
+            raise FileExistsError(17, "File exists", str(path)) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder entry of the rename to disk, where the platform allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(descriptor)
