@@ -217,7 +217,7 @@ def test_files_with_yaml_errors_are_refused_with_their_position_and_left_untouch
     assert result.stderr.splitlines()[:2] == expected.splitlines()
     assert result.stderr.splitlines()[-1] == (
         "0 files reformatted, 0 already formatted, 1 could not be formatted "
-        "(fix the YAML error shown, then run kb fmt again)."
+        "(fix the problem shown, then run kb fmt again)."
     )
     assert path.read_text() == text
 

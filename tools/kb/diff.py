@@ -34,6 +34,10 @@ class RevisionError(Exception):
     """A revision or the repository cannot be read."""
 
 
+class UnreadableRepository(RevisionError):
+    """Not a git repository, or a revision holds what kb never reads (a link)."""
+
+
 # -- reading a revision ------------------------------------------------------------------
 
 
@@ -50,7 +54,15 @@ def _git(root: Path, *args: str, binary: bool = False):
 
 
 def resolve(root: Path, revision: str) -> str:
-    """The commit id of ``revision``; RevisionError when it names no commit."""
+    """The commit id of ``revision``; RevisionError when it names no commit, or when
+    ``root`` is not inside a git repository."""
+    try:
+        _git(root, "rev-parse", "--show-toplevel")
+    except RevisionError:
+        raise UnreadableRepository(
+            f"{root} is not inside a git repository: kb diff compares two git revisions of the "
+            "knowledge base, so run it in a clone (or give the clone's folder with --root)"
+        ) from None
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except RevisionError:
@@ -73,11 +85,24 @@ def extract_revision(root: Path, commit: str, into: Path) -> Path:
     if present:
         archive = _git(top, "archive", "--format=tar", commit, "--", *present, binary=True)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            _refuse_links(tar, commit, prefix)
             tar.extractall(into, filter="data")
     kb_root = into / prefix
     for folder in KIND_FOLDERS.values():
         (kb_root / folder).mkdir(parents=True, exist_ok=True)
     return kb_root
+
+
+def _refuse_links(tar: tarfile.TarFile, commit: str, prefix: str) -> None:
+    """RevisionError naming the first symbolic or hard link in ``tar``: entries are regular
+    files, and kb never follows a link (it could point outside the repository)."""
+    link = next((member for member in tar.getmembers() if member.issym() or member.islnk()), None)
+    if link is not None:
+        name = link.name[len(prefix) :] if link.name.startswith(prefix) else link.name
+        raise UnreadableRepository(
+            f"{name} is a symbolic link in commit {commit[:12]}; kb diff reads only regular "
+            "files and never follows links: replace the link with the file itself and commit again"
+        )
 
 
 def load_revision(root: Path, revision: str | None, workdir: Path) -> KnowledgeBase:
@@ -403,6 +428,8 @@ def diff_command(base, head, root, fmt):
 
     try:
         result = diff_revisions(root, base, head)
+    except UnreadableRepository as exc:
+        raise click.UsageError(str(exc)) from None
     except RevisionError as exc:
         raise click.BadParameter(str(exc), param_hint="BASE/HEAD") from None
     except NotAKnowledgeBase as exc:

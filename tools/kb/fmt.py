@@ -24,6 +24,7 @@ the same data and the same comments, or the file is left untouched and reported.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -452,6 +453,18 @@ def format_text(text: str, kind: str | None = None) -> str:
 
 def format_file(path: Path) -> FileResult:
     """Format one file in memory (nothing is written)."""
+    if path.is_symlink() or not path.is_file():
+        what = "a symbolic link" if path.is_symlink() else "not a regular file"
+        return FileResult(
+            path,
+            "",
+            None,
+            FormatError(
+                f"{path} is {what}; kb fmt never follows links or reads special files",
+                hint="replace it with the entry file itself, or delete it",
+                rule=LOADER_RULES["stray-file"],
+            ),
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -486,13 +499,20 @@ def _data_folders(folder: Path) -> list[Path]:
 
 
 def _yaml_under(folder: Path):
-    for path in folder.rglob("*"):
-        hidden = any(
-            part.startswith(".") or part == "node_modules"
-            for part in path.relative_to(folder).parts
-        )
-        if not hidden and path.suffix in (".yaml", ".yml") and path.is_file():
-            yield path
+    """YAML files under ``folder``, links included (so that they are reported, never
+    followed); hidden folders and node_modules are not entered."""
+    for here, folders, files in os.walk(folder):
+        place = Path(here)
+        links = [name for name in folders if (place / name).is_symlink()]
+        folders[:] = [
+            name
+            for name in folders
+            if name not in links and not name.startswith(".") and name != "node_modules"
+        ]
+        yield from (place / name for name in links)
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix in (".yaml", ".yml"):
+                yield place / name
 
 
 def entry_files(paths: list[Path]) -> list[Path]:
@@ -503,7 +523,7 @@ def entry_files(paths: list[Path]) -> list[Path]:
     """
     found = set()
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             for folder in _data_folders(path):
                 found.update(_yaml_under(folder))
         else:
@@ -582,7 +602,7 @@ def summary(results: list[FileResult], check: bool) -> str:
     parts = [f"{_plural(changed, 'file')} {verb}", f"{same} already formatted"]
     if failed:
         parts.append(
-            f"{failed} could not be formatted (fix the YAML error shown, then run kb fmt again)"
+            f"{failed} could not be formatted (fix the problem shown, then run kb fmt again)"
         )
     return ", ".join(parts) + "."
 

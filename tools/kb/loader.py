@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,7 @@ LOADER_RULES = {
     "duplicate-id": ("KB003", "duplicate-id"),
 }
 
+    "stray-file": ("KB007", "stray-file"),
 
 class NotAKnowledgeBase(Exception):
     """The given folder holds none of the data folders."""
@@ -358,14 +360,57 @@ def build_source(data: PosDict, rel: str, entry_id: str) -> Source:
 BUILDERS = {"term": build_term, "claim": build_claim, "source": build_source}
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+ENTRY_SUFFIXES = (".yaml", ".yml")
+
+
+def _stray_finding(path: Path, root: Path) -> Finding:
+    """Why the loader does not read ``path``, a file or folder inside a data folder."""
+    rel = path.relative_to(root).as_posix()
+    if path.is_symlink():
+        message = (
+            f"{rel} is a symbolic link; entries are regular files inside the knowledge base, "
+            "and links are never followed"
+        )
+        hint = "replace the link with the file itself, or delete it"
+    elif path.suffix in ENTRY_SUFFIXES:
+        message = f"{rel} is not a regular file, so it is not read as an entry"
+        hint = "replace it with a regular YAML file, or delete it"
+    else:
+        message = f"{rel} is not read: only files whose names end in .yaml or .yml are entries"
+        hint = f"rename it to {path.stem}.yaml if it is an entry; otherwise move it out of the data folder"
+    return _finding("stray-file", Location(rel), message, hint)
+
+
+
+    Links (to files or folders, dangling or not) are reported and never followed; hidden
+    files that are not YAML (``.gitkeep``, editor swap files) are passed over.
+    """
+    if folder.is_symlink():
+        return [], [_stray_finding(folder, root)]
     if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        return [], []
+    entries, strays = [], []
+    for here, folders, files in os.walk(folder):
+        place = Path(here)
+        for name in folders:
+            if (place / name).is_symlink():
+                strays.append(place / name)
+        folders[:] = sorted(name for name in folders if not (place / name).is_symlink())
+        for name in files:
+            path = place / name
+            if path.suffix in ENTRY_SUFFIXES and path.is_file() and not path.is_symlink():
+                entries.append(path)
+            elif not name.startswith(".") or path.suffix in ENTRY_SUFFIXES:
+                strays.append(path)
+    return sorted(entries), [_stray_finding(path, root) for path in sorted(strays)]
 
 
-def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, list[Finding]]:
-    """Read and validate one file; returns the built entry (or None) and its findings."""
+def load_entry_file(
+    path: Path, rel: str, kind: str, raw: bytes | None = None
+) -> tuple[object | None, list[Finding]]:
+    """Read and validate one file; returns the built entry (or None) and its findings.
+
+    ``raw`` is the file's content when the caller has read it already (the cache has)."""
     stem = path.stem
     try:
         raw = path.read_bytes()
@@ -400,6 +445,8 @@ def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, lis
                 f"id '{written_id}' differs from the file name '{path.name}'",
                 f"rename the file to {written_id}{path.suffix} or set `id: {stem}`",
                 (kind, stem),
+def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
+    """The entry files under ``folder`` and a finding for every other file or link in it.
             )
         )
     entry_id = written_id if isinstance(written_id, str) and written_id else stem
@@ -440,7 +487,9 @@ def load_kb(root: str | Path) -> KnowledgeBase:
     kb = KnowledgeBase(root=root)
     tables = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
     for kind, folder in KIND_FOLDERS.items():
-        for path in _yaml_files(root / folder):
+        paths, strays = _yaml_files(root / folder, root)
+        kb.load_findings.extend(strays)
+        for path in paths:
             rel = path.relative_to(root).as_posix()
             kb.files_read += 1
             entry, findings = load_entry_file(path, rel, kind)

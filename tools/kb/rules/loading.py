@@ -151,3 +151,32 @@ def yaml_syntax(kb: KnowledgeBase):
     ```
     """
     return _from_loader(kb, "yaml-syntax")
+
+
+@rule("KB007", "stray-file", "error")
+def stray_file(kb: KnowledgeBase):
+    """
+    What it checks:
+    Anything in terms/, arguments/ or sources/ that the loader does not read as an entry:
+    a symbolic link (to a file or a folder, dangling or not), a file whose name does not end
+    in ``.yaml`` or ``.yml`` (``mesa-optimizer.YAML``, ``mesa-optimizer.yaml.txt``), or
+    something that is not a regular file. Hidden files such as ``.gitkeep`` are passed over.
+
+    Why it matters:
+    Such a file would otherwise be skipped without a word: the contributor believes the
+    entry is in the knowledge base, and it is not. Links are never followed, so that no
+    command reads or rewrites a file outside the knowledge base.
+
+    Bad:
+    ```yaml
+    # terms/search.yml.bak, or terms/search.yaml -> /home/me/notes/search.yaml
+    id: search
+    ```
+
+    Good:
+    ```yaml
+    # terms/search.yaml, a regular file
+    id: search
+    ```
+    """
+    return _from_loader(kb, "stray-file")
