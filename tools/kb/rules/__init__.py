@@ -61,7 +61,7 @@ def _drift_hint(f: Finding, entry, waiver) -> str:
 
 def _apply_waivers(kb: KnowledgeBase, f: Finding, used: set) -> Finding:
     """``f`` marked waived by a fitting waiver, or with a hint on a waiver that no longer fits."""
-    if f.name in ("waiver-without-reason", "unknown-waiver"):
+    if f.name in ("waiver-without-reason", "unknown-waiver") or not RULES[f.name].waivable:
         return f
     near_miss = None
     for entry, waiver in _candidate_waivers(kb, f):
@@ -80,6 +80,7 @@ def _unused_waivers(kb: KnowledgeBase, ran: set[str], used: set) -> list[Finding
             if (
                 waiver.reason
                 and rule
+                and rule.waivable
                 and rule.name in ran
                 and (entry.kind, entry.id, waiver.location) not in used
             ):

@@ -1,4 +1,8 @@
-"""Rules whose findings the loader makes while reading files (it must, to know positions)."""
+"""Rules whose findings the loader makes while reading files (it must, to know positions).
+
+None of them can be waived: an entry the loader could not read correctly must be fixed,
+never accepted (a waiver of one is itself reported, by ``waiver-not-allowed``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ def _from_loader(kb: KnowledgeBase, name: str):
     return (f for f in kb.load_findings if f.name == name)
 
 
-@rule("KB001", "schema", "error")
+@rule("KB001", "schema", "error", waivable=False)
 def schema(kb: KnowledgeBase):
     """
     What it checks:
@@ -44,7 +48,7 @@ def schema(kb: KnowledgeBase):
     return _from_loader(kb, "schema")
 
 
-@rule("KB002", "duplicate-key", "error")
+@rule("KB002", "duplicate-key", "error", waivable=False)
 def duplicate_key(kb: KnowledgeBase):
     """
     What it checks:
@@ -71,7 +75,7 @@ def duplicate_key(kb: KnowledgeBase):
     return _from_loader(kb, "duplicate-key")
 
 
-@rule("KB003", "duplicate-id", "error")
+@rule("KB003", "duplicate-id", "error", waivable=False)
 def duplicate_id(kb: KnowledgeBase):
     """
     What it checks:
@@ -102,7 +106,7 @@ def duplicate_id(kb: KnowledgeBase):
     return _from_loader(kb, "duplicate-id")
 
 
-@rule("KB005", "file-name", "error")
+@rule("KB005", "file-name", "error", waivable=False)
 def file_name(kb: KnowledgeBase):
     """
     What it checks:
@@ -127,7 +131,7 @@ def file_name(kb: KnowledgeBase):
     return _from_loader(kb, "file-name")
 
 
-@rule("KB006", "yaml-syntax", "error")
+@rule("KB006", "yaml-syntax", "error", waivable=False)
 def yaml_syntax(kb: KnowledgeBase):
     """
     What it checks:
@@ -153,7 +157,7 @@ def yaml_syntax(kb: KnowledgeBase):
     return _from_loader(kb, "yaml-syntax")
 
 
-@rule("KB007", "stray-file", "error")
+@rule("KB007", "stray-file", "error", waivable=False)
 def stray_file(kb: KnowledgeBase):
     """
     What it checks:

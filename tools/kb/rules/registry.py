@@ -25,6 +25,7 @@ class Rule:
     severity: str
     check: Callable[[KnowledgeBase], Iterable[Finding]]
     family: str
+    waivable: bool = True  # False: a waiver never accepts its findings (the loader's rules)
 
     @property
     def doc(self) -> str:
@@ -52,15 +53,16 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str):
-    """Register ``check`` as rule ``name`` with a stable ``code`` and default ``severity``."""
+def rule(code: str, name: str, severity: str, waivable: bool = True):
+    """Register ``check`` as rule ``name`` with a stable ``code`` and default ``severity``;
+    ``waivable=False`` for problems no waiver may accept."""
     assert severity in SEVERITIES, severity
 
     def register(check):
         if name in RULES or any(r.code == code for r in RULES.values()):
             raise ValueError(f"rule {code} {name} registered twice")
         family = check.__module__.rsplit(".", 1)[-1]
-        RULES[name] = Rule(code, name, severity, check, family)
+        RULES[name] = Rule(code, name, severity, check, family, waivable)
         return check
 
     return register

@@ -105,3 +105,45 @@ def unused_waiver(kb: KnowledgeBase):
     ```
     """
     return ()  # The engine reports these after applying waivers (see kb.check).
+
+
+@rule("KB063", "waiver-not-allowed", "error", waivable=False)
+def waiver_not_allowed(kb: KnowledgeBase):
+    """
+    What it checks:
+    A waiver of a rule that cannot be waived: the loader's rules ``schema``,
+    ``duplicate-key``, ``duplicate-id``, ``file-name``, ``yaml-syntax`` and ``stray-file``.
+    The waiver accepts nothing; the finding it names is reported all the same.
+
+    Why it matters:
+    These problems mean the entry was not read as written (a value lost to a duplicate
+    key, a field the schema does not know, a value of the wrong kind). Such an entry must
+    never reach the site or the exports as if it were sound, so no waiver may hide it.
+
+    Bad:
+    ```yaml
+    label: deployment
+    label: deployment distribution
+    waivers:
+      - rule: duplicate-key
+        reason: Both names are used.
+    ```
+
+    Good:
+    ```yaml
+    label: deployment
+    aliases: [deployment distribution]
+    ```
+    """
+    for entry in kb.entries():
+        for waiver in entry.waivers:
+            found = find_rule(waiver.rule)
+            if found is not None and not found.waivable:
+                yield finding(
+                    "waiver-not-allowed",
+                    waiver.location,
+                    f"'{found.name}' cannot be waived: the loader could not read {entry.kind} "
+                    f"'{entry.id}' as written, so the problem must be fixed",
+                    "fix the problem the waiver was meant to accept, then remove the waiver",
+                    (entry.kind, entry.id),
+                )
