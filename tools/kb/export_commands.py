@@ -11,6 +11,7 @@ import sys
 import click
 
 from kb.exporters import DEFAULT_BASE_IRI, FORMATS, ExportError
+from kb.query import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT
 
 FORMAT_LINES = "\n".join(
     f"  {name:<9} {exporter.description}" for name, exporter in FORMATS.items()
@@ -19,6 +20,12 @@ FORMAT_LINES = "\n".join(
 
 class OutputError(click.ClickException):
     """The export could not be written; exit 2 like every other I/O error."""
+
+    exit_code = 2
+
+
+class QueryStopped(click.ClickException):
+    """The query exceeded its time or row limit; exit 2 like a usage error."""
 
     exit_code = 2
 
@@ -155,14 +162,33 @@ Prefixes declared for you: atlas kb aif skos dcterms dcmitype prov foaf rdf rdfs
     default=None,
     help=f"The namespace of the atlas's IRIs (as in kb export) [default: {DEFAULT_BASE_IRI}].",
 )
-def query(sparql, named, list_queries, root, fmt, base_iri):
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this long (exit 2).",
+)
+@click.option(
+    "--limit",
+    "row_limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_ROW_LIMIT,
+    show_default=True,
+    metavar="ROWS",
+    help="Refuse an answer with more rows than this (exit 2).",
+)
+def query(sparql, named, list_queries, root, fmt, base_iri, timeout, row_limit):
     """Run a SPARQL query over the RDF export and print the answer.
 
     Give the query as SPARQL text, as - to read it from standard input, or pick a shipped
-    one with --named.
+    one with --named. Queries run over the local knowledge base only: SERVICE and FROM are
+    refused, and nothing is fetched from the network. A query that runs longer than
+    --timeout or gives more rows than --limit is stopped with exit code 2.
     """
-    from kb.query import QueryError, format_result, named_queries, named_query
-    from kb.query import query as run
+    from kb.exporters.rdf import build_rdf
+    from kb.query import QueryError, QueryLimitExceeded, bounded_answer, named_queries, named_query
 
     if list_queries:
         queries = named_queries()
@@ -175,9 +201,12 @@ def query(sparql, named, list_queries, root, fmt, base_iri):
     base_iri = base_iri or DEFAULT_BASE_IRI
     try:
         text = named_query(named).text if named else sys.stdin.read() if sparql == "-" else sparql
-        result = run(_load(root), text, base_iri)
+        graph = build_rdf(_load(root), base_iri)
+        answer = bounded_answer(graph, text, base_iri, fmt, timeout, row_limit)
+    except QueryLimitExceeded as exc:
+        raise QueryStopped(str(exc)) from None
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint="--named" if named else "SPARQL") from None
     except ExportError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from None
-    click.echo(format_result(result, fmt, base_iri).rstrip("\r\n"))
+    click.echo(answer.rstrip("\r\n"))

@@ -27,8 +27,22 @@ if TYPE_CHECKING:  # pragma: no cover
 RESULT_FORMATS = ("table", "json", "csv")
 
 
+#: How long a query may run before it is stopped, in seconds (``kb query --timeout``).
+DEFAULT_TIMEOUT = 30.0
+#: How many result rows (or triples of a CONSTRUCT) a query may give (``kb query --limit``).
+DEFAULT_ROW_LIMIT = 10_000
+
+
 class QueryError(ValueError):
     """The query text is not valid SPARQL, or names no shipped query; the message says why."""
+
+
+class QueryRefused(QueryError):
+    """The query asks for something kb query never does: reach the network."""
+
+
+class QueryLimitExceeded(QueryError):
+    """The query ran longer than its timeout, or gave more rows than its limit."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,11 @@ def prologue(base_iri: str = DEFAULT_BASE_IRI) -> str:
 
 
 def run_query(graph: Graph, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Result:
-    """Run SPARQL ``text`` over ``graph`` with the export's prefixes declared."""
+    """Run SPARQL ``text`` over ``graph`` with the export's prefixes declared; a query that
+    would reach the network is refused (:func:`refuse_remote`)."""
     from pyparsing import ParseException
 
+    refuse_remote(text, base_iri)
     declared = prologue(base_iri)
     try:
         return graph.query(declared + text)
@@ -89,6 +105,142 @@ def run_query(graph: Graph, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Resu
         ) from None
     except Exception as exc:
         raise QueryError(f"the query failed: {type(exc).__name__}: {exc}") from None
+
+
+def _parts(node):
+    """Every algebra node (rdflib ``CompValue``) inside ``node``, depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _parts(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _parts(item)
+
+
+def refuse_remote(text: str, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Raise :class:`QueryRefused` when the query would fetch data from elsewhere:
+    ``SERVICE <…>`` (a federated query) or ``FROM`` / ``FROM NAMED`` (graphs to download).
+    Queries run over the local knowledge base only."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    declared = prologue(base_iri)
+    try:
+        algebra = translateQuery(parseQuery(declared + text)).algebra
+    except ParseException:
+        return  # run_query reports the syntax error with its position
+    except Exception as exc:
+        raise QueryError(f"the query is not valid SPARQL: {exc}") from None
+    names = {part.name for part in _parts(algebra)}
+    if "ServiceGraphPattern" in names:
+        raise QueryRefused(
+            "SERVICE is not allowed: kb query never makes network requests and runs over the "
+            "local knowledge base only; remove the SERVICE block"
+        )
+    if algebra.get("datasetClause"):
+        raise QueryRefused(
+            "FROM and FROM NAMED are not allowed: kb query never loads other graphs and runs "
+            "over the local knowledge base only; remove the FROM clause"
+        )
+
+
+def _forbid_network() -> None:
+    """In the query's own process: make every attempt to open a connection fail."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("kb query makes no network requests")
+
+    socket.socket = refuse  # type: ignore[assignment,misc]
+    socket.create_connection = refuse  # type: ignore[assignment]
+    socket.getaddrinfo = refuse  # type: ignore[assignment]
+
+
+def _rows(result: Result) -> int:
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return len(result.graph)
+    return 0 if result.type == "ASK" else -1
+
+
+def answer(graph: Graph, text: str, base_iri: str, fmt: str, row_limit: int) -> str:
+    """Run the query and format its answer; :class:`QueryLimitExceeded` past ``row_limit``."""
+    from itertools import islice
+
+    result = run_query(graph, text, base_iri)
+    count = _rows(result)
+    if count < 0:  # SELECT: rows are produced one by one, so stop one past the limit
+        count = sum(1 for _ in islice(result, row_limit + 1))
+    if count > row_limit:
+        raise QueryLimitExceeded(
+            f"the query gives more than {row_limit} rows (--limit); narrow it with a pattern "
+            "or a LIMIT clause, or raise --limit"
+        )
+    return format_result(result, fmt, base_iri)
+
+
+def _answer_in_child(connection, graph, text, base_iri, fmt, row_limit) -> None:
+    _forbid_network()
+    try:
+        connection.send(("ok", answer(graph, text, base_iri, fmt, row_limit)))
+    except QueryError as exc:
+        connection.send(("refused" if isinstance(exc, QueryLimitExceeded) else "error", str(exc)))
+    except Exception as exc:  # the parent turns any failure into one line, never a traceback
+        connection.send(("error", f"the query failed: {type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+def bounded_answer(
+    graph: Graph,
+    text: str,
+    base_iri: str = DEFAULT_BASE_IRI,
+    fmt: str = "table",
+    timeout: float = DEFAULT_TIMEOUT,
+    row_limit: int = DEFAULT_ROW_LIMIT,
+) -> str:
+    """The formatted answer of a local, bounded query.
+
+    The query is refused if it reaches for the network (:func:`run_query`); it runs in a
+    child process with no network, which is killed after ``timeout`` seconds
+    (rdflib's evaluation cannot be interrupted from inside). Raises
+    :class:`QueryLimitExceeded` when the time or the row limit is exceeded.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_answer_in_child,
+        args=(sender, graph, text, base_iri, fmt, row_limit),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryLimitExceeded(
+                f"the query did not finish within {timeout:g} seconds (--timeout) and was "
+                "stopped; narrow it (a cross product of three patterns grows very fast), or "
+                "raise --timeout"
+            )
+        status, payload = receiver.recv()
+    except EOFError:
+        raise QueryError("the query process ended without an answer") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if status == "refused":
+        raise QueryLimitExceeded(payload)
+    if status == "error":
+        raise QueryError(payload)
+    return payload
 
 
 def query(base: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Result:
