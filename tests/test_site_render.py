@@ -11,12 +11,12 @@ import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mkdocs.exceptions import PluginError
 
 import kb
 from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_list
 from kb.site.claim_page import render_claim
 from kb.site.context import SiteData
+from kb.site.generator import GeneratedSite, SiteError, load_checked
 from kb.site.graph_data import focus_query, graph_json, node_url, render_graph_page
 from kb.site.home import counts, fill_markers, most_contested, render_contested, render_counts
 from kb.site.indexes import (
@@ -28,7 +28,6 @@ from kb.site.indexes import (
 )
 from kb.site.markup import Linker, autolink, escape, external_link, safe_url
 from kb.site.pages import contributing_page
-from kb.site.plugin import load_checked
 from kb.site.source_page import render_source
 from kb.site.term_page import render_term
 
@@ -430,7 +429,7 @@ def test_build_gate_reports_positioned_errors(tmp_path):
             source: s
         """)
     )
-    with pytest.raises(PluginError) as raised:
+    with pytest.raises(SiteError) as raised:
         load_checked(tmp_path)
     message = str(raised.value)
     assert "the site is not built" in message
@@ -462,8 +461,8 @@ def test_edit_link_points_at_the_entry_yaml(template, expected):
     from kb.site.plugin import KnowledgeBasePlugin
 
     plugin = KnowledgeBasePlugin()
-    plugin.data = SiteData(kb.load(FIXTURE), edit_url=template or None)
-    plugin.edit_paths = {"terms/pseudo-alignment.md": "terms/pseudo-alignment.yaml"}
+    plugin.site = GeneratedSite(SiteData(kb.load(FIXTURE), edit_url=template or None))
+    plugin.site.entries = {"terms/pseudo-alignment.md": "terms/pseudo-alignment.yaml"}
     entry, glossary, handwritten = (
         _Page("terms/pseudo-alignment.md", True),
         _Page("glossary.md", True),

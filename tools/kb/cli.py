@@ -244,6 +244,43 @@ def stats(path, fmt, top):
     )
 
 
+@cli.command(short_help="Write the site's pages and a builder config to a folder.")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    "config_file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The MkDocs config using the kb plugin.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The knowledge-base folder (default: the kb plugin's root in the config).",
+)
+def site(out, config_file, root):
+    """Write the site's pages, data and assets, with the hand-written pages of docs/ and a
+    builder config (OUT/mkdocs.yml), so that Zensical or any MkDocs-compatible builder
+    builds the site without the kb plugin. Needs the [site] extra and `npm ci`.
+
+    \b
+    Examples:
+      kb site build/site-src && zensical build -f build/site-src/mkdocs.yml
+      kb site build/site-src && mkdocs build -f build/site-src/mkdocs.yml
+    """
+    from kb.site.folder import write_site_folder
+    from kb.site.generator import SiteError
+
+    try:
+        written = write_site_folder(config_file, out, root)
+    except SiteError as exc:
+        click.echo(f"kb: {exc}", err=True)
+        sys.exit(1)
+    click.echo(summary_line(written.site.findings, written.site.data.base.files_read), err=True)
+    click.echo(f"wrote {written.pages} pages to {out / 'docs'} and the builder config {written.config}")
+
+
 # -- commands defined in other modules are registered below (keep their imports light) --
 from kb.diff import diff_command  # noqa: E402
 from kb.export_commands import export, query  # noqa: E402

@@ -1,39 +1,41 @@
-"""Every generated page of the site, as Markdown keyed by its path in the docs."""
+"""Every generated page of the site, as Markdown keyed by its path in the docs (called by
+:func:`kb.site.generator.generate`)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.rules import RULES
 from kb.site.claim_page import render_claim
-from kb.site.context import SiteData
 from kb.site.downloads import DOWNLOADS, export_formats, render_downloads, write_downloads
-from kb.site.graph_data import graph_json, previews_json, render_graph_page
-from kb.site.indexes import (render_claims_index, render_disputes, render_glossary,
-                             render_sources_index, render_terms_index)
+from kb.site.graph_data import render_graph_page
+from kb.site.indexes import (
+    render_claims_index,
+    render_disputes,
+    render_glossary,
+    render_sources_index,
+    render_terms_index,
+)
 from kb.site.markup import claim_path, rule_path, source_path, term_path
 from kb.site.rules_pages import render_rule, render_rules_index
 from kb.site.source_page import render_source
 from kb.site.term_page import render_term
 
+if TYPE_CHECKING:
+    from kb.site.generator import GeneratedSite
+
 TERM_FRONT_MATTER = "---\nsearch:\n  boost: 2\n---\n\n"
 _MD_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
 
 
-@dataclass
-class GeneratedSite:
-    pages: dict[str, str] = field(default_factory=dict)     # docs path -> Markdown
-    entries: dict[str, str] = field(default_factory=dict)   # docs path -> YAML file (from root)
-    files: dict[str, Path] = field(default_factory=dict)    # site path -> file on disk
-    unlisted: set[str] = field(default_factory=set)         # pages reached by links, not the nav
-
-
-def all_pages(data: SiteData, contributing: str | None, scratch: Path) -> GeneratedSite:
-    """Render every page; exports are written into ``scratch`` and listed in ``files``."""
-    site = GeneratedSite()
+def render_pages(site: GeneratedSite, contributing: str | None, scratch: Path) -> None:
+    """Render every page of ``site.data`` into ``site.pages`` (entry pages also into
+    ``site.entries``, and with the rule pages into ``site.unlisted``); the exports are written
+    into ``scratch`` and listed in ``site.files``."""
+    data = site.data
     base = data.base
     for term in base.terms.values():
         _entry(site, term_path(term.id), TERM_FRONT_MATTER + render_term(data, term), term)
@@ -41,16 +43,18 @@ def all_pages(data: SiteData, contributing: str | None, scratch: Path) -> Genera
         _entry(site, claim_path(claim.id), render_claim(data, claim), claim)
     for source in base.sources.values():
         _entry(site, source_path(source.id), render_source(data, source), source)
-    site.pages.update({
-        "terms/index.md": render_terms_index(data),
-        "arguments/index.md": render_claims_index(data),
-        "sources/index.md": render_sources_index(data),
-        "glossary.md": render_glossary(data),
-        "disputes.md": render_disputes(data),
-        "graph.md": render_graph_page(),
-        "rules/index.md": render_rules_index(),
-        "contributing.md": contributing_page(contributing),
-    })
+    site.pages.update(
+        {
+            "terms/index.md": render_terms_index(data),
+            "arguments/index.md": render_claims_index(data),
+            "sources/index.md": render_sources_index(data),
+            "glossary.md": render_glossary(data),
+            "disputes.md": render_disputes(data),
+            "graph.md": render_graph_page(),
+            "rules/index.md": render_rules_index(),
+            "contributing.md": contributing_page(contributing),
+        }
+    )
     for rule in RULES.values():
         site.pages[rule_path(rule.name)] = render_rule(rule)
         site.unlisted.add(rule_path(rule.name))
@@ -58,7 +62,6 @@ def all_pages(data: SiteData, contributing: str | None, scratch: Path) -> Genera
     downloads = write_downloads(base, formats, scratch / DOWNLOADS) if formats else []
     site.pages["downloads.md"] = render_downloads(downloads)
     site.files.update({d.file: d.path for d in downloads})
-    return site
 
 
 def _entry(site: GeneratedSite, path: str, markdown: str, entry) -> None:
@@ -74,9 +77,11 @@ def contributing_page(text: str | None) -> str:
     other file of the repository (not part of the site) keeps its text and loses the link.
     """
     if text is None:
-        return ("# Contributing\n\nThe contributing guide (CONTRIBUTING.md in the repository) "
-                "is not written yet. Meanwhile, the [data model](data-model.md) describes every "
-                "field of an entry.\n")
+        return (
+            "# Contributing\n\nThe contributing guide (CONTRIBUTING.md in the repository) "
+            "is not written yet. Meanwhile, the [data model](data-model.md) describes every "
+            "field of an entry.\n"
+        )
     return _MD_LINK.sub(_site_link, text)
 
 
@@ -91,4 +96,4 @@ def _site_link(match: re.Match) -> str:
     return label[1:-1] if not label.startswith("!") else ""
 
 
-__all__ = ["all_pages", "graph_json", "previews_json", "GeneratedSite", "contributing_page"]
+__all__ = ["contributing_page", "render_pages"]

@@ -1,0 +1,180 @@
+"""`kb site` writes the generated site to a folder that Zensical builds without the kb plugin:
+the same pages, with the same article text, as the MkDocs build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from kb.cli import cli
+from kb.site.build import build_site
+from tests.helpers import term_yaml, write_kb
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+ZENSICAL = Path(sys.executable).with_name("zensical")
+
+
+class ArticleText(HTMLParser):
+    """The text of a page's <article> (the page body, without the theme around it), its
+    heading permalinks (¶) left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article" or self.depth:
+            self.depth += tag == "article"
+
+    def handle_endtag(self, tag):
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.words.extend(word for word in data.split() if word != "¶")
+
+
+def article_text(page: Path) -> str:
+    parser = ArticleText()
+    parser.feed(page.read_text("utf-8"))
+    return " ".join(parser.words)
+
+
+def pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def kb_site(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["site", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def both_builds(tmp_path_factory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("builds")
+    mkdocs_site = build_site(REPO / "mkdocs.yml", tmp / "mkdocs", FIXTURE)
+    code, output = kb_site(
+        str(tmp / "src"), "--config", str(REPO / "mkdocs.yml"), "--root", str(FIXTURE)
+    )
+    assert code == 0, output
+    subprocess.run(
+        [str(ZENSICAL), "build", "-f", str(tmp / "src" / "mkdocs.yml")],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return mkdocs_site, tmp / "src" / "site"
+
+
+@pytest.mark.slow
+def test_zensical_builds_the_same_pages_as_mkdocs(both_builds):
+    mkdocs_site, zensical_site = both_builds
+    built = pages(mkdocs_site)
+    assert {
+        "terms/pseudo-alignment/index.html",
+        "glossary/index.html",
+        "rules/circular-definition/index.html",
+        "contributing/index.html",
+    } <= built
+    assert pages(zensical_site) - {"404.html"} == built - {"404.html"}
+
+
+@pytest.mark.slow
+def test_zensical_pages_have_the_same_article_text(both_builds):
+    mkdocs_site, zensical_site = both_builds
+    differing = [
+        page
+        for page in sorted(pages(mkdocs_site))
+        if page != "404.html"
+        and article_text(mkdocs_site / page) != article_text(zensical_site / page)
+    ]
+    assert differing == []
+    assert "pseudo-alignment" in article_text(zensical_site / "terms/pseudo-alignment/index.html")
+
+
+@pytest.mark.slow
+def test_zensical_site_serves_the_data_and_assets(both_builds):
+    _, zensical_site = both_builds
+    for path in (
+        "assets/kb/graph.json",
+        "assets/kb/previews.json",
+        "assets/kb/kb.js",
+        "assets/kb/kb.css",
+        "schemas/term.schema.json",
+    ):
+        assert (zensical_site / path).is_file(), path
+    home = (zensical_site / "index.html").read_text("utf-8")
+    assert "assets/kb/kb.js" in home and "assets/kb/kb.css" in home
+
+
+def test_written_config_drops_the_plugin_and_hides_entry_pages(tmp_path):
+    code, output = kb_site(
+        str(tmp_path / "src"), "--config", str(REPO / "mkdocs.yml"), "--root", str(FIXTURE)
+    )
+    assert code == 0, output
+    config = YAML().load((tmp_path / "src" / "mkdocs.yml").read_text("utf-8"))
+    plugins = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+    assert "kb" not in plugins and "search" in plugins
+    assert "/terms/pseudo-alignment.md" in config["not_in_nav"].split("\n")
+    assert "assets/kb/kb.js" in config["extra_javascript"]
+    assert config["docs_dir"] == "docs" and config["nav"][0] == {"Home": "index.md"}
+    assert (tmp_path / "src" / "docs" / "terms" / "pseudo-alignment.md").is_file()
+    assert (tmp_path / "src" / "docs" / "about.md").is_file()  # hand-written pages beside
+    home = (tmp_path / "src" / "docs" / "index.md").read_text("utf-8")
+    assert "<!-- kb:counts -->" not in home  # live figures filled in
+    assert output.splitlines()[0].startswith(("All checks passed", "Found "))
+    # a second run replaces its own folder
+    assert (
+        kb_site(
+            str(tmp_path / "src"), "--root", str(FIXTURE), "--config", str(REPO / "mkdocs.yml")
+        )[0]
+        == 0
+    )
+
+
+def test_refuses_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    code, output = kb_site(
+        str(tmp_path / "mine"), "--config", str(REPO / "mkdocs.yml"), "--root", str(FIXTURE)
+    )
+    assert code == 1
+    assert "was not written by kb site; choose a new or empty folder" in output
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_knowledge_base_errors_stop_it_with_positions(tmp_path):
+    root = write_kb(tmp_path / "kb", {"terms/t.yaml": term_yaml("t", uses=["nothing-here"])})
+    code, output = kb_site(
+        str(tmp_path / "out"), "--config", str(REPO / "mkdocs.yml"), "--root", str(root)
+    )
+    assert code == 1
+    assert "the knowledge base has problems; the site is not built." in output
+    assert "KB004 dangling-reference [error]" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["kb"]  # no staging folder left behind
+
+
+def test_needs_npm_packages(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    text = (REPO / "mkdocs.yml").read_text("utf-8")
+    config.write_text(
+        text.replace(
+            "      root: .", f"      root: {REPO}\n      node_modules: {tmp_path / 'none'}"
+        ),
+        "utf-8",
+    )
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    code, output = kb_site(str(tmp_path / "out"), "--config", str(config), "--root", str(FIXTURE))
+    assert code == 1
+    assert "is missing: install the site's npm packages with `npm ci`" in output
