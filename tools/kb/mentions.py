@@ -4,7 +4,12 @@ Used by the rule ``unlisted-use`` and by the site's auto-linking, so both agree 
 counts as a mention. Matching is by words, case-insensitive, with hyphens and spaces
 equivalent ("mesa optimizer" = "mesa-optimizer") and a plain English plural accepted
 ("mesa-optimizers"). Overlapping candidates resolve to the longest match first, scanning left
-to right; the cost is linear in the text's length times the longest name's word count.
+to right.
+
+All names are found in one pass: the text's words, lower-cased and joined by single spaces,
+are scanned by one Aho–Corasick automaton (pyahocorasick) holding every name and plural, so
+the cost is linear in the text's length whatever the number of terms; only the candidates it
+reports are then checked for punctuation between their words and for proper names.
 
 A capitalised word in mid-sentence is taken as part of a proper name ("Risks from Learned
 Optimization" is a title, not a use of "optimization") unless the term's own name is
@@ -14,8 +19,12 @@ capitalised ("Goodhart's law").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
+
+import ahocorasick
 
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)?")
 
@@ -41,7 +50,7 @@ def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
     plurals = {last + "s", last + "es"}
     if last.endswith("y") and len(last) > 2:
         plurals.add(last[:-1] + "ies")
-    return {tokens} | {tokens[:-1] + (p,) for p in plurals}
+    return {tokens} | {(*tokens[:-1], p) for p in plurals}
 
 
 class MentionIndex:
@@ -51,7 +60,6 @@ class MentionIndex:
         """``names`` yields ``(term_id, name)`` pairs (labels and aliases)."""
         self._index: dict[tuple[str, ...], str] = {}
         self._capitalised: set[tuple[str, ...]] = set()
-        self.longest = 1
         for term_id, name in names:
             tokens = tuple(_norm(m.group()) for m in _words(name))
             if not tokens:
@@ -60,34 +68,52 @@ class MentionIndex:
                 self._index.setdefault(variant, term_id)
                 if name[:1].isupper():
                     self._capitalised.add(variant)
-            self.longest = max(self.longest, len(tokens))
+        self._automaton = ahocorasick.Automaton()
+        for key, term_id in self._index.items():
+            wrapped = f" {' '.join(key)} "  # the spaces make only whole words match
+            self._automaton.add_word(wrapped, (len(key), term_id, key, len(wrapped)))
+        if self._index:
+            self._automaton.make_automaton()
 
     @classmethod
     def for_terms(cls, terms) -> MentionIndex:
         """Index every term's label and aliases (``terms`` maps id → :class:`kb.model.Term`)."""
         return cls((t.id, name) for t in terms.values() for name in t.names)
 
+    def _candidates(self, tokens: list[str]) -> dict[int, list[tuple[int, str, tuple]]]:
+        """Word index → ``(word count, term id, key)`` of every name found there, longest first."""
+        joined = " " + " ".join(tokens) + " "
+        starts, offset = [], 0
+        for token in tokens:  # where each word starts in ``joined``
+            starts.append(offset)
+            offset += len(token) + 1
+        found: dict[int, list[tuple[int, str, tuple]]] = {}
+        for end, (count, term_id, key, width) in self._automaton.iter(joined):
+            first = bisect_right(starts, end - width + 1) - 1
+            found.setdefault(first, []).append((count, term_id, key))
+        for options in found.values():
+            options.sort(key=lambda option: -option[0])
+        return found
+
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, longest first at each position, non-overlapping."""
+        if not self._index:
+            return []
         words = _words(text)
-        tokens = [_norm(m.group()) for m in words]
+        candidates = self._candidates([_norm(m.group()) for m in words])
         found = []
-        i = 0
-        while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                key = tuple(tokens[i : i + n])
-                term_id = self._index.get(key)
-                if (
-                    term_id is not None
-                    and _joined_plainly(text, words[i : i + n])
-                    and not self._inside_a_proper_name(text, words[i], key)
+        free = 0  # the first word not yet inside a mention
+        for i in sorted(candidates):
+            if i < free:
+                continue
+            for count, term_id, key in candidates[i]:
+                if _joined_plainly(text, words[i : i + count]) and not self._inside_a_proper_name(
+                    text, words[i], key
                 ):
-                    start, end = words[i].start(), words[i + n - 1].end()
+                    start, end = words[i].start(), words[i + count - 1].end()
                     found.append(Mention(term_id, start, end, text[start:end]))
-                    i += n
+                    free = i + count
                     break
-            else:
-                i += 1
         return found
 
     def _inside_a_proper_name(self, text: str, word: re.Match, key: tuple[str, ...]) -> bool:
@@ -105,7 +131,7 @@ def _starts_a_sentence(text: str, start: int) -> bool:
 
 def _joined_plainly(text: str, words: list[re.Match]) -> bool:
     """True when the words are separated only by spaces or hyphens (not by punctuation)."""
-    for left, right in zip(words, words[1:]):
+    for left, right in pairwise(words):
         gap = text[left.end() : right.start()]
         if gap.strip(" -\n\t") or len(gap) > 3:
             return False
