@@ -108,7 +108,7 @@ def test_duplicate_ids_across_subfolders(tmp_path):
         ("id: alpha\n\tlabel: alpha\n", 2, 1, "YAML syntax error"),
         ("id: alpha\nlabel: [unclosed\n", 3, 1, "YAML syntax error"),
         ("id: &x alpha\nlabel: *x\n", 1, 5, "YAML anchors and aliases"),
-        ("id: !!python/object:os.system alpha\n", 1, 5, "YAML syntax error"),
+        ("id: !!python/object:os.system alpha\n", 1, 5, "the YAML tag '!!python/object:os.system'"),
         (b"id: alpha\nlabel: caf\xe9\n", 2, 11, "the file is not valid UTF-8 (byte 0xe9"),
     ],
 )

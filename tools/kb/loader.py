@@ -9,9 +9,11 @@ from the rules.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import os
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,9 +44,9 @@ LOADER_RULES = {
     "schema": ("KB001", "schema"),
     "file-name": ("KB005", "file-name"),
     "duplicate-id": ("KB003", "duplicate-id"),
+    "stray-file": ("KB007", "stray-file"),
 }
 
-    "stray-file": ("KB007", "stray-file"),
 
 class NotAKnowledgeBase(Exception):
     """The given folder holds none of the data folders."""
@@ -185,6 +187,66 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
         else:
             message, hint = f"{where}: {error.message}", None
         findings.append(_finding("schema", _loc(rel, mark), message, hint, entry))
+    return findings
+
+
+#: Characters XML 1.0 forbids (so GraphML, GEXF and RDF/XML consumers refuse the file), and
+#: other C0/C1 control characters that no text of ours needs; tab and line breaks are fine.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _strings(node, mark: Mark | None, path: tuple = ()):
+    """``(path, position, text)`` of every text value in ``node``, with the nearest position."""
+    if isinstance(node, PosDict):
+        for key, value in node.items():
+            yield from _strings(value, node.value_marks.get(key, mark), (*path, key))
+    elif isinstance(node, PosList):
+        for i, (item, item_mark) in enumerate(zip(node, node.item_marks)):
+            yield from _strings(item, item_mark, (*path, i))
+    elif isinstance(node, str):
+        yield path, mark, node
+
+
+def _impossible_date(value: str) -> bool:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` that names no day or month (``2019-02-30``, ``2019-13``)."""
+    parts = value.split("-")
+    if len(parts) == 1 or not all(part.isdigit() for part in parts):
+        return False
+    try:
+        datetime.date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else 1)
+    except ValueError:
+        return True
+    return False
+
+
+def _value_findings(data: PosDict, rel: str, entry) -> list[Finding]:
+    """What a schema cannot say: control characters in text, dates that do not exist."""
+    findings = []
+    for path, mark, text in _strings(data, data.mark):
+        bad = _CONTROL.search(text)
+        if bad:
+            findings.append(
+                _finding(
+                    "schema",
+                    _loc(rel, mark),
+                    f"{_describe_path(path)} contains the control character "
+                    f"U+{ord(bad.group()):04X}, which XML, HTML and spreadsheets refuse or hide",
+                    "remove it (it is usually an invisible leftover of copying and pasting, or a "
+                    "\\x.. escape in double quotes)",
+                    entry,
+                )
+            )
+    date = data.get("date")
+    if isinstance(date, str) and _impossible_date(date):
+        findings.append(
+            _finding(
+                "schema",
+                _loc(rel, data.value_marks.get("date")),
+                f"date '{date}' does not exist in the calendar",
+                "write a real date as YYYY-MM-DD (or only YYYY-MM or YYYY when the day is unknown)",
+                entry,
+            )
+        )
     return findings
 
 
@@ -381,6 +443,8 @@ def _stray_finding(path: Path, root: Path) -> Finding:
     return _finding("stray-file", Location(rel), message, hint)
 
 
+def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
+    """The entry files under ``folder`` and a finding for every other file or link in it.
 
     Links (to files or folders, dangling or not) are reported and never followed; hidden
     files that are not YAML (``.gitkeep``, editor swap files) are passed over.
@@ -405,12 +469,8 @@ def _stray_finding(path: Path, root: Path) -> Finding:
     return sorted(entries), [_stray_finding(path, root) for path in sorted(strays)]
 
 
-def load_entry_file(
-    path: Path, rel: str, kind: str, raw: bytes | None = None
-) -> tuple[object | None, list[Finding]]:
-    """Read and validate one file; returns the built entry (or None) and its findings.
-
-    ``raw`` is the file's content when the caller has read it already (the cache has)."""
+def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, list[Finding]]:
+    """Read and validate one file; returns the built entry (or None) and its findings."""
     stem = path.stem
     try:
         raw = path.read_bytes()
@@ -422,20 +482,23 @@ def load_entry_file(
     findings = [
         _finding(p.kind, _loc(rel, p.mark), p.message, p.hint, (kind, stem)) for p in problems
     ]
-    if data is None:
+    if data is None and findings:
         return None, findings
     if not isinstance(data, PosDict):
         findings.append(
             _finding(
                 "schema",
                 _loc(rel, getattr(data, "mark", None)),
-                f"the file should hold one {kind} as a mapping of fields, not {_type_name(data)}",
+                f"the file holds no {kind}, only an empty value (`~`, `null` or a bare `---`)"
+                if data is None
+                else f"the file should hold one {kind} as a mapping of fields, not {_type_name(data)}",
                 f"start from `kb new {kind} {stem}`",
                 (kind, stem),
             )
         )
         return None, findings
     findings += _schema_findings(data, kind, rel, (kind, stem))
+    findings += _value_findings(data, rel, (kind, stem))
     written_id = data.get("id")
     if isinstance(written_id, str) and written_id != stem:
         findings.append(
@@ -445,8 +508,6 @@ def load_entry_file(
                 f"id '{written_id}' differs from the file name '{path.name}'",
                 f"rename the file to {written_id}{path.suffix} or set `id: {stem}`",
                 (kind, stem),
-def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
-    """The entry files under ``folder`` and a finding for every other file or link in it.
             )
         )
     entry_id = written_id if isinstance(written_id, str) and written_id else stem

@@ -77,7 +77,44 @@ class _PositionLoader(_BaseLoader):
                 )
             )
             return None
+        explicit = _explicit_tag(self, node)
+        if explicit:
+            self.problems.append(
+                YamlProblem(
+                    "syntax",
+                    _mark(node.start_mark),
+                    f"the YAML tag '{explicit}' is not allowed: entries hold only plain text, "
+                    "lists and mappings",
+                    f"remove '{explicit}' and write the value plainly (quote it to keep it as text)",
+                )
+            )
+            return None
         return super().construct_object(node, deep=deep)
+
+
+_PLAIN_TAGS = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
+def _explicit_tag(loader, node) -> str | None:
+    """The tag written on ``node`` (``!!int``, ``!!omap``, ``!custom``) when it differs from
+    the one YAML would give the node untagged; None for an untagged node (or ``!!str``).
+
+    Tags change what a value is (``!!bool maybe``, ``!!seq {a: b}``) and PyYAML's own
+    constructors fail on many of them, so every such tag is a finding at its position.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:str":
+            return None
+        plain = not node.style  # None (PyYAML) or "" (libyaml) for a plain scalar
+        expected = loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+    else:
+        expected = _PLAIN_TAGS.get(type(node))
+    if node.tag == expected:
+        return None
+    return node.tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _construct_map(loader: _PositionLoader, node):
@@ -134,9 +171,6 @@ def _construct_timestamp_as_text(loader: _PositionLoader, node):
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
-_PositionLoader.add_constructor("tag:yaml.org,2002:omap", _construct_seq)
-_PositionLoader.add_constructor("tag:yaml.org,2002:pairs", _construct_seq)
-_PositionLoader.add_constructor("tag:yaml.org,2002:set", _construct_map)
 
 
 def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:

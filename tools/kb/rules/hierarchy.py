@@ -118,7 +118,7 @@ def label_clash(kb: KnowledgeBase):
     What it checks:
     A label or alias that two terms share (compared case-insensitively, hyphens and spaces
     alike), including one term's alias equal to another's label (SKOS S13/S14, qSKOS
-    overlapping labels).
+    overlapping labels), and an alias equal to its own term's label.
 
     Why it matters:
     Readers and the site's auto-linking look terms up by name; a shared name makes the
@@ -141,8 +141,17 @@ def label_clash(kb: KnowledgeBase):
     for term in sorted(kb.terms.values(), key=lambda t: t.id):
         locations = [term.label_location or term.location, *term.alias_locations]
         own = set()
-        for name, location in zip(term.names, locations):
+        for position, (name, location) in enumerate(zip(term.names, locations)):
             key = normalise_name(name)
+            if position and name.strip() == term.label.strip():
+                yield finding(
+                    "label-clash",
+                    location,
+                    f"the alias \"{name}\" repeats the term's own label (SKOS S13: a name is "
+                    "either the preferred or an alternative label)",
+                    "remove the alias: the label already names the term",
+                    ("term", term.id),
+                )
             if not key or key in own:
                 continue
             own.add(key)
