@@ -16,6 +16,8 @@ from pathlib import Path
 from kb.loader import NotAKnowledgeBase, load_kb
 from kb.model import Claim, KnowledgeBase, Location, Sense, Source, Term
 
+__version__ = "0.1.0"
+
 __all__ = [
     "Claim",
     "KnowledgeBase",
@@ -24,6 +26,7 @@ __all__ = [
     "Sense",
     "Source",
     "Term",
+    "__version__",
     "check",
     "load",
 ]

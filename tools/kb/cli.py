@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+import kb
 from kb.config import ConfigError, severity_overrides
 from kb.findings import SEVERITY_RANK
 from kb.loader import NotAKnowledgeBase, load_kb
@@ -32,7 +33,7 @@ class KbGroup(click.Group):
 
 
 @click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="alignment-atlas-kb", prog_name="kb")
+@click.version_option(kb.__version__, prog_name="kb")
 def cli():
     """Check, explore, export and publish the Alignment Atlas knowledge base.
 
