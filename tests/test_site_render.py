@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 import kb
 from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_list
 from kb.site.claim_page import render_claim
-from kb.site.context import SiteData
+from kb.site.context import SiteData, discussions, display_date, source_title
 from kb.site.generator import GeneratedSite, SiteError, load_checked
 from kb.site.graph_data import focus_query, graph_json, node_url, render_graph_page
 from kb.site.home import counts, fill_markers, most_contested, render_contested, render_counts
@@ -26,10 +27,22 @@ from kb.site.indexes import (
     render_glossary,
     unanswered_objections,
 )
-from kb.site.markup import Linker, autolink, escape, external_link, safe_url
+from kb.site.markup import (
+    Linker,
+    autolink,
+    escape,
+    external_link,
+    first_sentence,
+    json_for_html,
+    page_start,
+    safe_id,
+    safe_url,
+    sense_anchor,
+)
 from kb.site.pages import contributing_page
 from kb.site.source_page import render_source
 from kb.site.term_page import render_term
+from kb.site.thread_page import render_thread
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences"]
@@ -158,44 +171,80 @@ def test_autolinks_render_as_term_links_with_the_preview_class(data):
 # -- term pages: senses and links in both directions ---------------------------------------------
 
 
-def test_term_page_shows_every_sense_with_typed_links_both_ways(data):
+def test_term_page_shows_every_sense_as_a_position(data):
     page = render_term(data, data.base.terms["pseudo-alignment"])
-    assert "### Sense “rlo” { #sense-rlo }" in page and "### Sense “loose” { #sense-loose }" in page
-    rlo, loose = page.split("### Sense “loose”")
+    assert "### the paper's definition { #sense-rlo }" in page
+    assert "### loose usage { #sense-loose }" in page
+    rlo, loose = page.split("### loose usage")
     # loose declares the conflict; rlo shows it too, from the other side
     assert (
-        "**Conflicts with:** [pseudo&#45;alignment &#40;loose&#41;](pseudo-alignment.md#sense-loose)"
-        in rlo
+        "**Conflicts with:** [pseudo&#45;alignment &#40;loose usage&#41;]"
+        "(pseudo-alignment.md#sense-loose)" in rlo
     )
     assert (
-        "**Conflicts with:** [pseudo&#45;alignment &#40;rlo&#41;](pseudo-alignment.md#sense-rlo)"
-        in loose
+        "**Conflicts with:** [pseudo&#45;alignment &#40;the paper's definition&#41;]"
+        "(pseudo-alignment.md#sense-rlo)" in loose
+    )
+    # who holds each: the authors of the paper; the commenter its author note names
+    assert (
+        "**Held by:** [Evan Hubinger](../sources/risks-from-learned-optimization.md), "
+        "[Chris van Merwijk](../sources/risks-from-learned-optimization.md)" in rlo
+    )
+    assert (
+        "**Held by:** [Unknown author](../threads/a-post-on-the-paper.md"
+        "#comment-a-comment-on-the-post)" in loose
+    )
+    # who disputes it: the objecting claim and who made it
+    assert (
+        "**Disputed by:** [The paper's sense of pseudo&#45;alignment is too narrow]"
+        "(../arguments/the-rlo-sense-is-too-narrow.md) (" in rlo
     )
     assert (
         "**Source:** [Risks from Learned Optimization in Advanced Machine Learning Systems]"
         "(../sources/risks-from-learned-optimization.md), section 3&#46;1" in rlo
     )
     assert "> “the term pseudo&#45;aligned to refer to mesa&#45;optimizers”" in rlo
-    assert "**Objected to by:** [The paper&#39;s sense" not in rlo  # ' is not escaped
-    assert (
-        "**Objected to by:** [The paper's sense of pseudo&#45;alignment is too narrow]"
-        "(../arguments/the-rlo-sense-is-too-narrow.md)" in rlo
-    )
     assert '<div class="kb-sense kb-disputed" markdown>' in page
     assert '<span class="kb-badge kb-status-contested">contested</span>' in page
     assert "**Also called:** pseudo&#45;aligned" in page
 
 
+def test_every_sense_card_names_who_holds_it(data):
+    for term in data.base.terms.values():
+        page = render_term(data, term)
+        cards = page.split('<div class="kb-sense')[1:]
+        assert len(cards) == len(term.senses)
+        for card in cards:
+            held = re.search(r"\*\*Held by:\*\* (.+)", card)
+            assert held and "](" in held.group(1), (term.id, card[:200])
+
+
+def test_a_sense_without_a_label_is_named_by_its_place_and_holder(data):
+    page = render_term(data, data.base.terms["inner-misalignment"])
+    assert "### sense 1, held by Evan Hubinger { #sense-rlo }" in page
+    assert "“rlo”" not in page
+
+
+def test_claims_about_a_term_are_grouped_by_sense_and_stance(data):
+    page = render_term(data, data.base.terms["pseudo-alignment"])
+    claims = page.split("## Claims about this term")[1]
+    on_rlo = claims.split("#### On the paper's definition")[1].split("####")[0]
+    assert "**Objects to it:**" in on_rlo
+    assert "the-rlo-sense-is-too-narrow.md" in on_rlo
+    general = claims.split("#### About the term in general")[1].split("##")[0]
+    assert (
+        "- [Pseudo&#45;alignment is the default outcome](../arguments/pseudo-alignment-is-the-default.md)"
+        " ([Evan Hubinger and Chris van Merwijk](../sources/risks-from-learned-optimization.md))"
+        in general
+    )
+
+
 def test_refines_shows_on_both_terms(data):
     refining = render_term(data, data.base.terms["robust-alignment"])
     refined = render_term(data, data.base.terms["inner-misalignment"])
-    assert (
-        "**Refines:** [inner misalignment &#40;rlo&#41;](inner-misalignment.md#sense-rlo)"
-        in refining
-    )
-    assert (
-        "**Refined by:** [robust alignment &#40;rlo&#41;](robust-alignment.md#sense-rlo)" in refined
-    )
+    assert "**Refines:** [inner misalignment &#40;sense 1" in refining
+    assert "](inner-misalignment.md#sense-rlo)" in refining
+    assert "**Refined by:** [robust alignment &#40;sense 1" in refined
 
 
 def test_uses_and_used_by(data):
@@ -210,9 +259,14 @@ def test_uses_and_used_by(data):
     ]
 
 
-def test_hierarchy_and_replacement(data):
+def test_vocabulary_tree_and_replacement(data):
     narrower = render_term(data, data.base.terms["inner-misalignment"])
-    assert "**Narrower:** [pseudo&#45;alignment](pseudo-alignment.md)" in narrower
+    tree = narrower.split('<nav class="kb-vocab-tree"')[1].split("</nav>")[0]
+    assert "- **inner misalignment**\n    - [pseudo&#45;alignment](pseudo-alignment.md)" in tree
+    below = render_term(data, data.base.terms["pseudo-alignment"])
+    tree = below.split('<nav class="kb-vocab-tree"')[1].split("</nav>")[0]
+    assert "- [inner misalignment](inner-misalignment.md)\n    - **pseudo&#45;alignment**" in tree
+    assert "**Related:** [robust alignment](robust-alignment.md)" in tree
     replaced = render_term(data, data.base.terms["hostile-term"])
     assert '!!! warning "Deprecated"' in replaced
     assert "Replaced by [robust alignment](robust-alignment.md)." in replaced
@@ -290,17 +344,125 @@ def test_mermaid_labels_cannot_break_out():
 # -- sources, lists, graph -----------------------------------------------------------------------
 
 
-def test_source_page_shows_thread_and_what_it_defines(data):
+def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
     page = render_source(data, data.base.sources["a-comment-on-the-post"])
     assert "**Part of:** [A post discussing the paper](a-post-on-the-paper.md)" in page
-    assert "- *reply:* [A reply to the comment](a-reply-to-the-comment.md)" in page
     assert (
-        "[pseudo&#45;alignment &#40;loose&#41;](../terms/pseudo-alignment.md#sense-loose): Any"
+        "**Discussion:** [this comment in its thread]"
+        "(../threads/a-post-on-the-paper.md#comment-a-comment-on-the-post)" in page
+    )
+    assert (
+        "[pseudo&#45;alignment &#40;loose usage&#41;](../terms/pseudo-alignment.md#sense-loose): Any"
         in page
     )
-    assert "**By:** unknown; a commenter on the post" in page
+    assert "**By:** Unknown author" in page
+    assert "**About the author:** unknown; a commenter on the post" in page
+    post = render_source(data, data.base.sources["a-post-on-the-paper"])
+    assert (
+        "**Discussion:** [the whole thread &#40;2 comments&#41;](../threads/a-post-on-the-paper.md)"
+        in post
+    )
+    assert "**Date:** Jul 2019" in post
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
     assert '<a href="https://arxiv.org/abs/1906.01820" rel="nofollow noopener">' in paper
+    assert "**Date:** 1 Jun 2019" in paper
+
+
+def test_a_comment_with_authors_is_titled_by_writer_date_and_what_it_answers(data):
+    reply = data.base.sources["a-reply-to-the-comment"]
+    assert source_title(data.base, reply) == "B. Replier, replying to Unknown author"
+    page = render_source(data, reply)
+    assert page.split("\n---\n\n")[1].startswith("# B&#46; Replier, replying to Unknown author")
+    assert "**Title:** A reply to the comment" in page
+
+
+def test_thread_page_nests_every_comment_once_under_its_parent(data):
+    discussion = data.discussions["a-post-on-the-paper"]
+    page = render_thread(data, discussion)
+    html_page = render(page)
+    assert html_page.count('class="kb-comment"') == 2
+    outer = html_page.index('id="comment-a-comment-on-the-post"')
+    inner = html_page.index('id="comment-a-reply-to-the-comment"')
+    closing = html_page.index("</div>", inner)
+    assert outer < inner < closing
+    # the reply sits inside its parent: two comment divs are open at the reply
+    before = html_page[:inner]
+    assert before.count('<div class="kb-comment"') - before.count("</div>") >= 1
+    assert "[details](../sources/a-reply-to-the-comment.md)" in page
+
+
+def test_thread_tree_survives_a_reply_loop(tmp_path):
+    for name, text in {
+        "sources/p.yaml": "id: p\ntitle: P\nkind: post\nauthors: [A]\n",
+        "sources/a.yaml": "id: a\ntitle: A\nkind: comment\nauthors: [B]\npart_of: p\nin_reply_to: b\n",
+        "sources/b.yaml": "id: b\ntitle: B\nkind: comment\nauthors: [C]\npart_of: p\nin_reply_to: a\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "arguments").mkdir()
+    walked = [c.source.id for c, _ in discussions(kb.load(tmp_path))["p"].walk()]
+    assert sorted(walked) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [("2019-06-04", "4 Jun 2019"), ("2019-07", "Jul 2019"), ("2019", "2019"), (None, "")],
+)
+def test_display_date(date, shown):
+    assert display_date(date) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (
+            "Held by Hubinger et al. in the paper. Then more.",
+            "Held by Hubinger et al. in the paper.",
+        ),
+        (
+            "A system, e.g. a network, that searches. Second.",
+            "A system, e.g. a network, that searches.",
+        ),
+        ("No full stop at all", "No full stop at all"),
+    ],
+)
+def test_first_sentence_is_whole_and_respects_abbreviations(text, first):
+    assert first_sentence(text) == first
+
+
+def test_first_sentence_with_a_limit_cuts_between_words():
+    assert first_sentence("Alpha beta gamma delta epsilon zeta.", 20) == "Alpha beta gamma…"
+
+
+def test_autolink_links_a_term_once_per_paragraph(data):
+    linker = Linker("arguments/x.md")
+    out = autolink("mesa-optimizer and again mesa-optimizer", data.mentions, linker)
+    assert out.count("](../terms/mesa-optimizer.md)") == 1
+
+
+def test_unsafe_ids_become_safe_distinct_anchors():
+    assert safe_id("rlo") == "rlo"
+    hostile = safe_id('x" onmouseover="alert(1)')
+    assert re.fullmatch(r"[a-z0-9_-]+", hostile)
+    assert safe_id("a b") != safe_id("a-b")
+    assert sense_anchor("x onmouseover=alert(1)").startswith("sense-x-onmouseover-alert-1-")
+
+
+def test_page_start_puts_an_escaped_title_in_the_front_matter():
+    start = page_start('</title><script>alert("x")</script>', search={"boost": 2})
+    front, heading = start.split("\n---\n\n")
+    assert front == (
+        '---\ntitle: "&lt;/title&gt;&lt;script&gt;alert(\\"x\\")&lt;/script&gt;"\n'
+        'search: {"boost": 2}'
+    )
+    assert heading.startswith("# &lt;/title&gt;")
+
+
+def test_json_for_html_cannot_close_a_script_element():
+    text = json_for_html({"a": "</script><!--\u2028&"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><!--\u2028&"}
 
 
 def test_glossary_lists_labels_and_aliases(data):

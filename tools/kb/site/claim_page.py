@@ -5,9 +5,9 @@ from __future__ import annotations
 from kb.model import Claim
 from kb.site.argtree import argument_tree, mermaid_diagram, tree_list
 from kb.site.context import SiteData, claim_node
-from kb.site.entry_parts import attribution, entry_footer, facts
+from kb.site.entry_parts import attribution, facts
 from kb.site.graph_data import graph_link
-from kb.site.markup import Linker, autolink, claim_path, escape, join_blocks, section
+from kb.site.markup import Linker, autolink, claim_path, join_blocks, page_start, section
 
 
 def render_claim(data: SiteData, claim: Claim) -> str:
@@ -20,7 +20,7 @@ def render_claim(data: SiteData, claim: Claim) -> str:
     if up.children or down.children:
         diagram = f"```mermaid\n{mermaid_diagram(data, node, up, down)}\n```"
     return join_blocks(
-        f"# {escape(claim.headline)}",
+        page_start(claim.headline),
         graph_link(node, linker),
         f'<div class="kb-claim" markdown>\n\n{autolink(claim.claim, data.mentions, linker)}\n\n</div>',
         attribution(data, linker, claim.source, claim.locator, claim.quote),
@@ -30,5 +30,4 @@ def render_claim(data: SiteData, claim: Claim) -> str:
         section("What answers this claim",
                 tree_list(data, down, linker, downstream=True) or "*Nothing answers it yet.*",
                 anchor="responses"),
-        entry_footer(data, claim),
     )

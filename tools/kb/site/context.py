@@ -3,6 +3,8 @@ the index of term names for auto-linking, and typed neighbour look-ups on the gr
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,7 +12,7 @@ import networkx as nx
 
 from kb.graph import claim_node, sense_node, source_node, term_node
 from kb.mentions import MentionIndex
-from kb.model import KnowledgeBase
+from kb.model import KnowledgeBase, Sense, Source
 
 
 @dataclass
@@ -23,6 +25,11 @@ class SiteData:
         self.mentions = MentionIndex.for_terms(self.base.terms)
 
     @cached_property
+    def discussions(self) -> dict[str, Discussion]:
+        """Root source id → its discussion tree (see :func:`discussions`)."""
+        return discussions(self.base)
+
+    @cached_property
     def graph(self) -> nx.MultiDiGraph:
         return self.base.graph
 
@@ -30,12 +37,16 @@ class SiteData:
         """Nodes with an edge of one of ``edge_types`` into ``node``, sorted, no repeats."""
         if node not in self.graph:
             return []
-        return sorted({u for u, _, key in self.graph.in_edges(node, keys=True) if key in edge_types})
+        return sorted(
+            {u for u, _, key in self.graph.in_edges(node, keys=True) if key in edge_types}
+        )
 
     def outgoing(self, node: str, *edge_types: str) -> list[str]:
         if node not in self.graph:
             return []
-        return sorted({v for _, v, key in self.graph.out_edges(node, keys=True) if key in edge_types})
+        return sorted(
+            {v for _, v, key in self.graph.out_edges(node, keys=True) if key in edge_types}
+        )
 
     def edit_link(self, path: str) -> str | None:
         """The configured "edit this entry" URL for a data file, or None when not configured."""
@@ -51,5 +62,169 @@ def node_kind(node: str) -> str:
     return node.split(":", 1)[0]
 
 
-__all__ = ["SiteData", "node_id", "node_kind", "term_node", "sense_node", "claim_node",
-           "source_node"]
+__all__ = [
+    "SiteData",
+    "claim_node",
+    "node_id",
+    "node_kind",
+    "sense_node",
+    "source_node",
+    "term_node",
+]
+
+
+# -- names for readers -------------------------------------------------------------------------
+# Readers see people, titles and dates, never ids or file names. These helpers turn entries into
+# display text (plain text: the page code escapes it where it meets Markdown or HTML).
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PARTICIPANT = re.compile(r"\b(first|second|third|fourth|fifth) participant\b", re.I)
+
+
+def display_date(date: str | None) -> str:
+    """``2019-06-04`` → ``4 Jun 2019``, ``2019-06`` → ``Jun 2019``; anything else as written."""
+    parts = (date or "").split("-")
+    if not date or not all(p.isdigit() for p in parts) or len(parts) > 3:
+        return date or ""
+    if len(parts) >= 2 and 1 <= int(parts[1]) <= 12:
+        month = MONTHS[int(parts[1]) - 1]
+        return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+    return parts[0]
+
+
+def participant(source: Source) -> str:
+    """Who wrote ``source``, as a short name: its authors, or for an unnamed writer the
+    participant its ``author_note`` names ("Second participant"), else "Unknown author"."""
+    if source.authors:
+        return join_names(source.authors)
+    match = _PARTICIPANT.search(source.author_note or "")
+    return match.group(0).capitalize() if match else "Unknown author"
+
+
+def join_names(names: list[str] | tuple[str, ...]) -> str:
+    """``a``, ``a and b``, ``a, b and c``; four or more: ``a et al.``"""
+    names = list(names)
+    if len(names) > 3:
+        return f"{names[0]} et al."
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def is_comment(source: Source) -> bool:
+    return source.type == "comment"
+
+
+def source_title(base: KnowledgeBase, source: Source) -> str:
+    """The title a reader sees for a source. A comment is named by who wrote it, when, and
+    what it answers ("evhub, 4 Jun 2019, replying to rohinmshah"), since comment titles repeat;
+    a comment whose writer is unnamed keeps its descriptive title."""
+    if not is_comment(source) or not source.authors:
+        return source.title
+    parts = [participant(source)]
+    if source.date:
+        parts.append(display_date(source.date))
+    parent = base.sources.get(source.in_reply_to.target) if source.in_reply_to else None
+    if parent is not None and is_comment(parent):
+        parts.append(f"replying to {participant(parent)}")
+    else:
+        container = parent or (base.sources.get(source.part_of.target) if source.part_of else None)
+        if container is not None:
+            parts.append(f"on “{container.title}”")
+    return ", ".join(parts)
+
+
+def sense_label(base: KnowledgeBase, sense: Sense) -> str:
+    """The sense's human label; without one, its place among the term's senses and who holds
+    it ("sense 2, held by evhub"), never the bare id."""
+    if sense.label:
+        return sense.label
+    term = base.terms.get(sense.term_id)
+    number = next((i for i, s in enumerate(term.senses, 1) if s.id == sense.id), 0) if term else 0
+    holder = holders(base, sense)
+    by = f", held by {holder[0][0]}" if holder else ""
+    return f"sense {number}{by}" if number else f"a sense{by}"
+
+
+def holders(base: KnowledgeBase, sense: Sense) -> list[tuple[str, str]]:
+    """``(name, source id)``: who holds the sense, as the writers of the source it is drawn
+    from (each author, or the participant its author note names)."""
+    source = base.sources.get(sense.source.target) if sense.source else None
+    if source is None:
+        return []
+    if source.authors:
+        names = [join_names(source.authors)] if len(source.authors) > 3 else source.authors
+        return [(name, source.id) for name in names]
+    return [(participant(source), source.id)]
+
+
+# -- discussions -------------------------------------------------------------------------------
+
+
+@dataclass
+class Comment:
+    """One comment in a discussion tree, with its replies in order."""
+
+    source: Source
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Discussion:
+    """A post (or other container) and the comments that are part of it, as a tree: a reply
+    sits under the comment it answers; a comment answering nothing in the discussion sits at
+    the top."""
+
+    root: Source
+    comments: list[Comment]
+
+    def walk(self) -> Iterator[tuple[Comment, int]]:
+        """Every comment with its depth (1 = top level), in reading order."""
+        stack = [(c, 1) for c in reversed(self.comments)]
+        while stack:
+            comment, depth = stack.pop()
+            yield comment, depth
+            stack.extend((r, depth + 1) for r in reversed(comment.replies))
+
+
+def _reading_order(source: Source) -> tuple[str, str]:
+    return (source.date or "", source.id)
+
+
+def discussions(base: KnowledgeBase) -> dict[str, Discussion]:
+    """Root source id → its discussion, for every source that comments are part of."""
+    members: dict[str, list[Source]] = {}
+    for source in base.sources.values():
+        if is_comment(source) and source.part_of and source.part_of.target in base.sources:
+            members.setdefault(source.part_of.target, []).append(source)
+    return {root: _tree(base.sources[root], comments) for root, comments in members.items()}
+
+
+def _tree(root: Source, comments: list[Source]) -> Discussion:
+    nodes = {c.id: Comment(c) for c in sorted(comments, key=_reading_order)}
+    top: list[Comment] = []
+    for comment in nodes.values():
+        parent = comment.source.in_reply_to.target if comment.source.in_reply_to else None
+        if parent in nodes and not _loops(nodes, comment.source.id, parent):
+            nodes[parent].replies.append(comment)
+        else:
+            top.append(comment)
+    return Discussion(root, top)
+
+
+def _loops(nodes: dict[str, Comment], child: str, parent: str | None) -> bool:
+    """True when hanging ``child`` under ``parent`` would close a reply loop (the rules report
+    such loops; the tree still shows each comment once, the looping one at the top)."""
+    seen = set()
+    while parent in nodes and parent not in seen:
+        if parent == child:
+            return True
+        seen.add(parent)
+        reply_to = nodes[parent].source.in_reply_to
+        parent = reply_to.target if reply_to else None
+    return parent in seen
+
+
+def discussion_of(base: KnowledgeBase, source: Source) -> str | None:
+    """The id of the discussion a comment belongs to (its ``part_of``), or None."""
+    if is_comment(source) and source.part_of and source.part_of.target in base.sources:
+        return source.part_of.target
+    return None

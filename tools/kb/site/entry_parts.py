@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kb.model import Ref
-from kb.site.context import SiteData
-from kb.site.markup import Linker, bullet_list, escape, escape_html
+from kb.site.context import SiteData, discussion_of, source_title
+from kb.site.markup import Linker, bullet_list, escape, source_path
 
 
 def facts(pairs: list[tuple[str, str]]) -> str:
@@ -17,19 +17,26 @@ def links_of(data: SiteData, linker: Linker, nodes: list[str]) -> str:
     return bullet_list([linker.node(data.base, node) for node in nodes])
 
 
-def attribution(data: SiteData, linker: Linker, source: Ref | None, locator: str | None,
-                quote: str | None) -> str:
+def attribution(
+    data: SiteData, linker: Linker, source: Ref | None, locator: str | None, quote: str | None
+) -> str:
     """Where a definition or claim comes from: the linked source, the locator, the quote."""
     parts = []
     if source is not None:
         where = f", {escape(locator)}" if locator else ""
-        parts.append(f"**Source:** {linker.source(data.base, source.target)}{where}")
+        parts.append(f"**Source:** {source_link(data, linker, source.target)}{where}")
     if quote:
         parts.append(f"> “{escape(quote)}”")
     return "\n\n".join(parts)
 
 
-def entry_footer(data: SiteData, entry) -> str:
-    """The data file behind the page, so a reader knows what to edit."""
-    path = escape_html(entry.location.path)
-    return f'<p class="kb-entry-file" data-search-exclude>Entry file: <code>{path}</code></p>'
+def source_link(data: SiteData, linker: Linker, source_id: str, text: str | None = None) -> str:
+    """A link to a source, shown as ``text`` or its reader-facing title: a comment links to
+    its place in its thread, any other source to its page."""
+    source = data.base.sources.get(source_id)
+    if source is None:
+        return escape(text or source_id)
+    root = discussion_of(data.base, source)
+    if root is not None:
+        return linker.comment(data.base, source_id, root, text=text)
+    return linker.link(text or source_title(data.base, source), source_path(source_id))

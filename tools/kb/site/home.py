@@ -72,7 +72,7 @@ def most_contested(data: SiteData, limit: int = MOST_CONTESTED) -> list[Dispute]
 def render_contested(data: SiteData, linker: Linker) -> str:
     items = []
     for d in most_contested(data):
-        badge = (f' <span class="kb-badge kb-status-contested">contested</span>'
+        badge = (' <span class="kb-badge kb-status-contested">contested</span>'
                  if d.term.status == "contested" else "")
         figures = ", ".join(part for part in (_plural(d.conflicts, "conflict between senses",
                                                       "conflicts between senses"),

@@ -5,9 +5,33 @@ from __future__ import annotations
 import unicodedata
 from itertools import groupby
 
-from kb.site.context import SiteData, claim_node, node_id, sense_node
-from kb.site.markup import (Linker, bullet_list, escape, first_sentence, join_blocks, section,
-                            term_path)
+from kb.model import Term
+from kb.site.context import SiteData, display_date, node_id, participant, sense_label, sense_node
+from kb.site.markup import (
+    Linker,
+    bullet_list,
+    escape,
+    escape_html,
+    first_sentence,
+    join_blocks,
+    page_start,
+    section,
+    term_path,
+    thread_path,
+)
+from kb.site.thread_page import thread_title
+
+KIND_HEADINGS = {
+    "other": "Other documents",
+    "comment": "Comments",
+    "wiki": "Wiki pages",
+    "newsletter": "Newsletters",
+    "sequence": "Sequences",
+    "paper": "Papers",
+    "post": "Posts",
+    "video": "Videos",
+    "book": "Books",
+}
 
 
 def _sort_key(text: str) -> str:
@@ -15,40 +39,93 @@ def _sort_key(text: str) -> str:
 
 
 def one_line(data: SiteData, term_id: str) -> str:
-    """The first sentence of a term's first definition (plain text)."""
+    """The whole first sentence of a term's first definition (plain text)."""
     term = data.base.terms[term_id]
     return first_sentence(term.senses[0].definition) if term.senses else ""
+
+
+def sortable(table: str, caption: str) -> str:
+    """A Markdown table that kb.js makes sortable by clicking its headers (it stays a plain,
+    readable table without script); ``caption`` names it for screen readers."""
+    return (
+        f'<div class="kb-sortable" role="region" aria-label="{escape_html(caption)}" '
+        f'tabindex="0" markdown>\n\n{table}\n\n</div>'
+    )
+
+
+def contested_badge(term: Term) -> str:
+    return (
+        '<span class="kb-badge kb-status-contested">contested</span>'
+        if term.status == "contested"
+        else ""
+    )
 
 
 def render_terms_index(data: SiteData) -> str:
     linker = Linker("terms/index.md")
     rows = ["| Term | Status | Senses | Definition |", "| --- | --- | --- | --- |"]
     for term in sorted(data.base.terms.values(), key=lambda t: _sort_key(t.label)):
-        rows.append(f"| {linker.term(data.base, term.id)} | {escape(term.status)} | "
-                    f"{len(term.senses)} | {escape(one_line(data, term.id))} |")
-    return join_blocks("# Terms", f"{len(data.base.terms)} terms. See also the "
-                       f"[glossary]({linker.href('glossary.md')}) and the "
-                       f"[disputes]({linker.href('disputes.md')}).", "\n".join(rows))
+        rows.append(
+            f"| {linker.term(data.base, term.id)} | {escape(term.status)} | "
+            f"{len(term.senses)} | {escape(one_line(data, term.id))} |"
+        )
+    return join_blocks(
+        page_start("Terms"),
+        f"{len(data.base.terms)} terms. Click a column "
+        "heading to sort. See also the "
+        f"[glossary]({linker.href('glossary.md')}) and the "
+        f"[disputes]({linker.href('disputes.md')}).",
+        sortable("\n".join(rows), "Terms"),
+    )
 
 
 def render_claims_index(data: SiteData) -> str:
     linker = Linker("arguments/index.md")
-    rows = ["| Claim | Supported by | Objected to by |", "| --- | --- | --- |"]
+    rows = ["| Claim | By | Supported by | Objected to by |", "| --- | --- | --- | --- |"]
     for claim in sorted(data.base.claims.values(), key=lambda c: _sort_key(c.headline)):
-        node = claim_node(claim.id)
-        rows.append(f"| {linker.claim(data.base, claim.id)} | {len(data.incoming(node, 'supports'))} "
-                    f"| {len(data.incoming(node, 'objects_to'))} |")
-    return join_blocks("# Arguments", f"{len(data.base.claims)} claims.", "\n".join(rows))
+        node = f"claim:{claim.id}"
+        source = data.base.sources.get(claim.source.target) if claim.source else None
+        rows.append(
+            f"| {linker.claim(data.base, claim.id)} "
+            f"| {escape(participant(source)) if source else ''} "
+            f"| {len(data.incoming(node, 'supports'))} "
+            f"| {len(data.incoming(node, 'objects_to'))} |"
+        )
+    return join_blocks(
+        page_start("Arguments"),
+        f"{len(data.base.claims)} claims. Click a column heading to sort.",
+        sortable("\n".join(rows), "Claims"),
+    )
 
 
 def render_sources_index(data: SiteData) -> str:
     linker = Linker("sources/index.md")
-    by_kind = sorted(data.base.sources.values(), key=lambda s: (s.type, _sort_key(s.title)))
-    blocks = ["# Sources", f"{len(data.base.sources)} sources."]
+    blocks = [page_start("Sources"), f"{len(data.base.sources)} sources."]
+    threads = [
+        linker.link(thread_title(d), thread_path(root)) + f" ({sum(1 for _ in d.walk())} comments)"
+        for root, d in sorted(
+            data.discussions.items(), key=lambda item: _sort_key(item[1].root.title)
+        )
+    ]
+    blocks.append(section("Discussions", bullet_list(threads), anchor="discussions"))
+    others = [s for s in data.base.sources.values() if s.type != "comment"]
+    by_kind = sorted(others, key=lambda s: (s.type, _sort_key(s.title)))
     for kind, group in groupby(by_kind, key=lambda s: s.type):
-        items = [f"{linker.source(data.base, s.id)}, {escape(s.byline)}"
-                 + (f" ({escape(s.date)})" if s.date else "") for s in group]
-        blocks.append(section(kind.capitalize(), bullet_list(items), anchor=f"kind-{kind}"))
+        items = [
+            f"{linker.source(data.base, s.id)}, {escape(participant(s))}"
+            + (f" ({escape(display_date(s.date))})" if s.date else "")
+            for s in group
+        ]
+        blocks.append(
+            section(
+                KIND_HEADINGS.get(kind, kind.capitalize()),
+                bullet_list(items),
+                anchor=f"kind-{kind}",
+            )
+        )
+    comments = [s for s in data.base.sources.values() if s.type == "comment"]
+    if comments:
+        blocks.append(f"The {len(comments)} comments are listed in their discussions above.")
     return join_blocks(*blocks)
 
 
@@ -66,21 +143,43 @@ def _letter(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
+def glossary_entry(data: SiteData, linker: Linker, term: Term) -> str:
+    """A term in the glossary: its number of senses, a contested marker, and the whole first
+    sentence of each sense (labelled when there are several)."""
+    count = len(term.senses)
+    head = (
+        f"**{linker.link(term.label, term_path(term.id))}** "
+        f"<small>{count} sense{'s' if count != 1 else ''}</small> {contested_badge(term)}"
+    )
+    if count == 1:
+        return f"{head.rstrip()}: {escape(first_sentence(term.senses[0].definition))}"
+    senses = [
+        f"*{escape(sense_label(data.base, s))}:* {escape(first_sentence(s.definition))}"
+        for s in term.senses
+    ]
+    nested = "\n".join(f"    - {line}" for line in senses)
+    return f"{head.rstrip()}\n\n{nested}"
+
+
 def render_glossary(data: SiteData) -> str:
     linker = Linker("glossary.md")
     rows = glossary_rows(data)
     letters = list(dict.fromkeys(_letter(name) for name, _, _ in rows))
-    jump = " · ".join(f"[{escape(l)}](#{_letter_anchor(l)})" for l in letters)
-    blocks = ["# Glossary", "Every term and alias, A–Z, with the first sentence of its first "
-              "definition.", f'<nav class="kb-az" markdown>{jump}</nav>' if jump else ""]
+    jump = " · ".join(f"[{escape(c)}](#{_letter_anchor(c)})" for c in letters)
+    blocks = [
+        page_start("Glossary"),
+        "Every term and alias, A–Z: how many senses the term has, whether it is "
+        "contested, and the first sentence of each sense.",
+        f'<nav class="kb-az" aria-label="Letters" markdown>{jump}</nav>' if jump else "",
+    ]
     for letter, group in groupby(rows, key=lambda r: _letter(r[0])):
         items = []
         for name, term_id, alias_of in group:
-            link = linker.link(name, term_path(term_id))
             if alias_of:
+                link = linker.link(name, term_path(term_id))
                 items.append(f"{link}: see *{escape(alias_of)}*")
             else:
-                items.append(f"**{link}**: {escape(one_line(data, term_id))}")
+                items.append(glossary_entry(data, linker, data.base.terms[term_id]))
         blocks.append(section(letter, bullet_list(items), anchor=_letter_anchor(letter)))
     return join_blocks(*blocks)
 
@@ -90,11 +189,11 @@ def _letter_anchor(letter: str) -> str:
 
 
 def conflicting_pairs(data: SiteData) -> list[tuple[str, str]]:
-    """Every ``conflicts_with`` link between two senses, as (from, to) sense keys, sorted."""
+    """Every conflict between two senses, once (A↔B, not also B↔A), as sorted sense keys."""
     pairs = set()
     for sense in data.base.senses():
         for target in data.outgoing(sense_node(sense.key), "conflicts_with"):
-            pairs.add((sense.key, node_id(target)))
+            pairs.add(tuple(sorted((sense.key, node_id(target)))))
     return sorted(pairs)
 
 
@@ -104,8 +203,9 @@ def unanswered_objections(data: SiteData) -> dict[str, list[str]]:
     for target in sorted(data.graph.nodes):
         if not target.startswith(("claim:", "sense:")):
             continue
-        open_ones = [o for o in data.incoming(target, "objects_to")
-                     if not data.incoming(o, "objects_to")]
+        open_ones = [
+            o for o in data.incoming(target, "objects_to") if not data.incoming(o, "objects_to")
+        ]
         if open_ones:
             out[target] = open_ones
     return out
@@ -113,23 +213,36 @@ def unanswered_objections(data: SiteData) -> dict[str, list[str]]:
 
 def render_disputes(data: SiteData) -> str:
     linker = Linker("disputes.md")
-    conflicts = [f"{linker.sense(data.base, a)} conflicts with {linker.sense(data.base, b)}"
-                 for a, b in conflicting_pairs(data)]
-    contested = [linker.term(data.base, t.id) for t in data.base.terms.values()
-                 if t.status == "contested"]
+    conflicts = [
+        f"{linker.sense(data.base, a)} conflicts with {linker.sense(data.base, b)}"
+        for a, b in conflicting_pairs(data)
+    ]
+    contested = [
+        linker.term(data.base, t.id)
+        for t in sorted(data.base.terms.values(), key=lambda t: _sort_key(t.label))
+        if t.status == "contested"
+    ]
     open_items = []
     for target, objections in unanswered_objections(data).items():
         answers = "; ".join(linker.node(data.base, o) for o in objections)
         open_items.append(f"{linker.node(data.base, target)}, objected to by {answers}")
     return join_blocks(
-        "# Disputes",
+        page_start("Disputes"),
         "Where the atlas records disagreement: definitions that conflict, terms marked "
         "contested, and objections nobody has answered yet.",
-        section("Conflicting senses", bullet_list(conflicts, "No conflicting senses."),
-                anchor="conflicting-senses"),
-        section("Contested terms", bullet_list(sorted(contested), "No contested terms."),
-                anchor="contested-terms"),
-        section("Unanswered objections", bullet_list(open_items, "Every objection has an answer."),
-                anchor="unanswered-objections"),
+        section(
+            "Conflicting senses",
+            bullet_list(conflicts, "No conflicting senses."),
+            anchor="conflicting-senses",
+        ),
+        section(
+            "Contested terms",
+            bullet_list(contested, "No contested terms."),
+            anchor="contested-terms",
+        ),
+        section(
+            "Unanswered objections",
+            bullet_list(open_items, "Every objection has an answer."),
+            anchor="unanswered-objections",
+        ),
     )
-

@@ -8,18 +8,23 @@ markup the site adds to contributors' text is the links to known terms (auto-lin
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import json
 import posixpath
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from kb.mentions import MentionIndex
+from kb.site.context import sense_label, source_title
 
 # Every character that HTML or Markdown (with the extensions in mkdocs.yml: no smarty, emoji,
 # tilde or arithmatex) could interpret, mapped to an entity: one pass, and no dependence on
 # which characters an extension accepts after a backslash.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                          **{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|"}})
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|"}}
+)
 _SPACES = re.compile(r"\s+")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$")
 
@@ -31,6 +36,52 @@ def escape(text: str) -> str:
     tag, attribute, emphasis, link, list or code span can form.
     """
     return _SPACES.sub(" ", str(text)).translate(_ESCAPES)
+
+
+def page_start(title: str, **meta) -> str:
+    """The top of a generated page: front matter, then the ``#`` heading.
+
+    MkDocs takes a page's title from its first heading as HTML (entities kept), and Material
+    prints it in ``<title>`` through Jinja's ``striptags``, which *unescapes* entities: a
+    heading of ``&lt;/title&gt;&lt;script&gt;`` would become a live ``</title><script>``.
+    A ``title`` in the front matter wins over the heading and is printed as it is, so it holds
+    the title HTML-escaped (``&``, ``<``, ``>``): safe in ``<title>``, the navigation, the
+    header and the search index. The value is a JSON string, which YAML reads as it is.
+    ``meta`` adds other front-matter keys (plain data, e.g. ``search={"boost": 2}``).
+    """
+    fields = {"title": html.escape(_SPACES.sub(" ", str(title)).strip(), quote=False), **meta}
+    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + f"\n---\n\n# {escape(title)}"
+
+
+_UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
+
+
+def safe_id(text: str) -> str:
+    """``text`` as an HTML id or URL fragment of letters, digits, ``-`` and ``_`` only.
+
+    Ids that are already safe stay as they are (links keep working); any other text is
+    lower-cased, every run of other characters becomes ``-`` and a short hash of the original
+    is appended, so that two different unsafe ids never share an anchor.
+    """
+    text = str(text)
+    if text and not _UNSAFE_ID.search(text):
+        return text
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    stem = _UNSAFE_ID.sub("-", text.lower()).strip("-")[:40]
+    return f"{stem}-{digest}" if stem else f"id-{digest}"
+
+
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def json_for_html(value) -> str:
+    """``value`` as JSON safe inside an HTML ``<script>`` element or attribute-free block:
+    ``<``, ``>``, ``&`` and the JavaScript line separators U+2028/9 become ``\\uXXXX``, so no
+    ``</script>`` or comment can close the element."""
+    return json.dumps(value, ensure_ascii=False).translate(_JSON_IN_HTML)
 
 
 def escape_html(text: str) -> str:
@@ -63,13 +114,24 @@ def source_path(source_id: str) -> str:
     return f"sources/{source_id}.md"
 
 
+def thread_path(root_id: str) -> str:
+    """The page of the discussion whose root (post) is ``root_id``."""
+    return f"threads/{root_id}.md"
+
+
+def comment_anchor(source_id: str) -> str:
+    """The HTML id of a comment on its thread page."""
+    return f"comment-{safe_id(source_id)}"
+
+
 def rule_path(rule_name: str) -> str:
     return f"rules/{rule_name}.md"
 
 
 def sense_anchor(sense_id: str) -> str:
-    """The HTML id of a sense's heading on its term's page (prefixed: no clash with sections)."""
-    return f"sense-{sense_id}"
+    """The HTML id of a sense's heading on its term's page (prefixed: no clash with sections;
+    made safe: an id is contributors' text)."""
+    return f"sense-{safe_id(sense_id)}"
 
 
 def url_of(doc_path: str) -> str:
@@ -78,6 +140,21 @@ def url_of(doc_path: str) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem[:-5]
     return stem + "/"
+
+
+def sense_name(base, key: str) -> str:
+    """``term (sense label)`` for the sense ``term#sense``: how a sense is named in running
+    text and links."""
+    term_id, _, sense_id = key.partition("#")
+    term = base.terms.get(term_id)
+    sense = term.sense(sense_id) if term else None
+    return f"{term.label if term else term_id} ({sense_label(base, sense) if sense else sense_id})"
+
+
+def sense_target(key: str) -> tuple[str, str]:
+    """The page and anchor of the sense ``term#sense``."""
+    term_id, _, sense_id = key.partition("#")
+    return term_path(term_id), sense_anchor(sense_id)
 
 
 class Linker:
@@ -105,15 +182,21 @@ class Linker:
         return self.link(claim.headline if claim else claim_id, claim_path(claim_id))
 
     def source(self, base, source_id: str) -> str:
+        """A link to a source's page, shown by its reader-facing title."""
         source = base.sources.get(source_id)
-        return self.link(source.title if source else source_id, source_path(source_id))
+        return self.link(
+            source_title(base, source) if source else source_id, source_path(source_id)
+        )
+
+    def comment(self, base, source_id: str, root_id: str, text: str | None = None) -> str:
+        """A link to a comment in the thread of the discussion ``root_id``."""
+        source = base.sources.get(source_id)
+        text = text or (source_title(base, source) if source else source_id)
+        return self.link(text, thread_path(root_id), comment_anchor(source_id))
 
     def sense(self, base, key: str) -> str:
-        """A link to ``term#sense``, shown as ``label (sense)``."""
-        term_id, _, sense_id = key.partition("#")
-        term = base.terms.get(term_id)
-        label = f"{term.label if term else term_id} ({sense_id})"
-        return self.link(label, term_path(term_id), sense_anchor(sense_id))
+        """A link to ``term#sense``, shown as ``term (sense label)``."""
+        return self.link(sense_name(base, key), *sense_target(key))
 
     def node(self, base, node: str) -> str:
         """A link to the page (or sense anchor) of a graph node id such as ``claim:x``."""
@@ -125,21 +208,22 @@ class Linker:
         return self.sense(base, target) if "#" in target else self.claim(base, target)
 
 
-def autolink(text: str, mentions: MentionIndex, linker: Linker,
-             skip: str | None = None) -> str:
+def autolink(text: str, mentions: MentionIndex, linker: Linker, skip: str | None = None) -> str:
     """Escaped ``text`` with each mention of a known term linked to the term's page.
 
     Mentions come from :class:`kb.mentions.MentionIndex` (label or alias, longest match
     first). A mention of ``skip`` (the page's own term) stays plain. The links carry the class
-    ``kb-term`` that the hover preview script looks for. Callers use this for body text only:
+    ``kb-term`` that the hover preview script looks for. Each term is linked at its first
+    mention only: ``text`` is one paragraph, and a paragraph links a term at most once. Callers use this for body text only:
     headings and link texts are written with :func:`escape`, so they never hold a link.
     """
     text = " ".join(str(text).split())
-    out, pos = [], 0
+    out, pos, linked = [], 0, {skip}
     for mention in mentions.find(text):
-        if mention.term_id == skip:
+        if mention.term_id in linked:
             continue
-        out.append(escape(text[pos:mention.start]))
+        linked.add(mention.term_id)
+        out.append(escape(text[pos : mention.start]))
         href = linker.href(term_path(mention.term_id))
         out.append(f"[{escape(mention.text)}]({href}){{ .kb-term }}")
         pos = mention.end
@@ -147,12 +231,26 @@ def autolink(text: str, mentions: MentionIndex, linker: Linker,
     return "".join(out)
 
 
-def first_sentence(text: str, limit: int = 160) -> str:
-    """The first sentence of ``text``, cut at ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    first = text.split(". ", 1)[0]
-    first = first if first.endswith(".") or first == text else first + "."
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+@functools.cache
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def first_sentence(text: str, limit: int | None = None) -> str:
+    """The whole first sentence of ``text`` (pysbd's rule-based splitter: "e.g.", "et al.",
+    "Fig. 2" or "3.5" do not end a sentence). With ``limit``, a longer sentence is cut at the
+    last word boundary before it, with an ellipsis."""
+    text = " ".join(str(text).split())
+    first = _segmenter().segment(text)[0].strip() if ". " in text or "? " in text else text
+    first = first if first else text
+    if limit is None or len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:") + "…"
 
 
 def bullet_list(items: list[str], empty: str | None = None) -> str:
@@ -166,7 +264,7 @@ def section(title: str, body: str, anchor: str | None = None) -> str:
     """A ``##`` section, or nothing when ``body`` is empty (pages show only what exists)."""
     if not body.strip():
         return ""
-    attrs = f" {{ #{anchor} }}" if anchor else ""
+    attrs = f" {{ #{safe_id(anchor)} }}" if anchor else ""
     return f"## {escape(title)}{attrs}\n\n{body}\n"
 
 

@@ -19,15 +19,15 @@ from kb.site.indexes import (
     render_sources_index,
     render_terms_index,
 )
-from kb.site.markup import claim_path, rule_path, source_path, term_path
+from kb.site.markup import claim_path, rule_path, source_path, term_path, thread_path
 from kb.site.rules_pages import render_rule, render_rules_index
 from kb.site.source_page import render_source
 from kb.site.term_page import render_term
+from kb.site.thread_page import render_thread
 
 if TYPE_CHECKING:
     from kb.site.generator import GeneratedSite
 
-TERM_FRONT_MATTER = "---\nsearch:\n  boost: 2\n---\n\n"
 _MD_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
 
 
@@ -38,11 +38,14 @@ def render_pages(site: GeneratedSite, contributing: str | None, scratch: Path) -
     data = site.data
     base = data.base
     for term in base.terms.values():
-        _entry(site, term_path(term.id), TERM_FRONT_MATTER + render_term(data, term), term)
+        _entry(site, term_path(term.id), render_term(data, term), term)
     for claim in base.claims.values():
         _entry(site, claim_path(claim.id), render_claim(data, claim), claim)
     for source in base.sources.values():
         _entry(site, source_path(source.id), render_source(data, source), source)
+    for root_id, discussion in data.discussions.items():
+        site.pages[thread_path(root_id)] = render_thread(data, discussion)
+        site.unlisted.add(thread_path(root_id))
     site.pages.update(
         {
             "terms/index.md": render_terms_index(data),

@@ -1,52 +1,110 @@
-"""The page of one source: bibliographic data, its thread, and what the atlas takes from it."""
+"""The page of one source: who wrote it and when, where it sits (its discussion or the work it
+is part of), and what the atlas takes from it."""
 
 from __future__ import annotations
 
 from kb.model import Source
-from kb.site.context import SiteData, source_node
-from kb.site.entry_parts import entry_footer, facts
+from kb.site.context import (
+    SiteData,
+    discussion_of,
+    display_date,
+    participant,
+    source_node,
+    source_title,
+)
+from kb.site.entry_parts import facts
 from kb.site.graph_data import graph_link
-from kb.site.markup import (Linker, autolink, bullet_list, escape, escape_html, external_link,
-                            first_sentence, join_blocks, section, source_path)
+from kb.site.markup import (
+    Linker,
+    autolink,
+    bullet_list,
+    escape,
+    external_link,
+    first_sentence,
+    join_blocks,
+    page_start,
+    section,
+    source_path,
+    thread_path,
+)
+from kb.site.term_page import claim_with_writer, stance_of
 
-MAX_THREAD_DEPTH = 4
-THREAD_EDGES = ("part_of", "in_reply_to")
+KIND_NAMES = {"other": "document"}
 
 
 def render_source(data: SiteData, source: Source) -> str:
     """The Markdown of ``sources/<id>.md``."""
     linker = Linker(source_path(source.id))
     node = source_node(source.id)
+    claims = [n for n in data.incoming(node, "cites") if n.startswith("claim:")]
     return join_blocks(
-        f"# {escape(source.title)}",
+        page_start(source_title(data.base, source)),
         graph_link(node, linker),
-        facts([
-            ("Kind", escape(source.type)),
-            ("By", escape(source.byline)),
-            ("Date", escape(source.date or "")),
-            ("Original", external_link(source.url, source.url) if source.url else ""),
-            ("Seed document", f"<code>{escape_html(source.seed)}</code>" if source.seed else ""),
-        ]),
+        facts(
+            [
+                ("Kind", escape(KIND_NAMES.get(source.type, source.type))),
+                ("By", escape(participant(source))),
+                (
+                    "About the author",
+                    escape(source.author_note) if source.author_note and not source.authors else "",
+                ),
+                ("Date", escape(display_date(source.date))),
+                (
+                    "Title",
+                    escape(source.title) if source_title(data.base, source) != source.title else "",
+                ),
+                ("Original", external_link(source.url, source.url) if source.url else ""),
+                ("Part of", _chain(data, node, "part_of", linker)),
+                (
+                    "In reply to",
+                    linker.node(data.base, data.outgoing(node, "in_reply_to")[0])
+                    if data.outgoing(node, "in_reply_to")
+                    else "",
+                ),
+                ("Discussion", discussion_link(data, source, linker)),
+            ]
+        ),
         autolink(source.description, data.mentions, linker) if source.description else "",
-        section("Thread", thread(data, node, linker)),
+        section("Parts", bullet_list([linker.node(data.base, n) for n in parts(data, node)])),
         section("Senses defined here", senses_citing(data, node, linker)),
-        section("Claims made here", bullet_list(
-            [linker.node(data.base, n) for n in data.incoming(node, "cites") if n.startswith("claim:")])),
-        section("Works it refers to", bullet_list([linker.node(data.base, n)
-                                                   for n in data.outgoing(node, "references")])),
-        section("Referred to by", bullet_list([linker.node(data.base, n)
-                                               for n in data.incoming(node, "references")])),
-        entry_footer(data, source),
+        section(
+            "Claims made here",
+            bullet_list(
+                [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in claims]
+            ),
+        ),
+        section(
+            "Works it refers to",
+            bullet_list([linker.node(data.base, n) for n in data.outgoing(node, "references")]),
+        ),
+        section(
+            "Referred to by",
+            bullet_list([linker.node(data.base, n) for n in data.incoming(node, "references")]),
+        ),
     )
 
 
-def thread(data: SiteData, node: str, linker: Linker) -> str:
-    """The chain of parents (part of / in reply to), then the tree of replies and parts."""
-    return join_blocks(
-        facts([("Part of", _chain(data, node, "part_of", linker)),
-               ("In reply to", _chain(data, node, "in_reply_to", linker))]),
-        _answers(data, node, linker, depth=1, indent=0),
-    ).strip()
+def discussion_link(data: SiteData, source: Source, linker: Linker) -> str:
+    """For a comment, a link to it in its thread; for a post with comments, to its thread."""
+    root = discussion_of(data.base, source)
+    if root is not None:
+        return linker.comment(data.base, source.id, root, text="this comment in its thread")
+    discussion = data.discussions.get(source.id)
+    if discussion is None:
+        return ""
+    count = sum(1 for _ in discussion.walk())
+    return linker.link(
+        f"the whole thread ({count} comment{'s' if count != 1 else ''})", thread_path(source.id)
+    )
+
+
+def parts(data: SiteData, node: str) -> list[str]:
+    """The sources that are part of this one, except comments (those are in its thread)."""
+    return [
+        n
+        for n in data.incoming(node, "part_of")
+        if data.graph.nodes[n].get("source_type") != "comment"
+    ]
 
 
 def _chain(data: SiteData, node: str, edge: str, linker: Linker) -> str:
@@ -58,19 +116,6 @@ def _chain(data: SiteData, node: str, edge: str, linker: Linker) -> str:
         links.append(linker.node(data.base, current[0]))
         current = data.outgoing(current[0], edge)
     return " ← ".join(links)
-
-
-def _answers(data: SiteData, node: str, linker: Linker, depth: int, indent: int) -> str:
-    if depth > MAX_THREAD_DEPTH:
-        return ""
-    lines = []
-    for edge, word in (("in_reply_to", "reply"), ("part_of", "part")):
-        for child in data.incoming(node, edge):
-            lines.append(f"{' ' * indent}- *{word}:* {linker.node(data.base, child)}")
-            nested = _answers(data, child, linker, depth + 1, indent + 4)
-            if nested:
-                lines.append(nested)
-    return "\n".join(lines)
 
 
 def senses_citing(data: SiteData, node: str, linker: Linker) -> str:

@@ -1,39 +1,54 @@
-"""The page of one term: its senses side by side, with every link in both directions."""
+"""The page of one term: its senses side by side as positions (who holds each, who agrees, who
+disputes it), the claims about it grouped by sense and stance, and its place in the vocabulary."""
 
 from __future__ import annotations
 
 from kb.model import Sense, Term
-from kb.site.context import SiteData, sense_node, term_node
-from kb.site.markup import (Linker, autolink, bullet_list, escape, join_blocks, section,
-                            sense_anchor, term_path)
-from kb.site.entry_parts import attribution, entry_footer, facts, links_of
+from kb.site.context import (
+    SiteData,
+    holders,
+    participant,
+    sense_label,
+    sense_node,
+    term_node,
+)
+from kb.site.entry_parts import attribution, facts, links_of, source_link
 from kb.site.graph_data import graph_link
+from kb.site.markup import (
+    Linker,
+    autolink,
+    bullet_list,
+    escape,
+    join_blocks,
+    page_start,
+    section,
+    sense_anchor,
+    term_path,
+)
 
 STATUS_NOTES = {
     "contested": "Contested: the senses below disagree, or the term itself is disputed.",
     "proposed": "Proposed: a term suggested here, not yet in common use.",
 }
+STANCES = (("supports", "Supports it"), ("objects_to", "Objects to it"))
+SEARCH_BOOST = {"boost": 2}  # a term's page ranks above the pages that mention it
 
 
 def render_term(data: SiteData, term: Term) -> str:
-    """The Markdown of ``terms/<id>.md``."""
+    """The Markdown of ``terms/<id>.md`` (with its front matter)."""
     linker = Linker(term_path(term.id))
     node = term_node(term.id)
     return join_blocks(
-        f"# {escape(term.label)}",
+        page_start(term.label, search=SEARCH_BOOST),
         status_block(data, term, linker),
         graph_link(node, linker),
         facts([("Also called", ", ".join(escape(a) for a in term.aliases))]),
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
+        vocabulary_tree(data, term, linker),
         section("Senses", senses_grid(data, term, linker)),
         section("Its definitions use", links_of(data, linker, uses_of(data, term))),
-        section("Used in the definitions of",
-                links_of(data, linker, used_by(data, term))),
-        section("Hierarchy", hierarchy(data, node, linker)),
-        section("Claims about this term",
-                links_of(data, linker, data.incoming(node, "about"))),
-        section("Objections to its senses", objections_to_senses(data, term, linker)),
-        entry_footer(data, term),
+        section("Used in the definitions of", links_of(data, linker, used_by(data, term))),
+        section("Claims about this term", claims_by_stance(data, term, linker), anchor="claims"),
     )
 
 
@@ -43,9 +58,12 @@ def status_block(data: SiteData, term: Term, linker: Linker) -> str:
         return ""
     badge = f'<span class="kb-badge kb-status-{term.status}">{term.status}</span>'
     if term.status == "deprecated" or term.replaced_by:
-        target = (f" Replaced by {linker.term(data.base, term.replaced_by.target)}."
-                  if term.replaced_by else "")
-        return f"{badge}\n\n!!! warning \"Deprecated\"\n    Prefer another term.{target}"
+        target = (
+            f" Replaced by {linker.term(data.base, term.replaced_by.target)}."
+            if term.replaced_by
+            else ""
+        )
+        return f'{badge}\n\n!!! warning "Deprecated"\n    Prefer another term.{target}'
     return f"{badge} {escape(STATUS_NOTES.get(term.status, ''))}"
 
 
@@ -56,41 +74,116 @@ def senses_grid(data: SiteData, term: Term, linker: Linker) -> str:
 
 
 def sense_card(data: SiteData, term: Term, sense: Sense, linker: Linker) -> str:
+    """One sense as a position: its label, definition, who holds it, who agrees, who
+    disputes it, how it relates to the other senses, and where it comes from."""
     node = sense_node(sense.key)
+    conflicts = _sense_links(data, linker, node, "conflicts_with", both=True)
     relations = [
-        ("Conflicts with", _sense_links(data, linker, node, "conflicts_with", both=True)),
+        ("Held by", holder_links(data, linker, sense) or "not recorded"),
+        ("Agreed with by", agreeing(data, linker, node)),
+        ("Disputed by", disputing(data, linker, node)),
+        ("Conflicts with", conflicts),
         ("Refines", _sense_links(data, linker, node, "refines")),
         ("Refined by", _sense_links(data, linker, node, "refines", incoming=True)),
-        ("Agrees with", _sense_links(data, linker, node, "agrees_with", both=True)),
         ("Uses", ", ".join(linker.term(data.base, ref.target) for ref in sense.uses)),
-        ("Supported by", _claims(data, linker, node, "supports")),
-        ("Objected to by", _claims(data, linker, node, "objects_to")),
     ]
     body = join_blocks(
-        f"### Sense “{escape(sense.id)}” {{ #{sense_anchor(sense.id)} }}",
+        f"### {escape(sense_label(data.base, sense))} {{ #{sense_anchor(sense.id)} }}",
         autolink(sense.definition, data.mentions, linker, skip=term.id),
-        attribution(data, linker, sense.source, sense.locator, sense.quote),
         facts(relations),
+        attribution(data, linker, sense.source, sense.locator, sense.quote),
     )
-    kind = " kb-disputed" if relations[0][1] else ""
+    kind = " kb-disputed" if conflicts else ""
     return f'<div class="kb-sense{kind}" markdown>\n\n{body}\n</div>'
 
 
-def _sense_links(data: SiteData, linker: Linker, node: str, edge: str,
-                 incoming: bool = False, both: bool = False) -> str:
+def holder_links(data: SiteData, linker: Linker, sense: Sense) -> str:
+    """Who holds ``sense``, each linked to what they wrote (a comment: in its thread)."""
+    return ", ".join(
+        source_link(data, linker, source_id, name) for name, source_id in holders(data.base, sense)
+    )
+
+
+def agreeing(data: SiteData, linker: Linker, node: str) -> str:
+    """The holders of the senses that agree with this one, each with that sense linked."""
+    others = sorted(
+        set(data.outgoing(node, "agrees_with")) | set(data.incoming(node, "agrees_with"))
+    )
+    return "; ".join(_held_sense(data, linker, other) for other in others)
+
+
+def disputing(data: SiteData, linker: Linker, node: str) -> str:
+    """The claims that object to this sense, each with who made it."""
+    return "; ".join(
+        claim_with_writer(data, linker, claim) for claim in data.incoming(node, "objects_to")
+    )
+
+
+def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
+    sense = data.base.sense(node.split(":", 1)[1])
+    names = holder_links(data, linker, sense) if sense else ""
+    link = linker.node(data.base, node)
+    return f"{names} ({link})" if names else link
+
+
+def claim_with_writer(data: SiteData, linker: Linker, node: str) -> str:
+    """A linked claim followed by who made it, when its source is known."""
+    claim = data.base.claims.get(node.split(":", 1)[1])
+    link = linker.node(data.base, node)
+    if claim is None or claim.source is None or claim.source.target not in data.base.sources:
+        return link
+    source = data.base.sources[claim.source.target]
+    return f"{link} ({source_link(data, linker, source.id, participant(source))})"
+
+
+def _sense_links(
+    data: SiteData, linker: Linker, node: str, edge: str, incoming: bool = False, both: bool = False
+) -> str:
     others = set(data.incoming(node, edge) if incoming else data.outgoing(node, edge))
     if both:
         others |= set(data.incoming(node, edge))
     return ", ".join(linker.node(data.base, other) for other in sorted(others))
 
 
-def _claims(data: SiteData, linker: Linker, node: str, edge: str) -> str:
-    return ", ".join(linker.node(data.base, c) for c in data.incoming(node, edge))
+def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
+    """The claims about the term, grouped by the sense they answer and their stance (supports,
+    objects to); the others, about the term as a whole, with what they answer."""
+    blocks, placed = [], set()
+    for sense in term.senses:
+        node = sense_node(sense.key)
+        groups = []
+        for edge, heading in STANCES:
+            claims = data.incoming(node, edge)
+            placed.update(claims)
+            if claims:
+                items = [claim_with_writer(data, linker, c) for c in claims]
+                groups.append(f"**{heading}:**\n\n{bullet_list(items)}")
+        if groups:
+            blocks.append(
+                f"#### On {escape(sense_label(data.base, sense))}\n\n" + "\n\n".join(groups)
+            )
+    about = [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
+    if about:
+        items = [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in about]
+        blocks.append(f"#### About the term in general\n\n{bullet_list(items)}")
+    return "\n\n".join(blocks)
+
+
+def stance_of(data: SiteData, linker: Linker, node: str) -> str:
+    """`` — supports X; objects to Y`` for a claim, or nothing when it answers nothing."""
+    parts = []
+    for edge, word in (("supports", "supports"), ("objects_to", "objects to")):
+        targets = data.outgoing(node, edge)
+        if targets:
+            parts.append(f"*{word}* " + ", ".join(linker.node(data.base, t) for t in targets))
+    return " — " + "; ".join(parts) if parts else ""
 
 
 def uses_of(data: SiteData, term: Term) -> list[str]:
     """Term nodes that any of the term's definitions use."""
-    return sorted({t for sense in term.senses for t in data.outgoing(sense_node(sense.key), "uses")})
+    return sorted(
+        {t for sense in term.senses for t in data.outgoing(sense_node(sense.key), "uses")}
+    )
 
 
 def used_by(data: SiteData, term: Term) -> list[str]:
@@ -99,23 +192,52 @@ def used_by(data: SiteData, term: Term) -> list[str]:
     return sorted({t for s in senses for t in data.outgoing(s, "sense_of")} - {term_node(term.id)})
 
 
-def hierarchy(data: SiteData, node: str, linker: Linker) -> str:
+def vocabulary_tree(data: SiteData, term: Term, linker: Linker) -> str:
+    """The term in the broader/narrower tree: its broader terms up to the top, the term, and its
+    narrower terms; related and replaced terms below. Shown in the sidebar (kb.js moves it
+    there; without script it stays at the top of the page)."""
+    node = term_node(term.id)
+    lines = []
+    chain = broader_chain(data, node)
+    for depth, ancestor in enumerate(chain):
+        lines.append(f"{'    ' * depth}- {linker.node(data.base, ancestor)}")
+    depth = len(chain)
+    lines.append(f"{'    ' * depth}- **{escape(term.label)}**")
+    for child in data.incoming(node, "broader"):
+        lines.append(f"{'    ' * (depth + 1)}- {linker.node(data.base, child)}")
     related = sorted(set(data.outgoing(node, "related")) | set(data.incoming(node, "related")))
-    return facts([
-        ("Broader", ", ".join(linker.node(data.base, n) for n in data.outgoing(node, "broader"))),
-        ("Narrower", ", ".join(linker.node(data.base, n) for n in data.incoming(node, "broader"))),
-        ("Related", ", ".join(linker.node(data.base, n) for n in related)),
-        ("Replaces", ", ".join(linker.node(data.base, n) for n in data.incoming(node, "replaced_by"))),
-    ])
+    extra = facts(
+        [
+            (
+                "Also broader",
+                ", ".join(linker.node(data.base, n) for n in data.outgoing(node, "broader")[1:]),
+            ),
+            ("Related", ", ".join(linker.node(data.base, n) for n in related)),
+            (
+                "Replaces",
+                ", ".join(linker.node(data.base, n) for n in data.incoming(node, "replaced_by")),
+            ),
+        ]
+    )
+    body = join_blocks("\n".join(lines), extra)
+    return (
+        f'<nav class="kb-vocab-tree" aria-label="Vocabulary" markdown>\n\n'
+        f'<p class="kb-vocab-title">Vocabulary</p>\n\n{body}\n</nav>'
+    )
 
 
-def objections_to_senses(data: SiteData, term: Term, linker: Linker) -> str:
-    items = []
-    for sense in term.senses:
-        for objection in data.incoming(sense_node(sense.key), "objects_to"):
-            items.append(f"{linker.node(data.base, objection)} — against "
-                         f"{linker.sense(data.base, sense.key)}")
-    return bullet_list(items)
+def broader_chain(data: SiteData, node: str) -> list[str]:
+    """The first broader term, its first broader term, …, from the top down (loops stop it)."""
+    chain, seen = [], {node}
+    current = data.outgoing(node, "broader")
+    while current and current[0] not in seen:
+        seen.add(current[0])
+        chain.append(current[0])
+        current = data.outgoing(current[0], "broader")
+    return chain[::-1]
 
 
-__all__ = ["render_term"]
+__all__ = [
+    "claim_with_writer",
+    "render_term",
+]

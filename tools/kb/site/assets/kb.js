@@ -1,4 +1,4 @@
-/* Alignment Atlas: the script on every page. Three jobs:
+/* Alignment Atlas: the script on every page. Five jobs:
  *
  * 1. window.kbAtlas.loadScript(url): load a script once, on demand (graph.js uses it for
  *    vis-network).
@@ -13,6 +13,12 @@
  *    assets/kb/previews.json, written by the site build) are shown in a small box. Text goes
  *    in with textContent only, never as HTML. Event delegation on the document keeps it
  *    working across Material's instant navigation.
+ * 4. Sortable tables: the headers of a table inside .kb-sortable become buttons that sort its
+ *    rows (numbers as numbers, text A–Z in the reader's locale), with aria-sort telling screen
+ *    readers the order. Without script the table is a plain table.
+ * 5. The vocabulary tree of a term page (nav.kb-vocab-tree, at the top of the content) moves
+ *    into the left sidebar on wide screens, where Material leaves it empty for term pages.
+ * Jobs 4 and 5 run on every page load, including Material's instant navigation (document$).
  */
 (function () {
   "use strict";
@@ -109,4 +115,66 @@
     if (id) { loadPreviews().then(function (all) { if (all[id]) { show(link, all[id]); } }); }
   });
   document.addEventListener("focusout", hide);
+
+  function cellValue(row, column) {
+    var cell = row.cells[column];
+    var text = cell ? cell.textContent.trim() : "";
+    var number = Number(text);
+    return text !== "" && !isNaN(number) ? number : text.toLocaleLowerCase();
+  }
+
+  function sortBy(table, column, button) {
+    var header = button.closest("th");
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, column), y = cellValue(b, column);
+      var order = typeof x === "number" && typeof y === "number" ? x - y
+        : String(x).localeCompare(String(y));
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      th.removeAttribute("aria-sort");
+    });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+
+  function makeSortable(root) {
+    root.querySelectorAll(".kb-sortable table").forEach(function (table) {
+      if (table.dataset.kbSortable || !table.tHead || !table.tBodies[0]) { return; }
+      table.dataset.kbSortable = "yes";
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "kb-sort";
+        button.textContent = th.textContent;
+        button.title = "Sort by " + th.textContent.trim();
+        button.addEventListener("click", function () { sortBy(table, column, button); });
+        th.textContent = "";
+        th.appendChild(button);
+      });
+    });
+  }
+
+  function moveVocabularyTree(root) {
+    var tree = root.querySelector(".md-content nav.kb-vocab-tree");
+    var sidebar = root.querySelector(".md-sidebar--primary .md-sidebar__inner");
+    if (!tree || !sidebar || !window.matchMedia("(min-width: 76.25em)").matches) { return; }
+    tree.classList.add("kb-in-sidebar");
+    sidebar.insertBefore(tree, sidebar.firstChild);
+  }
+
+  function enhance() {
+    makeSortable(document);
+    moveVocabularyTree(document);
+  }
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(enhance);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
 })();
