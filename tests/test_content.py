@@ -100,8 +100,8 @@ def seed_of(base, source_id: str) -> str | None:
     while source_id and source_id in base.sources and source_id not in seen:
         seen.add(source_id)
         source = base.sources[source_id]
-        if source.seed:
-            return source.seed
+        if source.text:
+            return source.text
         source_id = source.part_of.target if source.part_of else None
     return None
 
@@ -155,7 +155,7 @@ def test_quotes_are_short(base):
 
 
 def test_every_seed_has_a_source(base, seeds):
-    cited = {s.seed for s in base.sources.values() if s.seed}
+    cited = {s.text for s in base.sources.values() if s.text}
     assert set(seeds) <= cited
 
 

@@ -48,8 +48,10 @@ FIELD_IN_GRAPH = {
     Sense: {
         "term_id": "term",
         "id": "id",
+        "label": "sense_label",
         "definition": "definition",
         "source": "source",
+        "quoted_in": "quoted_in",
         "location": "path,line",
         "uses": "edge:uses",
         "locator": "locator",
@@ -69,6 +71,8 @@ FIELD_IN_GRAPH = {
         "about": "edge:about",
         "supports": "edge:supports",
         "objects_to": "edge:objects_to",
+        "undercuts": "edge:undercuts",
+        "quoted_in": "quoted_in",
     },
     Source: {
         "id": "id",
@@ -82,7 +86,7 @@ FIELD_IN_GRAPH = {
         "part_of": "edge:part_of",
         "in_reply_to": "edge:in_reply_to",
         "references": "edge:references",
-        "seed": "seed",
+        "text": "text,archived",
         "description": "description",
     },
 }
@@ -93,6 +97,8 @@ NOT_EXPORTED = {
     "label_location",
     "definition_location",
     "claim_location",
+    "quote_location",
+    "text_location",
     "waivers",
 }
 KIND_OF = {Term: "term", Sense: "sense", Claim: "claim", Source: "source"}
@@ -185,7 +191,7 @@ def test_json_carries_every_edge_type():
 
 
 def test_rdf_maps_every_edge_type_once():
-    assert set(EDGE_PROPERTIES) | set(ARGUMENT_EDGES) == set(EDGE_TYPES)
+    assert set(EDGE_PROPERTIES) | set(ARGUMENT_EDGES) | {"undercuts"} == set(EDGE_TYPES)
     assert not set(EDGE_PROPERTIES) & set(ARGUMENT_EDGES)
 
 
@@ -209,9 +215,16 @@ def test_rdf_carries_every_attribute_of_every_node():
 def test_rdf_carries_every_edge():
     builder = RdfBuilder("urn:example:test:")
     rdf = builder.build(graph())
-    for u, v, key in graph().edges(keys=True):
+    for u, v, key, data in graph().edges(keys=True, data=True):
         s, o = builder.iri(u), builder.iri(v)
-        if key in ARGUMENT_EDGES:
+        if key == "undercuts":
+            attacked = builder.scheme_iri(f"claim:{data['premise']}", v, data["relation"])
+            assert (attacked, AIF.Conclusion, o) in rdf
+            assert any(
+                (n, RDF.type, AIF["CA-node"]) in rdf and (n, AIF.Conclusion, attacked) in rdf
+                for n in rdf.subjects(AIF.Premise, s)
+            ), (u, key, v)
+        elif key in ARGUMENT_EDGES:
             node_class = ARGUMENT_EDGES[key][1]
             assert any(
                 (n, RDF.type, node_class) in rdf and (n, AIF.Conclusion, o) in rdf
@@ -235,7 +248,7 @@ def test_rdf_never_links_two_claims_directly():
         1 for *_, k in graph().edges(keys=True) if k == "supports"
     )
     assert len(set(rdf.subjects(RDF.type, AIF["CA-node"]))) == sum(
-        1 for *_, k in graph().edges(keys=True) if k == "objects_to"
+        1 for *_, k in graph().edges(keys=True) if k in ("objects_to", "undercuts")
     )
 
 

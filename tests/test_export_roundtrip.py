@@ -11,6 +11,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
 from kb.exporters import FORMATS
+from kb.exporters.graphml import edge_graphml_id, original_id
 from kb.exporters.rdf import build_rdf
 from tests.test_export_support import (
     csv_cell,
@@ -24,16 +25,26 @@ from tests.test_export_support import (
 FIXTURE_NAMES = ("complete", "nasty")
 
 
+def link_attributes(graph, u: str, v: str, edge_type: str) -> dict:
+    """An edge's attributes besides its type: an undercut names the link it attacks."""
+    data = graph.edges[u, v, edge_type]
+    return {name: data[name] for name in ("premise", "relation") if name in data}
+
+
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_graphml_reads_back_to_the_same_graph(name, tmp_path):
     base = fixture(name)
     path = FORMATS["graphml"].write(base, tmp_path / "atlas.graphml")
-    back = nx.read_graphml(path, force_multigraph=True)
+    read = nx.read_graphml(path, force_multigraph=True)
+    back = nx.relabel_nodes(read, original_id)
     assert node_table(back) == exported_nodes(base.graph)
     assert edge_set(back) == edge_set(base.graph)
-    assert all(data == {"type": data["type"]} for _, _, data in back.edges(data=True))
-    assert {key for _, _, key in back.edges(keys=True)} == {
-        f"{u}|{t}|{v}" for u, v, t in edge_set(base.graph)
+    assert all(
+        data == {"type": data["type"], **link_attributes(base.graph, u, v, data["type"])}
+        for u, v, data in back.edges(data=True)
+    )
+    assert {key for _, _, key in read.edges(keys=True)} == {
+        edge_graphml_id(u, t, v) for u, v, t in edge_set(base.graph)
     }
 
 
@@ -47,7 +58,12 @@ def test_gexf_reads_back_to_the_same_graph(name, tmp_path):
     assert edges == edge_set(base.graph)
     for u, v, data in back.edges(data=True):
         kind = data["edge_type"]
-        assert data == {"edge_type": kind, "label": kind, "id": f"{u}|{kind}|{v}"}
+        assert data == {
+            "edge_type": kind,
+            "label": kind,
+            "id": f"{u}|{kind}|{v}",
+            **link_attributes(base.graph, u, v, kind),
+        }
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)

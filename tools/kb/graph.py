@@ -8,13 +8,17 @@ Node attributes (scalars only, so GraphML and GEXF can carry them):
 =============  ==============================================================
 ``kind``       ``term`` | ``sense`` | ``claim`` | ``source``
 ``id``         the entry's id (``term#sense`` for senses)
-``label``      display text: term label, ``label (sense)``, claim headline, source title
+``label``      display text: term label, ``term label (sense label or id)``, claim
+               headline, source title
 ``path``       data file, relative to the root; ``line`` its 1-based line
 term           ``status``, ``primitive`` (bool), ``aliases`` ("|"-joined), ``note``
-sense          ``term``, ``definition``, ``source``, ``locator``, ``quote``
-claim          ``title``, ``text``, ``source``, ``locator``, ``quote``
+sense          ``term``, ``sense_label`` (the sense's own short label), ``definition``,
+               ``source``, ``quoted_in``, ``locator``, ``quote``
+claim          ``title``, ``text``, ``source``, ``quoted_in``, ``locator``, ``quote``
 source         ``source_type``, ``title``, ``authors`` ("; "-joined), ``author_note``,
-               ``date``, ``url``, ``seed``, ``description``
+               ``date``, ``url``, ``text`` (archived text, relative to the texts folder),
+               ``archived`` (bool: the words are in the archived documents, through the
+               source's own ``text`` or the one it is ``part_of``), ``description``
 =============  ==============================================================
 
 Absent optional values are omitted rather than stored as None.
@@ -34,6 +38,8 @@ refines           sense → sense                  narrows or makes precise
 agrees_with       sense → sense                  the same meaning
 supports          claim → claim | sense          argues for
 objects_to        claim → claim | sense          argues against
+undercuts         claim → claim | sense          grants a premise, denies that it bears
+                                                 on the target (see below)
 about             claim → term                   the claim concerns the term
 cites             sense | claim → source         attributed to the source
 part_of           source → source                comment in post, post in sequence
@@ -43,6 +49,15 @@ references        source → source                points to or cites the target
 
 References to entries that do not exist produce no edge (the rule
 ``dangling-reference`` reports them).
+
+An ``undercuts`` edge stands for a claim's attack on another claim's *link*, not on a
+claim: ``A undercuts (B supports C)`` is the edge ``claim:A → C`` (C a claim or a sense),
+with two more attributes naming the link: ``premise`` (``B``, the id of the claim that makes
+it) and ``relation`` (``supports`` or ``objects_to``). So the target's page finds, among its
+incoming ``undercuts`` edges, which of its supports and objections are disputed and by whom.
+When one claim undercuts several links into the same target, the edge's ``premise`` and
+``relation`` list them all, "|"-joined in the same order. A link that does not exist
+produces no edge (the rule ``undercut-without-relation`` reports it).
 """
 
 from __future__ import annotations
@@ -51,7 +66,7 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term
+from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term, Undercut
 
 NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (
@@ -65,6 +80,7 @@ EDGE_TYPES = (
     "agrees_with",
     "supports",
     "objects_to",
+    "undercuts",
     "about",
     "cites",
     "part_of",
@@ -118,10 +134,12 @@ def _sense_attrs(term: Term, sense: Sense) -> dict:
     return _attrs(
         kind="sense",
         id=sense.key,
-        label=f"{term.label} ({sense.id})",
+        label=f"{term.label} ({sense.display_label})",
         term=term.id,
+        sense_label=sense.label,
         definition=sense.definition,
         source=sense.source.target if sense.source else None,
+        quoted_in=sense.quoted_in.target if sense.quoted_in else None,
         locator=sense.locator,
         quote=sense.quote,
         path=sense.location.path,
@@ -137,6 +155,7 @@ def _claim_attrs(claim: Claim) -> dict:
         title=claim.title,
         text=claim.claim,
         source=claim.source.target if claim.source else None,
+        quoted_in=claim.quoted_in.target if claim.quoted_in else None,
         locator=claim.locator,
         quote=claim.quote,
         path=claim.location.path,
@@ -144,7 +163,7 @@ def _claim_attrs(claim: Claim) -> dict:
     )
 
 
-def _source_attrs(source: Source) -> dict:
+def _source_attrs(source: Source, archived: bool) -> dict:
     return _attrs(
         kind="source",
         id=source.id,
@@ -155,7 +174,8 @@ def _source_attrs(source: Source) -> dict:
         author_note=source.author_note,
         date=source.date,
         url=source.url,
-        seed=source.seed,
+        text=source.text,
+        archived=archived,
         description=source.description,
         path=source.location.path,
         line=source.location.line,
@@ -174,6 +194,31 @@ def _term_targets(refs: Iterable[Ref]) -> Iterator[str]:
     return (term_node(ref.target) for ref in refs)
 
 
+def undercut_target(kb: KnowledgeBase, undercut: Undercut) -> str | None:
+    """The node an undercut's link points at, when the link exists; else None."""
+    premise = kb.claims.get(undercut.claim.target)
+    if premise is None or not premise.makes(undercut.relation, undercut.target.target):
+        return None
+    return target_node(kb, undercut.target)
+
+
+def _add_undercuts(graph: nx.MultiDiGraph, kb: KnowledgeBase, claim: Claim) -> None:
+    links: dict[str, list[Undercut]] = {}
+    for undercut in claim.undercuts:
+        target = undercut_target(kb, undercut)
+        if target is not None:
+            links.setdefault(target, []).append(undercut)
+    for target, undercuts in links.items():
+        graph.add_edge(
+            claim_node(claim.id),
+            target,
+            key="undercuts",
+            type="undercuts",
+            premise="|".join(u.claim.target for u in undercuts),
+            relation="|".join(u.relation for u in undercuts),
+        )
+
+
 def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     """Build the typed graph of ``kb``: nodes first, then every edge whose target exists."""
     graph = nx.MultiDiGraph()
@@ -184,7 +229,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     for claim in kb.claims.values():
         graph.add_node(claim_node(claim.id), **_claim_attrs(claim))
     for source in kb.sources.values():
-        graph.add_node(source_node(source.id), **_source_attrs(source))
+        graph.add_node(source_node(source.id), **_source_attrs(source, kb.is_archived(source.id)))
 
     for term in kb.terms.values():
         node = term_node(term.id)
@@ -205,6 +250,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         _add_edges(graph, node, "about", _term_targets(claim.about))
         _add_edges(graph, node, "supports", (target_node(kb, r) for r in claim.supports))
         _add_edges(graph, node, "objects_to", (target_node(kb, r) for r in claim.objects_to))
+        _add_undercuts(graph, kb, claim)
         if claim.source:
             _add_edges(graph, node, "cites", [source_node(claim.source.target)])
     for source in kb.sources.values():

@@ -23,6 +23,7 @@ import jsonschema
 
 from kb.findings import Finding
 from kb.model import (
+    ARGUMENT_LINKS,
     KIND_FOLDERS,
     SENSE_LINKS,
     Claim,
@@ -32,6 +33,7 @@ from kb.model import (
     Sense,
     Source,
     Term,
+    Undercut,
     Waiver,
 )
 from kb.yamlread import Mark, PosDict, PosList, parse_yaml
@@ -46,6 +48,9 @@ LOADER_RULES = {
     "duplicate-id": ("KB003", "duplicate-id"),
     "stray-file": ("KB007", "stray-file"),
 }
+
+RENAMED_FIELDS = {"seed": "text"}
+"""Fields renamed in the data model: old name -> new name (a finding says how to fix)."""
 
 
 class NotAKnowledgeBase(Exception):
@@ -147,7 +152,9 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
                 mark = error.instance.key_marks.get(key)
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                 hint = (
-                    f"did you mean '{close[0]}'?"
+                    f"'{key}' was renamed to '{RENAMED_FIELDS[key]}': write `{RENAMED_FIELDS[key]}:`"
+                    if RENAMED_FIELDS.get(key) in allowed
+                    else f"did you mean '{close[0]}'?"
                     if close
                     else f"allowed fields: {', '.join(allowed)}"
                 )
@@ -180,6 +187,12 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
         elif error.validator == "pattern":
             message = f"{where} '{error.instance}' has the wrong form"
             hint = _pattern_hint(path)
+        elif error.validator == "oneOf" and all(
+            list(branch) == ["required"] for branch in error.validator_value
+        ):
+            names = [branch["required"][0] for branch in error.validator_value]
+            message = f"{where} needs exactly one of: {', '.join(names)}"
+            hint = "write one item per relation, e.g. `- {claim: a-claim, supports: b-claim}`"
         elif error.validator == "uniqueItems":
             message, hint = f"{where} lists the same item twice", "remove the repeated item"
         elif error.validator in ("minItems", "minLength"):
@@ -254,8 +267,10 @@ def _pattern_hint(path) -> str:
     last = next((p for p in reversed(path) if isinstance(p, str)), "")
     if last in ("conflicts_with", "refines", "agrees_with"):
         return "write a sense as term-id#sense-id, e.g. mesa-optimizer#rlo"
-    if last in ("supports", "objects_to"):
+    if last in ("supports", "objects_to", "claim"):
         return "write a claim id, or a sense as term-id#sense-id (lowercase kebab-case)"
+    if last == "text":
+        return "write a path inside the texts folder, e.g. 001_post.txt (no '..', no leading '/')"
     if last == "date":
         return "write the date as YYYY-MM-DD, YYYY-MM or YYYY"
     if last == "url":
@@ -303,6 +318,23 @@ def _texts(data: PosDict, key: str, rel: str) -> tuple[tuple[str, ...], tuple[Lo
     return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
+def _undercuts(data: PosDict, rel: str) -> tuple[Undercut, ...]:
+    """The well-formed items of ``undercuts``: a claim and exactly one relation each."""
+    value = data.get("undercuts")
+    if not isinstance(value, PosList):
+        return ()
+    out = []
+    for item, mark in zip(value, value.item_marks, strict=True):
+        if not isinstance(item, PosDict):
+            continue
+        claim = _ref(item, "claim", rel)
+        relations = [r for r in ARGUMENT_LINKS if _ref(item, r, rel)]
+        if claim and len(relations) == 1:
+            target = _ref(item, relations[0], rel)
+            out.append(Undercut(claim, relations[0], target, _loc(rel, mark)))
+    return tuple(out)
+
+
 def _waivers(data: PosDict, rel: str) -> tuple[Waiver, ...]:
     value = data.get("waivers")
     if not isinstance(value, PosList):
@@ -343,6 +375,9 @@ def _build_sense(term_id: str, data: PosDict, rel: str) -> Sense | None:
         locator=_text(data, "locator"),
         quote=_text(data, "quote"),
         definition_location=_value_loc(data, "definition", rel),
+        label=_text(data, "label"),
+        quoted_in=_ref(data, "quoted_in", rel),
+        quote_location=_value_loc(data, "quote", rel),
         **links,
     )
 
@@ -396,6 +431,9 @@ def build_claim(data: PosDict, rel: str, entry_id: str) -> Claim:
         objects_to=_refs(data, "objects_to", rel),
         waivers=_waivers(data, rel),
         claim_location=_value_loc(data, "claim", rel),
+        quoted_in=_ref(data, "quoted_in", rel),
+        quote_location=_value_loc(data, "quote", rel),
+        undercuts=_undercuts(data, rel),
     )
 
 
@@ -413,9 +451,10 @@ def build_source(data: PosDict, rel: str, entry_id: str) -> Source:
         part_of=_ref(data, "part_of", rel),
         in_reply_to=_ref(data, "in_reply_to", rel),
         references=_refs(data, "references", rel),
-        seed=_text(data, "seed"),
+        text=_text(data, "text"),
         description=_text(data, "description"),
         waivers=_waivers(data, rel),
+        text_location=_value_loc(data, "text", rel),
     )
 
 

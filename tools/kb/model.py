@@ -30,6 +30,8 @@ SOURCE_KINDS = (
     "other",
 )
 SENSE_LINKS = ("conflicts_with", "refines", "agrees_with")
+ARGUMENT_LINKS = ("supports", "objects_to")
+"""The relations a claim can have to a claim or sense, and so the relations it can undercut."""
 KIND_FOLDERS = {"term": "terms", "claim": "arguments", "source": "sources"}
 
 
@@ -77,6 +79,25 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Undercut:
+    """A claim's denial that another claim's ``supports`` or ``objects_to`` link holds.
+
+    The undercutting claim grants ``claim`` (the premise) but denies that it bears on
+    ``target`` the way its ``relation`` says. ``location`` is the item's position.
+    """
+
+    claim: Ref
+    relation: str
+    target: Ref
+    location: Location
+
+    @property
+    def key(self) -> str:
+        """The undercut relation as written in reports: ``a supports b``."""
+        return f"{self.claim.target} {self.relation} {self.target.target}"
+
+
+@dataclass(frozen=True)
 class Sense:
     term_id: str
     id: str
@@ -90,11 +111,19 @@ class Sense:
     refines: tuple[Ref, ...] = ()
     agrees_with: tuple[Ref, ...] = ()
     definition_location: Location | None = None
+    label: str | None = None
+    quoted_in: Ref | None = None
+    quote_location: Location | None = None
 
     @property
     def key(self) -> str:
         """The sense's reference form, ``term#sense``."""
         return f"{self.term_id}#{self.id}"
+
+    @property
+    def display_label(self) -> str:
+        """The human label, or the id when none is given."""
+        return self.label or self.id
 
     def links(self) -> Iterator[tuple[str, Ref]]:
         """Yield ``(link type, ref)`` for every typed link to another sense."""
@@ -145,8 +174,21 @@ class Claim:
     objects_to: tuple[Ref, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     claim_location: Location | None = None
+    quoted_in: Ref | None = None
+    quote_location: Location | None = None
+    undercuts: tuple[Undercut, ...] = ()
 
     kind = "claim"
+
+    def arguments(self) -> Iterator[tuple[str, Ref]]:
+        """Yield ``(relation, ref)`` for each claim or sense this claim supports or objects to."""
+        for relation in ARGUMENT_LINKS:
+            for ref in getattr(self, relation):
+                yield relation, ref
+
+    def makes(self, relation: str, target: str) -> bool:
+        """True when this claim ``relation`` (supports or objects_to) ``target``."""
+        return any(ref.target == target for ref in getattr(self, relation, ()))
 
     @property
     def headline(self) -> str:
@@ -170,9 +212,10 @@ class Source:
     part_of: Ref | None = None
     in_reply_to: Ref | None = None
     references: tuple[Ref, ...] = ()
-    seed: str | None = None
+    text: str | None = None
     description: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    text_location: Location | None = None
 
     kind = "source"
 
@@ -224,6 +267,23 @@ class KnowledgeBase:
     def is_unreadable(self, kind: str, entry_id: str) -> bool:
         """True when ``entry_id`` names a file of ``kind`` that failed to load (YAML error)."""
         return entry_id in self.unreadable.get(kind, {})
+
+    def text_holder(self, source_id: str) -> Source | None:
+        """The source whose archived ``text`` holds ``source_id``'s words: the source itself,
+        or the nearest source it is ``part_of`` that has one. None for a work the archived
+        documents cite but do not contain."""
+        seen: set[str] = set()
+        source = self.sources.get(source_id)
+        while source is not None and source.id not in seen:
+            if source.text:
+                return source
+            seen.add(source.id)
+            source = self.sources.get(source.part_of.target) if source.part_of else None
+        return None
+
+    def is_archived(self, source_id: str) -> bool:
+        """True when the words of ``source_id`` are in the archived documents."""
+        return self.text_holder(source_id) is not None
 
     def entry(self, kind: str, entry_id: str) -> Entry | None:
         table = {"term": self.terms, "claim": self.claims, "source": self.sources}[kind]

@@ -3,12 +3,14 @@
 Built from the graph (:mod:`kb.graph`), so that every node attribute and edge type has one
 place here: :data:`NODE_FIELDS` says which property carries each attribute, and
 :data:`EDGE_PROPERTIES` which property carries each edge type (``supports`` and
-``objects_to`` go through AIF RA and CA nodes instead, see :func:`add_argument_edge`).
+``objects_to`` go through AIF RA and CA nodes instead, see :func:`add_argument_edge`;
+``undercuts`` through a CA node whose conclusion is such a node, see :func:`add_undercut`).
 docs/export.md documents the mapping with a worked example.
 
 IRIs are ``<base>term/<id>``, ``<base>sense/<term>/<sense>``, ``<base>claim/<id>``,
 ``<base>source/<id>``, ``<base>agent/<name>``, ``<base>ra/<claim>/<target path>`` and
-``<base>ca/<claim>/<target path>``; the concept scheme is ``<base>scheme`` and the few
+``<base>ca/<claim>/<target path>`` (an undercut: ``<base>ca/<claim>/<path of the RA or CA
+node it attacks>``); the concept scheme is ``<base>scheme`` and the few
 properties no standard vocabulary has are in ``<base>vocab#``.
 """
 
@@ -167,8 +169,10 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
     "sense": {
         "label": Field(_fixed(RDFS.label), _text),
         "term": Field(_fixed(SKOS.definition), _node("term"), reverse=True),
+        "sense_label": Field(_kb("senseLabel"), _text),
         "definition": (Field(_fixed(RDF.value), _text), Field(_fixed(AIF.claimText), _text)),
         "source": Field(_fixed(DCTERMS.source), _node("source")),
+        "quoted_in": Field(_kb("quotedIn"), _node("source")),
         "locator": Field(_kb("locator"), _plain),
         "quote": Field(_kb("quote"), _text),
     },
@@ -177,6 +181,7 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
         "title": Field(_fixed(DCTERMS.title), _text),
         "text": Field(_fixed(AIF.claimText), _text),
         "source": Field(_fixed(DCTERMS.source), _node("source")),
+        "quoted_in": Field(_kb("quotedIn"), _node("source")),
         "locator": Field(_kb("locator"), _plain),
         "quote": Field(_kb("quote"), _text),
     },
@@ -195,7 +200,8 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
         "author_note": Field(_kb("authorNote"), _text),
         "date": Field(_fixed(DCTERMS.date), lambda b, value: [date_literal(value)]),
         "url": Field(_fixed(FOAF.page), lambda b, value: [safe_iri(value)]),
-        "seed": Field(_kb("seed"), _plain),
+        "text": Field(_kb("archivedText"), _plain),
+        "archived": Field(_kb("archived"), _typed),
         "description": Field(_fixed(DCTERMS.description), _text),
     },
 }
@@ -284,23 +290,41 @@ class RdfBuilder:
         predicate, reverse = EDGE_PROPERTIES[edge_type]
         self.add(self.iri(u), predicate(self), self.iri(v), reverse)
 
-    def add_argument_edge(self, u: str, v: str, edge_type: str) -> None:
-        """Support and objection as AIF: premise I-node → RA/CA node → conclusion I-node.
+    def scheme_iri(self, u: str, v: str, edge_type: str) -> URIRef:
+        """The RA/CA node of ``u``'s support or objection of ``v``, built from both ends, so it
+        is stable and unique."""
+        segment = ARGUMENT_EDGES[edge_type][0]
+        return URIRef(f"{self.base}{segment}/{node_path(u).split('/', 1)[1]}/{node_path(v)}")
 
-        The scheme node's IRI is built from both ends, so it is stable and unique.
-        """
-        segment, node_class = ARGUMENT_EDGES[edge_type]
-        scheme_node = URIRef(f"{self.base}{segment}/{node_path(u).split('/', 1)[1]}/{node_path(v)}")
-        self.rdf.add((scheme_node, RDF.type, node_class))
+    def add_argument_edge(self, u: str, v: str, edge_type: str) -> None:
+        """Support and objection as AIF: premise I-node → RA/CA node → conclusion I-node."""
+        scheme_node = self.scheme_iri(u, v, edge_type)
+        self.rdf.add((scheme_node, RDF.type, ARGUMENT_EDGES[edge_type][1]))
         self.rdf.add((scheme_node, AIF.Premise, self.iri(u)))
         self.rdf.add((scheme_node, AIF.Conclusion, self.iri(v)))
+
+    def add_undercut(self, u: str, v: str, data: dict) -> None:
+        """An undercut as AIF: a CA node whose premise is the undercutting claim ``u`` and
+        whose conclusion is the RA or CA node of each link into ``v`` that it attacks (the
+        edge's "|"-joined ``premise`` and ``relation``, see :mod:`kb.graph`)."""
+        links = zip(data["premise"].split("|"), data["relation"].split("|"), strict=True)
+        for premise, relation in links:
+            attacked = self.scheme_iri(f"claim:{premise}", v, relation)
+            claim_path = node_path(u).split("/", 1)[1]
+            ca_node = URIRef(f"{self.base}ca/{claim_path}/{attacked[len(self.base) :]}")
+            self.rdf.add((ca_node, RDF.type, AIF["CA-node"]))
+            self.rdf.add((ca_node, AIF.Premise, self.iri(u)))
+            self.rdf.add((ca_node, AIF.Conclusion, attacked))
 
     def build(self, graph: nx.MultiDiGraph) -> Graph:
         self.add_scheme(graph)
         for node, data in graph.nodes(data=True):
             self.add_node(node, data)
-        for u, v, key in graph.edges(keys=True):
-            self.add_edge(u, v, key)
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            if key == "undercuts":
+                self.add_undercut(u, v, data)
+            else:
+                self.add_edge(u, v, key)
         return self.rdf
 
 
