@@ -15,7 +15,8 @@ import click
 import kb
 from kb.config import ConfigError, severity_overrides
 from kb.findings import SEVERITY_RANK
-from kb.loader import NotAKnowledgeBase, load_kb
+from kb.cache import load_tree
+from kb.loader import NotAKnowledgeBase
 from kb.report import display_path, format_github, format_text, summary_line
 
 EPILOG_CHECK = """\b
@@ -34,7 +35,10 @@ class KbGroup(click.Group):
 
 @click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(kb.__version__, prog_name="kb")
-def cli():
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress on stderr (shown only at a terminal)."
+)
+def cli(quiet):
     """Check, explore, export and publish the Alignment Atlas knowledge base.
 
     The knowledge base is a folder holding terms/, arguments/ and sources/, one YAML entry
@@ -46,12 +50,16 @@ def cli():
       kb rules          list the consistency rules; kb rules NAME explains one
       kb new term ID    write a commented template for a new entry
     """
+    from kb.progress import set_quiet
+
+    set_quiet(quiet)
 
 
-def open_kb(path: str):
-    """Load the knowledge base or exit 2 with a one-line reason."""
+def open_kb(path: str, load=load_tree):
+    """``load(path)`` (by default: the knowledge base, through the cache in .kb-cache/), or
+    exit 2 with a one-line reason."""
     try:
-        return load_kb(path)
+        return load(path)
     except NotAKnowledgeBase as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -92,25 +100,27 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="Exit 1 when a finding at or above this severity remains.",
 )
 @click.option("--show-waived", is_flag=True, help="Also print findings accepted by a waiver.")
-def check(path, fmt, select, ignore, fail_on, show_waived):
+@click.option(
+    "--no-cache", is_flag=True, help="Read every file afresh, ignoring and not writing .kb-cache/."
+)
+def check(path, fmt, select, ignore, fail_on, show_waived, no_cache):
     """Check the knowledge base and report every problem with its position.
 
     Each finding names the file, line and column, the rule's code and name, its severity,
     what is wrong and how to fix it. Findings accepted by a waiver in the entry are not
     counted (see them with --show-waived).
     """
-    from kb.rules import UnknownRule, run_rules
+    from kb.cache import cached_check
 
     root = Path(path)
-    base = open_kb(path)
     try:
-        findings = run_rules(base, _split(select), _split(ignore), severity_overrides(root))
+        options = (_split(select), _split(ignore), severity_overrides(root))
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    except UnknownRule as exc:
-        raise click.BadParameter(
-            f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore"
-        ) from None
+    result = open_kb(
+        path, lambda p: cached_check(p, _rules_runner(options), options, use_cache=not no_cache)
+    )
+    findings = result.findings
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -123,13 +133,29 @@ def check(path, fmt, select, ignore, fail_on, show_waived):
         out = format_github(findings, root)
         if out:
             click.echo(out)
-        click.echo(summary_line(findings, base.files_read), err=True)
+        click.echo(summary_line(findings, result.files_read), err=True)
     else:
-        click.echo(format_text(findings, root, base.files_read, show_waived))
+        click.echo(format_text(findings, root, result.files_read, show_waived))
     if fail_on != "never" and any(
         not f.waived_by and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in findings
     ):
         sys.exit(1)
+
+
+def _rules_runner(options: tuple):
+    """The check that ``kb check`` runs (the rules are imported only when the cache misses)."""
+
+    def run(base):
+        from kb.rules import UnknownRule, run_rules
+
+        try:
+            return run_rules(base, *options)
+        except UnknownRule as exc:
+            raise click.BadParameter(
+                f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore"
+            ) from None
+
+    return run
 
 
 @cli.command(short_help="List the rules, or explain one.")

@@ -19,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 
 import fastjsonschema
-import jsonschema
 
 from kb.findings import Finding
 from kb.model import (
@@ -78,6 +77,8 @@ def schema(kind: str) -> dict:
 @cache
 def _validator(kind: str):
     spec = schema(kind)
+    import jsonschema  # only invalid entries need it: a clean check never pays its import
+
     cls = jsonschema.validators.validator_for(spec)
     return cls(spec)
 
@@ -508,11 +509,15 @@ def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
     return sorted(entries), [_stray_finding(path, root) for path in sorted(strays)]
 
 
-def load_entry_file(path: Path, rel: str, kind: str) -> tuple[object | None, list[Finding]]:
-    """Read and validate one file; returns the built entry (or None) and its findings."""
+def load_entry_file(
+    path: Path, rel: str, kind: str, raw: bytes | None = None
+) -> tuple[object | None, list[Finding]]:
+    """Read and validate one file; returns the built entry (or None) and its findings.
+
+    ``raw`` is the file's content when the caller has read it already (the cache has)."""
     stem = path.stem
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         return None, [
             _finding("syntax", Location(rel), f"the file could not be read: {exc.strerror}")
@@ -573,11 +578,12 @@ def _sense_duplicates(term: Term) -> list[Finding]:
     return out
 
 
-def load_kb(root: str | Path) -> KnowledgeBase:
+def load_kb(root: str | Path, read_entry=load_entry_file) -> KnowledgeBase:
     """Load every entry under ``root`` (the folder holding terms/, arguments/, sources/).
 
     Raises :class:`NotAKnowledgeBase` when none of the three folders exists; every other
-    problem becomes a finding in ``kb.load_findings``.
+    problem becomes a finding in ``kb.load_findings``. ``read_entry`` reads one file, as
+    :func:`load_entry_file` does (:mod:`kb.cache` passes one that answers from its cache).
     """
     root = Path(root)
     if not any((root / folder).is_dir() for folder in KIND_FOLDERS.values()):
@@ -592,7 +598,7 @@ def load_kb(root: str | Path) -> KnowledgeBase:
         for path in paths:
             rel = path.relative_to(root).as_posix()
             kb.files_read += 1
-            entry, findings = load_entry_file(path, rel, kind)
+            entry, findings = read_entry(path, rel, kind)
             kb.load_findings.extend(findings)
             if entry is None:
                 kb.unreadable.setdefault(kind, {})[path.stem] = rel

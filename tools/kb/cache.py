@@ -1,0 +1,453 @@
+"""A cache of parsed entries and of ``kb check`` findings, kept in ``<root>/.kb-cache/``.
+
+``kb check`` runs on every commit, and most runs follow a change to one file or to none.
+Two things are kept between runs:
+
+- **parsed entries**: what :func:`kb.loader.load_entry_file` returns for each file (the built
+  entry and the file's own findings), keyed by the file's path, kind and bytes;
+- **findings**: the result of a whole check, keyed by a snapshot of every file under the data
+  folders (path, type, and the bytes of each YAML file), the options of the check and any
+  further inputs it reads (such as a folder of archived texts).
+
+Both keys include :func:`tool_fingerprint` — the package version and the bytes of the ``kb``
+package's own code and schemas — so a new version of the tool never reuses an old result.
+Whole-knowledge-base rules (references, loops) are re-run whenever anything changed: with
+the entries cached they take a small part of a check.
+
+A cache file is never trusted: it carries a keyed BLAKE2 digest of its content under a
+secret kept outside the repository (``$XDG_CACHE_HOME/alignment-atlas-kb/secret``, mode
+0600), and a file whose digest, header or content does not check out is ignored and
+rebuilt. So a ``.kb-cache/`` committed by someone else, or corrupted on disk, can neither
+change the findings nor run code. Files are written to a temporary file and renamed over,
+so concurrent runs each see a whole file (the last writer wins).
+
+Set ``KB_NO_CACHE=1`` (or pass ``use_cache=False``) to read everything afresh.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import hmac
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from kb.findings import Finding
+from kb.loader import load_entry_file, load_kb
+from kb.model import KIND_FOLDERS, KnowledgeBase
+
+CACHE_FOLDER = ".kb-cache"
+FILES_FILE = "files.bin"
+ENTRIES_FOLDER = "entries"
+SHARDS = 64
+FINDINGS_FILE = "findings.bin"
+MAGIC = b"KBCACHE2"
+DIGEST_SIZE = 32
+SETTLED = 2_000_000_000
+"""Nanoseconds: a file's recorded status is trusted only if it was this old when recorded."""
+KEPT_RESULTS = 8
+"""How many results (one per set of check options) the findings file keeps."""
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def cache_enabled(use_cache: bool = True) -> bool:
+    """False when the caller or the ``KB_NO_CACHE`` environment variable turns the cache off."""
+    return use_cache and os.environ.get("KB_NO_CACHE", "") in ("", "0")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while many small acyclic objects are built.
+
+    Loading builds hundreds of thousands of tree-shaped objects (no reference cycles, so
+    reference counting frees them); the collector would otherwise re-scan them again and
+    again, which costs a fifth of a load and most of an unpickling.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            # Hand what was built to the oldest generation without scanning it: re-enabled
+            # as it was, the collector would walk every new object at the next allocation.
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
+# -- what a result depends on -------------------------------------------------------------
+
+
+def _hash(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+@cache
+def tool_fingerprint() -> bytes:
+    """The version of Python, PyYAML and this package, and the bytes of the package's files.
+
+    Hashing the package's own code means an edited rule or loader (an upgrade, or a change
+    by a developer) never reuses a result computed by the old code.
+    """
+    package = Path(__file__).resolve().parent
+    parts = [
+        sys.version.encode(),
+        _version("pyyaml").encode(),
+        _version("alignment-atlas-kb").encode(),
+    ]
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".rq", ".ttl") and "__pycache__" not in path.parts:
+            parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
+    return _hash(*parts)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class Snapshot:
+    """Every file and folder under the data folders, with a hash of each YAML file's bytes.
+
+    ``digest`` changes when any name, type, link target or YAML content changes. ``raw``
+    keeps the bytes read, so the loader does not read a file twice; ``stats`` records each
+    YAML file's status next to its hash, for the next run (see :func:`snapshot`).
+    """
+
+    digest: bytes
+    content: dict[str, bytes] = field(default_factory=dict)
+    """Relative path → hash of the bytes, for each regular YAML file."""
+    raw: dict[str, bytes] = field(default_factory=dict)
+    symlinks: frozenset[str] = frozenset()
+    stats: dict[str, tuple] = field(default_factory=dict)
+    taken_at: int = 0
+
+
+def _walk(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """``(relative path, entry)`` for everything under ``folder``, never following links."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = f"{rel}/{entry.name}"
+        yield path, entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, path)
+
+
+def _status(entry: os.DirEntry) -> tuple | None:
+    try:
+        st = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
+    """Walk the data folders of ``root``: names, types, and the hash of every YAML file.
+
+    A YAML file is read and hashed unless ``previous`` (the last run's snapshot) recorded
+    the very same status for it — modification and change times, size, inode — and that
+    status was already at least :data:`SETTLED` old when recorded. This is how git's index
+    avoids rereading files: the change time cannot be set back, so an edit since then shows.
+    """
+    snap = Snapshot(b"", taken_at=time.time_ns())
+    known = previous.stats if previous else {}
+    settled_before = previous.taken_at - SETTLED if previous else 0
+    symlinks = set()
+    parts: list[bytes] = []
+    for folder in KIND_FOLDERS.values():
+        parts.append(f"{folder}:{(root / folder).is_dir()}".encode())
+        for rel, entry in _walk(os.path.join(root, folder), folder):
+            if entry.is_symlink():
+                symlinks.add(rel)
+                parts.append(f"L {rel} -> {_readlink(entry.path)}".encode())
+            elif entry.is_dir(follow_symlinks=False):
+                parts.append(f"D {rel}".encode())
+            elif rel.endswith(YAML_SUFFIXES) and entry.is_file(follow_symlinks=False):
+                status = _status(entry)
+                record = known.get(rel)
+                if status and record and record[0] == status and max(status[:2]) < settled_before:
+                    content = record[1]
+                else:
+                    raw = _read(entry.path)
+                    if raw is None or status is None:
+                        parts.append(f"U {rel}".encode())
+                        continue
+                    snap.raw[rel] = raw
+                    content = hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest()
+                snap.content[rel] = content
+                snap.stats[rel] = (status, content)
+                parts.append(f"F {rel} ".encode() + content)
+            else:
+                parts.append(f"O {rel} {_mode(entry)}".encode())
+    snap.digest = _hash(*parts)
+    snap.symlinks = frozenset(symlinks)
+    return snap
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _mode(entry: os.DirEntry) -> str:
+    try:
+        return oct(stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode))
+    except OSError:
+        return "?"
+
+
+def inputs_digest(paths: Iterable[Path]) -> bytes:
+    """A digest of further files a check reads (e.g. archived texts): names and bytes."""
+    parts = []
+    for base in paths:
+        base = Path(base)
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file():
+                parts += [str(path).encode(), _read(str(path)) or b"?"]
+            else:
+                parts.append(f"{path}:{path.exists()}".encode())
+    return _hash(*parts)
+
+
+# -- signed cache files -------------------------------------------------------------------
+
+
+def _secret_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "alignment-atlas-kb" / "secret"
+
+
+@cache
+def _secret() -> bytes | None:
+    """The key that signs cache files, created on first use; None if it cannot be kept."""
+    path = _secret_path()
+    try:
+        key = path.read_bytes()
+        if len(key) == DIGEST_SIZE:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_atomic(path, os.urandom(DIGEST_SIZE), mode=0o600)
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _sign(payload: bytes, key: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=key, digest_size=DIGEST_SIZE).digest()
+
+
+def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(name, mode)
+        os.replace(name, path)
+    except BaseException:
+        if os.path.lexists(name):
+            os.unlink(name)
+        raise
+
+
+def read_cache_file(path: Path) -> object | None:
+    """The object stored in ``path``, or None when it is missing, unsigned, altered or corrupt."""
+    key = _secret()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + DIGEST_SIZE
+    if key is None or len(data) < header or not data.startswith(MAGIC):
+        return None
+    payload = data[header:]
+    if not hmac.compare_digest(data[len(MAGIC) : header], _sign(payload, key)):
+        return None
+    try:
+        with gc_paused():
+            return pickle.loads(payload)
+    except Exception:  # a payload signed by us but unreadable (e.g. an older Python)
+        return None
+
+
+def write_cache_file(path: Path, value: object) -> None:
+    """Store ``value`` in ``path``, signed; a cache that cannot be written is skipped."""
+    key = _secret()
+    if key is None:
+        return
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, MAGIC + _sign(payload, key) + payload)
+    except OSError:
+        pass
+
+
+# -- cached loading and checking ----------------------------------------------------------
+
+
+def _file_key(rel: str, kind: str, content: bytes) -> bytes:
+    return hashlib.blake2b(
+        b"\0".join((tool_fingerprint(), kind.encode(), rel.encode(), content)),
+        digest_size=DIGEST_SIZE,
+    ).digest()
+
+
+def _shard(rel: str) -> int:
+    """Which entries file holds ``rel``: touching one entry rewrites one small file."""
+    return zlib.crc32(rel.encode()) % SHARDS
+
+
+class _CachedReader:
+    """Stands in for :func:`kb.loader.load_entry_file`, answering from the cache when it can."""
+
+    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[[], None] | None):
+        self.snap, self.cache_dir, self.on_file = snap, cache_dir, on_file
+        self.known: dict[int, dict[bytes, tuple]] = {}
+        self.used: dict[int, dict[bytes, tuple]] = {}
+
+    def _shard_path(self, shard: int) -> Path:
+        return self.cache_dir / ENTRIES_FOLDER / f"{shard:02x}.bin"
+
+    def _known(self, shard: int) -> dict[bytes, tuple]:
+        if shard not in self.known:
+            stored = read_cache_file(self._shard_path(shard)) if self.cache_dir else None
+            self.known[shard] = stored if isinstance(stored, dict) else {}
+        return self.known[shard]
+
+    def __call__(self, path: Path, rel: str, kind: str):
+        if self.on_file:
+            self.on_file()
+        content = self.snap.content.get(rel)
+        if content is None or rel in self.snap.symlinks:
+            return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
+        key, shard = _file_key(rel, kind, content), _shard(rel)
+        result = self._known(shard).get(key)
+        if result is None:
+            raw = self.snap.raw.get(rel) or _read(str(path))
+            if raw is None or hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest() != content:
+                return load_entry_file(path, rel, kind)  # changed since the snapshot: not kept
+            result = load_entry_file(path, rel, kind, raw=raw)
+        self.used.setdefault(shard, {})[key] = result
+        return result
+
+    def save(self) -> None:
+        """Rewrite the entries files whose content changed (new, changed or removed files)."""
+        if not self.cache_dir:
+            return
+        for shard in range(SHARDS):
+            used = self.used.get(shard, {})
+            if used.keys() != self._known(shard).keys():
+                write_cache_file(self._shard_path(shard), used)
+
+
+def _load(root: Path, snap: Snapshot, cache_dir: Path | None, on_file) -> KnowledgeBase:
+    reader = _CachedReader(snap, cache_dir, on_file)
+    with gc_paused():
+        base = load_kb(root, read_entry=reader)
+    reader.save()
+    return base
+
+
+def _cache_dir(root: Path, use_cache: bool) -> Path | None:
+    return Path(root) / CACHE_FOLDER if cache_enabled(use_cache) else None
+
+
+def _snapshot(root: Path, cache_dir: Path | None) -> Snapshot:
+    """:func:`snapshot`, helped by the statuses the last run recorded (and recording them)."""
+    stored = read_cache_file(cache_dir / FILES_FILE) if cache_dir else None
+    previous = None
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
+        previous = Snapshot(b"", stats=stored[1], taken_at=stored[0])
+    snap = snapshot(root, previous)
+    if cache_dir and snap.raw:
+        write_cache_file(cache_dir / FILES_FILE, (snap.taken_at, snap.stats))
+    return snap
+
+
+def load_tree(
+    root: str | Path, use_cache: bool = True, on_file: Callable[[], None] | None = None
+) -> KnowledgeBase:
+    """:func:`kb.loader.load_kb` with parsed entries taken from the cache where unchanged.
+
+    ``on_file`` is called once per file read (for progress). Raises what ``load_kb`` raises.
+    """
+    root = Path(root)
+    cache_dir = _cache_dir(root, use_cache)
+    return _load(root, _snapshot(root, cache_dir), cache_dir, on_file)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    files_read: int
+
+
+def cached_check(
+    root: str | Path,
+    run: Callable[[KnowledgeBase], list[Finding]],
+    options: tuple = (),
+    inputs: Iterable[Path] = (),
+    use_cache: bool = True,
+    on_file: Callable[[], None] | None = None,
+) -> CheckResult:
+    """The findings of ``run`` over the knowledge base at ``root``, from the cache if possible.
+
+    ``options`` (any picklable, comparable value: the rule selection, severity overrides…)
+    and the files under ``inputs`` are part of the key, so that the same data checked
+    differently is never answered with another check's result. Raises what
+    :func:`kb.loader.load_kb` raises.
+    """
+    root = Path(root)
+    cache_dir = _cache_dir(root, use_cache)
+    snap = _snapshot(root, cache_dir)
+    key = _hash(tool_fingerprint(), snap.digest, repr(options).encode(), inputs_digest(inputs))
+    stored = read_cache_file(cache_dir / FINDINGS_FILE) if cache_dir else None
+    results = stored if isinstance(stored, dict) else {}
+    if isinstance(results.get(key), CheckResult):
+        return results[key]
+    base = _load(root, snap, cache_dir, on_file)
+    with gc_paused():
+        result = CheckResult(run(base), base.files_read)
+    if cache_dir:
+        results.pop(key, None)
+        kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
+        write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
+    return result
