@@ -43,6 +43,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from kb import progress
 from kb.findings import Finding
 from kb.loader import load_entry_file, load_kb
 from kb.model import KIND_FOLDERS, KnowledgeBase
@@ -338,7 +339,7 @@ def _shard(rel: str) -> int:
 class _CachedReader:
     """Stands in for :func:`kb.loader.load_entry_file`, answering from the cache when it can."""
 
-    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[[], None] | None):
+    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[[], object]):
         self.snap, self.cache_dir, self.on_file = snap, cache_dir, on_file
         self.known: dict[int, dict[bytes, tuple]] = {}
         self.used: dict[int, dict[bytes, tuple]] = {}
@@ -353,8 +354,7 @@ class _CachedReader:
         return self.known[shard]
 
     def __call__(self, path: Path, rel: str, kind: str):
-        if self.on_file:
-            self.on_file()
+        self.on_file()
         content = self.snap.content.get(rel)
         if content is None or rel in self.snap.symlinks:
             return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
@@ -378,11 +378,12 @@ class _CachedReader:
                 write_cache_file(self._shard_path(shard), used)
 
 
-def _load(root: Path, snap: Snapshot, cache_dir: Path | None, on_file) -> KnowledgeBase:
-    reader = _CachedReader(snap, cache_dir, on_file)
-    with gc_paused():
-        base = load_kb(root, read_entry=reader)
-    reader.save()
+def _load(root: Path, snap: Snapshot, cache_dir: Path | None) -> KnowledgeBase:
+    with progress.task("reading entries", len(snap.content)) as step:
+        reader = _CachedReader(snap, cache_dir, step)
+        with gc_paused():
+            base = load_kb(root, read_entry=reader)
+        reader.save()
     return base
 
 
@@ -402,16 +403,14 @@ def _snapshot(root: Path, cache_dir: Path | None) -> Snapshot:
     return snap
 
 
-def load_tree(
-    root: str | Path, use_cache: bool = True, on_file: Callable[[], None] | None = None
-) -> KnowledgeBase:
+def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
     """:func:`kb.loader.load_kb` with parsed entries taken from the cache where unchanged.
 
-    ``on_file`` is called once per file read (for progress). Raises what ``load_kb`` raises.
+    Progress is shown at a terminal (:mod:`kb.progress`). Raises what ``load_kb`` raises.
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
-    return _load(root, _snapshot(root, cache_dir), cache_dir, on_file)
+    return _load(root, _snapshot(root, cache_dir), cache_dir)
 
 
 @dataclass(frozen=True)
@@ -426,7 +425,6 @@ def cached_check(
     options: tuple = (),
     inputs: Iterable[Path] = (),
     use_cache: bool = True,
-    on_file: Callable[[], None] | None = None,
 ) -> CheckResult:
     """The findings of ``run`` over the knowledge base at ``root``, from the cache if possible.
 
@@ -443,8 +441,8 @@ def cached_check(
     results = stored if isinstance(stored, dict) else {}
     if isinstance(results.get(key), CheckResult):
         return results[key]
-    base = _load(root, snap, cache_dir, on_file)
-    with gc_paused():
+    base = _load(root, snap, cache_dir)
+    with progress.task("running the rules"), gc_paused():
         result = CheckResult(run(base), base.files_read)
     if cache_dir:
         results.pop(key, None)
