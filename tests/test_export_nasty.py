@@ -90,7 +90,8 @@ def unescape_argdown(text: str) -> str:
 def test_argdown_keeps_the_text_on_one_line():
     text = FORMATS["argdown"].generate(base())
     line = next(line for line in text.splitlines() if line.startswith("[odd-claim]: "))
-    body, _, data = line[len("[odd-claim]: ") :].partition(" {kind: ")
+    body = line[len("[odd-claim]: ") :]
+    data = next(line for line in text.splitlines() if line.startswith("[odd-claim]{kind: "))
     assert unescape_argdown(body) == "claim " + NASTY.replace("\n", " ")
     assert (
         json.loads(

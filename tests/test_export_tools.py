@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kb.exporters import FORMATS
+from kb.exporters.graphml import original_id
 from kb.exporters.rdf import build_rdf
 from kb.query import named_queries, prologue, run_query
 from tests.test_export_support import REPO, fixture
@@ -148,7 +149,7 @@ def test_igraph_reads_graphml_with_the_same_counts(name, tmp_path):
     assert (g.vcount(), g.ecount()) == (base.graph.number_of_nodes(), base.graph.number_of_edges())
     assert Counter(g.vs["kind"]) == Counter(kind for _, kind in base.graph.nodes(data="kind"))
     assert Counter(g.es["type"]) == Counter(key for *_, key in base.graph.edges(keys=True))
-    assert sorted(g.vs["id"]) == sorted(base.graph)
+    assert sorted(map(original_id, g.vs["id"])) == sorted(base.graph)
     assert sorted(g.vs["entry_id"]) == sorted(data["id"] for _, data in base.graph.nodes(data=True))
 
 
@@ -194,11 +195,25 @@ def test_argdown_cli_parses_the_export_with_the_same_statements_and_relations(na
     assert texts == {title: " ".join(text.split()) for title, text in our_statements(base).items()}
     relations = {(r["from"], r["to"], r["relationType"]) for r in parsed["relations"]}
     kinds = {"supports": "support", "objects_to": "attack"}
-    assert relations == {
+    expected = {
         (u.split(":", 1)[1], v.split(":", 1)[1], kinds[k])
         for u, v, k in base.graph.edges(keys=True)
         if k in kinds
     }
+    for u, v, data in base.graph.edges(data=True):
+        if data["type"] == "undercuts":
+            claim, target = u.split(":", 1)[1], v.split(":", 1)[1]
+            for premise, relation in zip(
+                data["premise"].split("|"), data["relation"].split("|"), strict=True
+            ):
+                link = f"{premise} {relation.replace('_', ' ')} {target}"
+                expected |= {
+                    (claim, link, "undercut"),
+                    (premise, link, "support"),
+                    (link, target, kinds[relation]),
+                }
+    assert relations == expected
+    assert set(parsed["arguments"]) == {link for _, link, kind in expected if kind == "undercut"}
     claim_titles = {
         s["data"]["title"] for s in parsed["statements"].values() if "title" in s.get("data", {})
     }

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from kb.cli_support import knowledge_base_root, open_kb, root_argument, root_option
 from kb.exporters import DEFAULT_BASE_IRI, FORMATS, ExportError
 from kb.query import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT
 
@@ -30,10 +31,12 @@ class QueryStopped(click.ClickException):
     exit_code = 2
 
 
-def _load(path: str):
-    from kb.cli import open_kb
-
-    return open_kb(path)
+def _advise(exporter, text) -> None:
+    """Print the format's advice about the output (a diagram too large to draw), if any."""
+    advice = getattr(exporter._module(), "advice", None)
+    note = advice(text) if advice and isinstance(text, str) else None
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 def _export_options(exporter, base_iri, focus, depth, depth_given) -> dict:
@@ -66,7 +69,8 @@ Examples:
   kb export --format dot --focus mesa-optimizer --depth 2 | dot -Tsvg > mesa.svg
 """,
 )
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@root_argument
+@root_option
 @click.option(
     "--format",
     "-f",
@@ -100,7 +104,7 @@ Examples:
     help="With --focus: how many links away from the entry to go.",
 )
 @click.pass_context
-def export(ctx, path, fmt, output, base_iri, focus, depth):
+def export(ctx, path, root, fmt, output, base_iri, focus, depth):
     """Export the knowledge base as graphml, gexf, json, csv, RDF, argdown, dot or mermaid.
 
     Output is deterministic (sorted), so two exports diff cleanly. It goes to standard output
@@ -111,13 +115,16 @@ def export(ctx, path, fmt, output, base_iri, focus, depth):
     options = _export_options(exporter, base_iri, focus, depth, depth_given)
     if exporter.folder and not output:
         raise click.UsageError(f"the {fmt} export is a folder of files: give it with -o DIR")
-    base = _load(path)
+    base = open_kb(knowledge_base_root(path, root))
     try:
         if output:
             written = exporter.write(base, output, **options)
             click.echo(f"wrote {written}", err=True)
+            text = None if exporter.folder else written.read_text("utf-8")
         else:
-            click.echo(exporter.generate(base, **options), nl=False)
+            text = exporter.generate(base, **options)
+            click.echo(text, nl=False)
+        _advise(exporter, text)
     except ExportError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from None
     except OSError as exc:
@@ -201,7 +208,7 @@ def query(sparql, named, list_queries, root, fmt, base_iri, timeout, row_limit):
     base_iri = base_iri or DEFAULT_BASE_IRI
     try:
         text = named_query(named).text if named else sys.stdin.read() if sparql == "-" else sparql
-        graph = build_rdf(_load(root), base_iri)
+        graph = build_rdf(open_kb(root), base_iri)
         answer = bounded_answer(graph, text, base_iri, fmt, timeout, row_limit)
     except QueryLimitExceeded as exc:
         raise QueryStopped(str(exc)) from None

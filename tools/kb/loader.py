@@ -221,6 +221,10 @@ def _strings(node, mark: Mark | None, path: tuple = ()):
         yield path, mark, node
 
 
+#: List fields whose items the graph exports join into one text: ``(field, separator, what)``.
+LIST_SEPARATORS = (("aliases", "|", "aliases"), ("authors", ";", "authors"))
+
+
 def _impossible_date(value: str) -> bool:
     """A ``YYYY-MM-DD`` or ``YYYY-MM`` that names no day or month (``2019-02-30``, ``2019-13``)."""
     parts = value.split("-")
@@ -250,6 +254,20 @@ def _value_findings(data: PosDict, rel: str, entry) -> list[Finding]:
                     entry,
                 )
             )
+    for key, separator, what in LIST_SEPARATORS:
+        items = data.get(key)
+        for item, mark in zip(items, items.item_marks) if isinstance(items, PosList) else ():
+            if isinstance(item, str) and separator in item:
+                findings.append(
+                    _finding(
+                        "schema",
+                        _loc(rel, mark),
+                        f"{key} item '{item}' contains '{separator}', which the graph exports "
+                        f"use to join {what}",
+                        f"write each of the {what} as its own item of `{key}`",
+                        entry,
+                    )
+                )
     date = data.get("date")
     if isinstance(date, str) and _impossible_date(date):
         findings.append(

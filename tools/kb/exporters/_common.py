@@ -8,6 +8,7 @@ and a diff between two exports shows only what changed.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -40,8 +41,32 @@ def export_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def edge_id(u: str, edge_type: str, v: str) -> str:
-    """A stable, unique edge id (GraphML and GEXF want one): ``source|type|target``."""
+    """A stable, unique edge id (GEXF wants one): ``source|type|target``."""
     return f"{u}|{edge_type}|{v}"
+
+
+#: Characters XML 1.0 does not allow in a document at all (not even as ``&#…;``).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` with every character XML cannot hold replaced by U+FFFD (text only).
+
+    The loader reports such characters (``schema``), so only data with findings has any;
+    the export stays well-formed instead of failing in every XML reader."""
+    return XML_INVALID.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``graph`` whose node ids, edge keys and text attributes XML can hold."""
+    out = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        out.add_node(xml_text(node), **{k: xml_text(v) for k, v in data.items()})
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        out.add_edge(
+            xml_text(u), xml_text(v), key=xml_text(key), **{k: xml_text(x) for k, x in data.items()}
+        )
+    return out
 
 
 def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:

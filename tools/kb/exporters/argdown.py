@@ -1,7 +1,8 @@
 """Argdown: every claim as a statement, with its support (``+>``) and attack (``->``) relations.
 
 Statement titles are the claim ids (``[search-is-common]``), the text is the claim, and the
-claim's own title, source and kind go in the statement's data (``{title: "…"}``). A sense
+claim's own title, source and kind go in the statement's data (``[search-is-common]{title:
+"…"}``, a paragraph after the statement and its relations, so the text ends where it ends). A sense
 that a claim supports or attacks appears as a statement too, titled ``term#sense``, with its
 definition as text. Every character the Argdown lexer treats specially is escaped with a
 backslash, so contributors' text comes back unchanged; Argdown statements are single
@@ -63,13 +64,15 @@ def statement(graph: nx.MultiDiGraph, node: str) -> list[str]:
         "label": data["label"],
         **{k: data[k] for k in ("title", "source") if k in data},
     }
-    lines = [f"[{title(node)}]: {escape_text(text)} {data_block(meta)}"]
+    lines = [f"[{title(node)}]: {escape_text(text)}"]
     lines += [
         f"  {RELATION_SIGNS[key]} [{title(v)}]"
         for _, v, key in graph.out_edges(node, keys=True)
         if key in RELATION_SIGNS
     ]
-    return lines
+    # The data goes in a paragraph of its own: written after the text, Argdown would read
+    # the line break before the relations as part of the text (a trailing space).
+    return [*lines, "", f"[{title(node)}]{data_block(meta)}"]
 
 
 def generate(base: KnowledgeBase) -> str:

@@ -2,8 +2,11 @@
 
 ``nodes.csv`` has one row a node: ``node`` (the graph's node id, e.g. ``term:mesa-optimizer``),
 ``kind``, ``entry_id`` (the entry's id), ``label``, then every other attribute in alphabetical order (empty where a
-node has none). ``edges.csv`` has ``source``, ``target``, ``type``. Booleans are ``true`` /
-``false``; text is quoted where needed (RFC 4180, ``\\n`` line ends).
+node has none). ``edges.csv`` has ``source``, ``target``, ``type``, and for an ``undercuts``
+edge ``premise`` and ``relation`` (the link it attacks, see :mod:`kb.graph`). Booleans are ``true`` /
+``false``; text is quoted where needed (RFC 4180, ``\\n`` line ends). A cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``, so a
+spreadsheet shows it as text instead of running it as a formula (CSV injection).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from kb.exporters._common import export_graph, write_folder
 from kb.model import KnowledgeBase
 
 FIRST_COLUMNS = ("node", "kind", "entry_id", "label")
-EDGE_COLUMNS = ("source", "target", "type")
+EDGE_COLUMNS = ("source", "target", "type", "premise", "relation")
 
 
 def node_columns(graph: nx.MultiDiGraph) -> list[str]:
@@ -27,10 +30,16 @@ def node_columns(graph: nx.MultiDiGraph) -> list[str]:
     return list(FIRST_COLUMNS) + sorted(names - set(FIRST_COLUMNS))
 
 
+#: First characters that make a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value) -> str:
+    """A value as CSV text; text a spreadsheet would run as a formula gets a leading ``'``."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def table(columns, rows) -> str:

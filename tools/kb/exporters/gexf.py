@@ -4,6 +4,7 @@ As in every graph format, a node's ``id`` attribute is called ``entry_id`` (GEXF
 is the graph's node id, ``term:…``). GEXF gives edges a ``type`` of its own (directed or
 undirected), so the edge type is the attribute ``edge_type``. The edge
 type is also the edge's label, which Gephi shows. Each edge's id is ``source|type|target``.
+Text that XML cannot hold (control characters) is written as U+FFFD.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from kb.exporters._common import edge_id, export_graph, write_text
+from kb.exporters._common import edge_id, export_graph, write_text, xml_safe
 from kb.model import KnowledgeBase
 
 CREATOR = "Alignment Atlas kb"
@@ -35,7 +36,7 @@ def generate(base: KnowledgeBase) -> str:
     meta = writer.xml.find("meta")
     meta.attrib.pop("lastmodifieddate", None)
     meta.find("creator").text = CREATOR
-    writer.add_graph(gexf_graph(export_graph(base.graph)))
+    writer.add_graph(gexf_graph(xml_safe(export_graph(base.graph))))
     return str(writer)
 
 

@@ -2,32 +2,61 @@
 
 Key ids are the attribute names (``kind``, ``label``, ``type`` …), so the file reads well and
 stays stable. The node's ``id`` attribute is called ``entry_id`` (GraphML readers such as igraph
-keep the node id, ``term:…``, in an attribute named ``id``). Each edge's id is ``source|type|target``, unique in the file; its type is in the
-``type`` key. Readers: networkx ``read_graphml``, igraph, Gephi, Cytoscape, yEd.
+keep the node id, ``term:…``, in an attribute named ``id``). Node and edge ids are XML NMTOKENs,
+as the GraphML schema requires: ``term:mesa-optimizer`` stays as it is, a sense
+``sense:mesa-optimizer#rlo`` becomes ``sense:mesa-optimizer_23_rlo`` (see :func:`graphml_id`),
+and each edge's id is ``source.type.target``, unique in the file; its type is in the ``type``
+key. Text that XML cannot hold (control characters) is written as U+FFFD. Readers: networkx
+``read_graphml``, igraph, Gephi, Cytoscape, yEd.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import edge_id, export_graph, write_text
+from kb.exporters._common import export_graph, write_text, xml_safe
 from kb.model import KnowledgeBase
 
+#: Characters kept as they are in GraphML ids; every other one is written ``_hex_``.
+_ID_KEPT = re.compile(r"[A-Za-z0-9:-]")
 
-def with_edge_ids(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` whose edge keys are unique ids (:func:`edge_id`) instead of types."""
+
+def graphml_id(text: str) -> str:
+    """``text`` as an XML NMTOKEN (what the GraphML schema requires of ids), one to one.
+
+    Letters, digits, ``:`` and ``-`` are kept, so entry ids read as they are
+    (``term:mesa-optimizer``); any other character, ``_`` and ``.`` included, is written as
+    its code point between underscores (``sense:mesa-optimizer#rlo`` →
+    ``sense:mesa-optimizer_23_rlo``), so two different ids never meet.
+    """
+    return "".join(char if _ID_KEPT.match(char) else f"_{ord(char):x}_" for char in text)
+
+
+def original_id(graphml_node_id: str) -> str:
+    """The graph's node id of a GraphML node id: the inverse of :func:`graphml_id`."""
+    return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), graphml_node_id)
+
+
+def edge_graphml_id(u: str, edge_type: str, v: str) -> str:
+    """A unique edge id: ``source.type.target`` (encoded ids hold no ``.``; types are words)."""
+    return f"{graphml_id(u)}.{graphml_id(edge_type).replace('_5f_', '_')}.{graphml_id(v)}"
+
+
+def with_graphml_ids(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with NMTOKEN node ids and unique edge ids (instead of types)."""
     out = nx.MultiDiGraph()
-    out.add_nodes_from(graph.nodes(data=True))
+    out.add_nodes_from((graphml_id(node), data) for node, data in graph.nodes(data=True))
     for u, v, key, data in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=edge_id(u, key, v), **data)
+        out.add_edge(graphml_id(u), graphml_id(v), key=edge_graphml_id(u, key, v), **data)
     return out
 
 
 def generate(base: KnowledgeBase) -> str:
     """The knowledge-base graph as a GraphML document."""
-    graph = with_edge_ids(export_graph(base.graph))
+    graph = with_graphml_ids(xml_safe(export_graph(base.graph)))
     return "\n".join(nx.generate_graphml(graph, named_key_ids=True, prettyprint=True)) + "\n"
 
 
