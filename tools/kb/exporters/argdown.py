@@ -7,6 +7,12 @@ that a claim supports or attacks appears as a statement too, titled ``term#sense
 definition as text. Every character the Argdown lexer treats specially is escaped with a
 backslash, so contributors' text comes back unchanged; Argdown statements are single
 paragraphs, so line breaks in a text become spaces.
+
+An undercut attacks a link, and Argdown undercuts (``_>``) target arguments: each link that
+a claim undercuts is also written as an argument titled after it (``<b supports c>``), with
+the claim that makes the link as its premise (``<+ [b]``) and the link's relation to the
+target (``+> [c]`` or ``-> [c]``); the undercutting claim's statement then has
+``_> <b supports c>``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from kb.model import KnowledgeBase
 #: (front matter), ``+`` (relations) and ``\\`` itself.
 SPECIAL = set("\\@#*_[],.:;</>-(){}=+")
 RELATION_SIGNS = {"supports": "+>", "objects_to": "->"}
+LINK_WORDS = {"supports": "supports", "objects_to": "objects to"}
 
 
 def escape_text(text: str) -> str:
@@ -70,9 +77,37 @@ def statement(graph: nx.MultiDiGraph, node: str) -> list[str]:
         for _, v, key in graph.out_edges(node, keys=True)
         if key in RELATION_SIGNS
     ]
+    lines += [f"  _> <{link_title(*link)}>" for link in undercut_links(graph, node)]
     # The data goes in a paragraph of its own: written after the text, Argdown would read
     # the line break before the relations as part of the text (a trailing space).
     return [*lines, "", f"[{title(node)}]{data_block(meta)}"]
+
+
+def undercut_links(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, str, str]]:
+    """``(premise claim id, relation, target node)`` of every link ``node`` undercuts."""
+    return [
+        (premise, relation, v)
+        for _, v, data in graph.out_edges(node, data=True)
+        if data["type"] == "undercuts"
+        for premise, relation in zip(
+            data["premise"].split("|"), data["relation"].split("|"), strict=True
+        )
+    ]
+
+
+def link_title(premise: str, relation: str, target: str) -> str:
+    """The title of the argument standing for one undercut link: ``b supports c``."""
+    return f"{title('claim:' + premise)} {LINK_WORDS[relation]} {title(target)}"
+
+
+def link_argument(premise: str, relation: str, target: str) -> list[str]:
+    """The argument for one undercut link: its premise and its relation to the target."""
+    name = link_title(premise, relation, target)
+    return [
+        f"<{name}>: {escape_text('The link: ' + name)}",
+        f"  <+ [{title('claim:' + premise)}]",
+        f"  {RELATION_SIGNS[relation]} [{title(target)}]",
+    ]
 
 
 def generate(base: KnowledgeBase) -> str:
@@ -80,6 +115,8 @@ def generate(base: KnowledgeBase) -> str:
     graph = sorted_graph(base.graph)
     blocks = ["===\ntitle: Alignment Atlas argument map\n==="]
     blocks += ["\n".join(statement(graph, node)) for node in statement_nodes(graph)]
+    links = sorted({link for node in graph for link in undercut_links(graph, node)})
+    blocks += ["\n".join(link_argument(*link)) for link in links]
     return "\n\n".join(blocks) + "\n"
 
 
