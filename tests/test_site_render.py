@@ -14,11 +14,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kb
-from kb.site.argtree import argument_tree, mermaid_diagram, mermaid_label, tree_list
 from kb.site.claim_page import render_claim
-from kb.site.context import SiteData, discussions, display_date, source_title
+from kb.site.context import (
+    AbbreviationsError,
+    SiteData,
+    discussions,
+    display_date,
+    load_abbreviations,
+    source_title,
+)
 from kb.site.generator import GeneratedSite, SiteError, load_checked
-from kb.site.graph_data import focus_query, graph_json, node_url, render_graph_page
+from kb.site.graph_data import graph_json, node_url
 from kb.site.home import counts, fill_markers, most_contested, render_contested, render_counts
 from kb.site.indexes import (
     conflicting_pairs,
@@ -29,6 +35,8 @@ from kb.site.indexes import (
 )
 from kb.site.markup import (
     Linker,
+    abbreviate_html,
+    abbreviation_definitions,
     autolink,
     escape,
     external_link,
@@ -277,70 +285,6 @@ def test_vocabulary_tree_and_replacement(data):
 # -- argument trees ------------------------------------------------------------------------------
 
 
-def _shape(tree):
-    return [(c.relation, c.node, _shape(c)) for c in tree.children]
-
-
-def test_argument_tree_both_directions(data):
-    up = argument_tree(data, "claim:the-rlo-sense-is-too-narrow", downstream=False)
-    down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
-    assert _shape(up) == [
-        ("objects_to", "claim:pseudo-alignment-is-the-default", []),
-        ("objects_to", "sense:pseudo-alignment#rlo", []),
-    ]
-    assert _shape(down) == [
-        ("supports", "claim:many-objectives-fit", []),
-        (
-            "objects_to",
-            "claim:the-rlo-sense-is-too-narrow",
-            [("objects_to", "claim:narrowness-is-deliberate", [])],
-        ),
-    ]
-
-
-def test_tree_list_nests_responses(data):
-    down = argument_tree(data, "claim:pseudo-alignment-is-the-default", downstream=True)
-    out = tree_list(
-        data, down, Linker("arguments/pseudo-alignment-is-the-default.md"), downstream=True
-    )
-    assert out.splitlines() == [
-        "- *supported by* [Many objectives fit the training data](many-objectives-fit.md)",
-        "- *objected to by* [The paper's sense of pseudo&#45;alignment is too narrow]"
-        "(the-rlo-sense-is-too-narrow.md)",
-        "    - *objected to by* [The narrow sense is deliberate: the paper's argument is about "
-        "optimizers](narrowness-is-deliberate.md)",
-    ]
-
-
-def test_mermaid_diagram_edges_point_from_answer_to_answered(data):
-    root = "claim:the-rlo-sense-is-too-narrow"
-    up, down = argument_tree(data, root, False), argument_tree(data, root, True)
-    lines = mermaid_diagram(data, root, up, down).splitlines()
-    assert lines[0] == "flowchart LR"
-    assert "    n0 -->|objects to| n1" in lines
-    assert "    n3 -->|objects to| n0" in lines
-    assert "    class n0 focus" in lines
-    assert sum(line.startswith("    linkStyle") for line in lines) == 3
-
-
-def test_argument_tree_stops_at_loops(tmp_path):
-    for name, target in (("a", "b"), ("b", "a")):
-        (tmp_path / "arguments").mkdir(exist_ok=True)
-        (tmp_path / "arguments" / f"{name}.yaml").write_text(
-            f"id: {name}\nclaim: Claim {name}.\nsource: s\nsupports: [{target}]\n"
-        )
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "s.yaml").write_text("id: s\ntitle: S\nkind: post\nauthors: [X]\n")
-    loop = SiteData(kb.load(tmp_path))
-    assert _shape(argument_tree(loop, "claim:a", downstream=False)) == [("supports", "claim:b", [])]
-
-
-def test_mermaid_labels_cannot_break_out():
-    assert mermaid_label('x"] --> evil["y') == "x#34;#93; --#62; evil#91;#34;y"
-    assert mermaid_label("<b>a</b>") == "#60;b#62;a#60;#47;b#62;"
-    assert mermaid_label("a" * 80).endswith("…") and len(mermaid_label("a" * 80)) == 60
-
-
 # -- sources, lists, graph -----------------------------------------------------------------------
 
 
@@ -497,34 +441,6 @@ def test_graph_json_links_every_node_to_its_page(data):
     } in graph["edges"]
 
 
-def test_entry_pages_link_to_their_neighbourhood_in_the_graph(data):
-    term = render_term(data, data.base.terms["pseudo-alignment"])
-    claim = render_claim(data, data.base.claims["many-objectives-fit"])
-    source = render_source(data, data.base.sources["a-post-on-the-paper"])
-    assert "[Show in graph](../graph.md?focus=term:pseudo-alignment&depth=2)" in term
-    assert "[Show in graph](../graph.md?focus=claim:many-objectives-fit&depth=1)" in claim
-    assert "[Show in graph](../graph.md?focus=source:a-post-on-the-paper&depth=1)" in source
-    html_out = render(term)
-    assert 'class="md-button kb-graph-link"' in html_out
-
-
-def test_focus_query_quotes_the_node_id():
-    assert (
-        focus_query("sense:pseudo-alignment#rlo", 3)
-        == "?focus=sense:pseudo-alignment%23rlo&depth=3"
-    )
-    assert focus_query("term:a&b c", 1) == "?focus=term:a%26b%20c&depth=1"
-
-
-def test_graph_page_starts_with_the_vocabulary_and_offers_focus_controls():
-    page = render(render_graph_page())
-    boxes = dict(re.findall(r'<input type="checkbox" data-node-kind="(\w+)"( checked)?>', page))
-    assert boxes == {"term": " checked", "sense": " checked", "claim": "", "source": ""}
-    assert re.findall(r'<option value="(\d)"', page) == ["1", "2", "3"]
-    assert 'id="kb-graph-focus"' in page and 'id="kb-graph-whole"' in page
-    assert "graph/?focus=term:mesa-optimizer&amp;depth=2" in page  # documented on the page
-
-
 # -- home page figures ---------------------------------------------------------------------------
 
 
@@ -655,3 +571,58 @@ def test_source_page_lists_the_works_it_refers_to_both_ways(tmp_path):
     paper = render_source(data, base.sources["paper"])
     assert "## Works it refers to\n\n- [A paper](paper.md)" in reply
     assert "## Referred to by\n\n- [A reply](reply.md)" in paper
+
+
+def test_abbreviations_are_read_checked_and_defined_for_markdown(tmp_path):
+    path = tmp_path / "abbreviations.yaml"
+    assert load_abbreviations(path) == {}
+    path.write_text("ML: machine learning\nTL;DR: too long;  didn't read\n")
+    found = load_abbreviations(path)
+    assert found == {"ML": "machine learning", "TL;DR": "too long; didn't read"}
+    assert abbreviation_definitions(found) == (
+        "*[ML]: machine learning\n*[TL;DR]: too long; didn't read"
+    )
+    out = markdown.markdown(
+        "An ML model.\n\n" + abbreviation_definitions(found), extensions=["abbr"]
+    )
+    assert out == '<p>An <abbr title="machine learning">ML</abbr> model.</p>'
+    for bad, message in [
+        ("- a list", "expected a mapping"),
+        ("'<b>': x", "is not an abbreviation"),
+        ("ML: ''", "must be one line"),
+        ("ML: [a]", "must be one line"),
+        ("ML: {", "not readable YAML"),
+    ]:
+        path.write_text(bad)
+        with pytest.raises(AbbreviationsError, match=message):
+            load_abbreviations(path)
+
+
+def test_abbreviate_html_wraps_whole_words_only():
+    out = abbreviate_html("the AI&#x27;s AIXI, not AIR or MDP-like", {"AI": "a <b>", "AIXI": "x"})
+    assert out == (
+        'the <abbr title="a &lt;b&gt;">AI</abbr>&#x27;s <abbr title="x">AIXI</abbr>, '
+        "not AIR or MDP-like"
+    )
+
+
+def test_comments_sharing_a_title_get_their_rank(tmp_path):
+    files = {
+        "sources/p.yaml": "id: p\ntitle: P\nkind: post\nauthors: [A]\n",
+        "sources/q.yaml": "id: q\ntitle: Q\nkind: comment\nauthors: [B]\npart_of: p\n",
+        "sources/r1.yaml": (
+            "id: r1\ntitle: R\nkind: comment\nauthors: [A]\ndate: '2019-06-04'\n"
+            "part_of: p\nin_reply_to: q\n"
+        ),
+        "sources/r2.yaml": (
+            "id: r2\ntitle: R\nkind: comment\nauthors: [A]\ndate: '2019-06-04'\n"
+            "part_of: p\nin_reply_to: q\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    base = kb.load(tmp_path)
+    assert source_title(base, base.sources["q"]) == "B, on “P”"
+    assert source_title(base, base.sources["r1"]) == "A, 4 Jun 2019, replying to B (first of two)"
+    assert source_title(base, base.sources["r2"]) == "A, 4 Jun 2019, replying to B (second of two)"

@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import networkx as nx
+import yaml
 
 from kb.graph import claim_node, sense_node, source_node, term_node
 from kb.mentions import MentionIndex
@@ -23,6 +25,12 @@ class SiteData:
 
     def __post_init__(self):
         self.mentions = MentionIndex.for_terms(self.base.terms)
+
+    @cached_property
+    def abbreviations(self) -> dict[str, str]:
+        """Abbreviation → expansion, from ``abbreviations.yaml`` at the knowledge-base root
+        (none when the file is absent)."""
+        return load_abbreviations(self.base.root / ABBREVIATIONS_FILE)
 
     @cached_property
     def discussions(self) -> dict[str, Discussion]:
@@ -51,6 +59,35 @@ class SiteData:
     def edit_link(self, path: str) -> str | None:
         """The configured "edit this entry" URL for a data file, or None when not configured."""
         return self.edit_url.format(path=path) if self.edit_url else None
+
+
+ABBREVIATIONS_FILE = "abbreviations.yaml"
+_ABBREVIATION = re.compile(r"^[A-Za-z][A-Za-z0-9;&.+-]{0,15}$")
+
+
+class AbbreviationsError(ValueError):
+    """``abbreviations.yaml`` is not a mapping of short abbreviations to one-line expansions."""
+
+
+def load_abbreviations(path: Path) -> dict[str, str]:
+    """Read the abbreviations file (safe YAML): a mapping such as ``ML: machine learning``."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise AbbreviationsError(f"{path.name}: not readable YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise AbbreviationsError(f"{path.name}: expected a mapping such as 'ML: machine learning'")
+    for key, value in data.items():
+        if not isinstance(key, str) or not _ABBREVIATION.match(key):
+            raise AbbreviationsError(
+                f"{path.name}: {key!r} is not an abbreviation (letters, "
+                "digits and ;&.+- only, at most 16 characters)"
+            )
+        if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+            raise AbbreviationsError(f"{path.name}: {key}: the expansion must be one line of text")
+    return {key: " ".join(value.split()) for key, value in data.items()}
 
 
 def node_id(node: str) -> str:
@@ -116,9 +153,16 @@ def is_comment(source: Source) -> bool:
 def source_title(base: KnowledgeBase, source: Source) -> str:
     """The title a reader sees for a source. A comment is named by who wrote it, when, and
     what it answers ("evhub, 4 Jun 2019, replying to rohinmshah"), since comment titles repeat;
-    a comment whose writer is unnamed keeps its descriptive title."""
+    comments of one discussion that would still share a title get their rank ("(second of
+    two)"). A comment whose writer is unnamed keeps its descriptive title."""
     if not is_comment(source) or not source.authors:
         return source.title
+    return _comment_titles(base, source.part_of.target if source.part_of else "").get(
+        source.id, _comment_title(base, source)
+    )
+
+
+def _comment_title(base: KnowledgeBase, source: Source) -> str:
     parts = [participant(source)]
     if source.date:
         parts.append(display_date(source.date))
@@ -130,6 +174,59 @@ def source_title(base: KnowledgeBase, source: Source) -> str:
         if container is not None:
             parts.append(f"on “{container.title}”")
     return ", ".join(parts)
+
+
+ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+)
+COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _comment_titles(base: KnowledgeBase, container: str) -> dict[str, str]:
+    """Comment id → title for the named comments of one discussion, ranked where titles
+    repeat. Computed once per knowledge base and discussion (kept in the knowledge base's
+    ``__dict__``, like its cached graph), so naming every comment stays linear."""
+    cache = base.__dict__.setdefault("_site_comment_titles", {})
+    if container not in cache:
+        node = source_node(container)
+        members = sorted(
+            {
+                base.sources[u.split(":", 1)[1]]
+                for u, _, key in (
+                    base.graph.in_edges(node, keys=True) if node in base.graph else ()
+                )
+                if key == "part_of" and u.split(":", 1)[1] in base.sources
+            },
+            key=_reading_order,
+        )
+        named = [s for s in members if is_comment(s) and s.authors]
+        titles = {s.id: _comment_title(base, s) for s in named}
+        groups: dict[str, list[str]] = {}
+        for source_id, title in titles.items():
+            groups.setdefault(title, []).append(source_id)
+        cache[container] = {
+            source_id: title + _rank(groups[title].index(source_id), len(groups[title]))
+            for source_id, title in titles.items()
+        }
+    return cache[container]
+
+
+def _rank(index: int, count: int) -> str:
+    """`` (second of three)`` for the 2nd of 3 comments sharing a title; nothing when alone."""
+    if count < 2:
+        return ""
+    ordinal = ORDINALS[index] if index < len(ORDINALS) else f"{index + 1}th"
+    total = COUNTS[count - 1] if count <= len(COUNTS) else str(count)
+    return f" ({ordinal} of {total})"
 
 
 def sense_label(base: KnowledgeBase, sense: Sense) -> str:

@@ -8,12 +8,12 @@ knowledge base at build time, so the home page never shows a stale, hand-typed n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kb.model import Term
 from kb.site.context import SiteData, sense_node, term_node
-from kb.site.markup import Linker, bullet_list, join_blocks
+from kb.site.markup import Linker, abbreviation_definitions, bullet_list, join_blocks
 
 MOST_CONTESTED = 8
 
@@ -22,6 +22,7 @@ MOST_CONTESTED = 8
 class Dispute:
     """How disputed a term is: conflicts between its senses, objections to its senses or to
     claims about it."""
+
     term: Term
     conflicts: int
     objections: int
@@ -46,15 +47,20 @@ def counts(data: SiteData) -> list[tuple[int, str, str]]:
 
 
 def render_counts(data: SiteData, linker: Linker) -> str:
-    items = [f"[**{number:,}** {what if number != 1 else what[:-1]}]({linker.href(page)})"
-             for number, what, page in counts(data)]
+    items = [
+        f"[**{number:,}** {what if number != 1 else what[:-1]}]({linker.href(page)})"
+        for number, what, page in counts(data)
+    ]
     return f'<div class="kb-counts" markdown>\n\n{bullet_list(items)}\n\n</div>'
 
 
 def dispute(data: SiteData, term: Term) -> Dispute:
     senses = [sense_node(sense.key) for sense in term.senses]
-    conflicting = {frozenset((s, other)) for s in senses
-                   for other in data.outgoing(s, "conflicts_with") + data.incoming(s, "conflicts_with")}
+    conflicting = {
+        frozenset((s, other))
+        for s in senses
+        for other in data.outgoing(s, "conflicts_with") + data.incoming(s, "conflicts_with")
+    }
     targets = senses + data.incoming(term_node(term.id), "about")
     objections = sum(len(data.incoming(target, "objects_to")) for target in targets)
     return Dispute(term, len(conflicting), objections)
@@ -72,17 +78,27 @@ def most_contested(data: SiteData, limit: int = MOST_CONTESTED) -> list[Dispute]
 def render_contested(data: SiteData, linker: Linker) -> str:
     items = []
     for d in most_contested(data):
-        badge = (' <span class="kb-badge kb-status-contested">contested</span>'
-                 if d.term.status == "contested" else "")
-        figures = ", ".join(part for part in (_plural(d.conflicts, "conflict between senses",
-                                                      "conflicts between senses"),
-                                              _plural(d.objections, "objection", "objections"))
-                            if part)
-        items.append(f"{linker.term(data.base, d.term.id)}{badge}"
-                     + (f" — {figures}" if figures else ""))
-    return join_blocks(bullet_list(items, "Nothing is disputed yet."),
-                       f"All disputes: [conflicting senses, contested terms, unanswered "
-                       f"objections]({linker.href('disputes.md')}).")
+        badge = (
+            ' <span class="kb-badge kb-status-contested">contested</span>'
+            if d.term.status == "contested"
+            else ""
+        )
+        figures = ", ".join(
+            part
+            for part in (
+                _plural(d.conflicts, "conflict between senses", "conflicts between senses"),
+                _plural(d.objections, "objection", "objections"),
+            )
+            if part
+        )
+        items.append(
+            f"{linker.term(data.base, d.term.id)}{badge}" + (f" — {figures}" if figures else "")
+        )
+    return join_blocks(
+        bullet_list(items, "Nothing is disputed yet."),
+        f"All disputes: [conflicting senses, contested terms, unanswered "
+        f"objections]({linker.href('disputes.md')}).",
+    )
 
 
 def _plural(number: int, one: str, many: str) -> str:
@@ -96,10 +112,20 @@ MARKERS: dict[str, Callable[[SiteData, Linker], str]] = {
 
 
 def fill_markers(markdown: str, data: SiteData, page: str) -> str:
-    """``markdown`` (of the docs page ``page``) with every marker line replaced by its figures."""
-    if "<!-- kb:" not in markdown:
+    """``markdown`` (of the docs page ``page``) with every marker line replaced by its figures,
+    and the abbreviations' definitions appended (each use then shows its expansion)."""
+    if "<!-- kb:" in markdown:
+        linker = Linker(page)
+        lines = [
+            MARKERS[line.strip()](data, linker) if line.strip() in MARKERS else line
+            for line in markdown.split("\n")
+        ]
+        markdown = "\n".join(lines)
+    return with_abbreviations(markdown, data)
+
+
+def with_abbreviations(markdown: str, data: SiteData) -> str:
+    """``markdown`` followed by the knowledge base's abbreviation definitions, if any."""
+    if not data.abbreviations:
         return markdown
-    linker = Linker(page)
-    lines = [MARKERS[line.strip()](data, linker) if line.strip() in MARKERS else line
-             for line in markdown.split("\n")]
-    return "\n".join(lines)
+    return markdown.rstrip("\n") + "\n\n" + abbreviation_definitions(data.abbreviations) + "\n"

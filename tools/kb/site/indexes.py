@@ -181,6 +181,11 @@ def render_glossary(data: SiteData) -> str:
             else:
                 items.append(glossary_entry(data, linker, data.base.terms[term_id]))
         blocks.append(section(letter, bullet_list(items), anchor=_letter_anchor(letter)))
+    abbreviations = [
+        f"**{escape(key)}**: {escape(value)}"
+        for key, value in sorted(data.abbreviations.items(), key=lambda kv: _sort_key(kv[0]))
+    ]
+    blocks.append(section("Abbreviations", bullet_list(abbreviations), anchor="abbreviations"))
     return join_blocks(*blocks)
 
 

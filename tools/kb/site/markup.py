@@ -268,6 +268,25 @@ def section(title: str, body: str, anchor: str | None = None) -> str:
     return f"## {escape(title)}{attrs}\n\n{body}\n"
 
 
+def abbreviation_definitions(abbreviations: dict[str, str]) -> str:
+    """Python-Markdown ``abbr`` definitions (``*[ML]: machine learning``): appended to a page,
+    every use of each abbreviation in it becomes an ``<abbr>`` whose title expands it."""
+    return "\n".join(
+        f"*[{key}]: {' '.join(value.split())}" for key, value in sorted(abbreviations.items())
+    )
+
+
+def abbreviate_html(escaped: str, abbreviations: dict[str, str]) -> str:
+    """HTML-escaped text with each use of an abbreviation wrapped in ``<abbr title>``: for
+    raw-HTML blocks, where the Markdown ``abbr`` extension does not reach."""
+    if not abbreviations:
+        return escaped
+    keys = sorted((escape_html(k) for k in abbreviations), key=len, reverse=True)
+    titles = {escape_html(k): escape_html(v) for k, v in abbreviations.items()}
+    pattern = re.compile(r"(?<![\w&-])(" + "|".join(map(re.escape, keys)) + r")(?![\w-])")
+    return pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', escaped)
+
+
 def join_blocks(*blocks: str) -> str:
     return "\n\n".join(b.strip("\n") for b in blocks if b and b.strip()) + "\n"
 

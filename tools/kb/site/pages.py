@@ -12,6 +12,7 @@ from kb.rules import RULES
 from kb.site.claim_page import render_claim
 from kb.site.downloads import DOWNLOADS, export_formats, render_downloads, write_downloads
 from kb.site.graph_data import render_graph_page
+from kb.site.home import with_abbreviations
 from kb.site.indexes import (
     render_claims_index,
     render_disputes,
@@ -64,6 +65,8 @@ def render_pages(site: GeneratedSite, contributing: str | None, scratch: Path) -
     formats = export_formats()
     downloads = write_downloads(base, formats, scratch / DOWNLOADS) if formats else []
     site.pages["downloads.md"] = render_downloads(downloads)
+    for path, markdown in site.pages.items():
+        site.pages[path] = with_abbreviations(markdown, data)
     site.files.update({d.file: d.path for d in downloads})
 
 
