@@ -12,10 +12,10 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kb.exporters import FORMATS
+from kb.exporters import DEFAULT_BASE_IRI, FORMATS
 from kb.exporters.node_link import schema
 from kb.exporters.rdf import (
     AIF,
@@ -25,6 +25,11 @@ from kb.exporters.rdf import (
     NODE_FIELDS,
     RdfBuilder,
     build_rdf,
+    rdf_triples,
+    vocabulary,
+)
+from kb.exporters.rdf import (
+    RDF as RDF_TERMS,
 )
 from kb.graph import EDGE_TYPES, NODE_KINDS
 from kb.model import Claim, Sense, Source, Term
@@ -221,13 +226,14 @@ def test_rdf_carries_every_edge():
             attacked = builder.scheme_iri(f"claim:{data['premise']}", v, data["relation"])
             assert (attacked, AIF.Conclusion, o) in rdf
             assert any(
-                (n, RDF.type, AIF["CA-node"]) in rdf and (n, AIF.Conclusion, attacked) in rdf
+                (n, RDF_TERMS.type, AIF["CA-node"]) in rdf
+                and (n, AIF.Conclusion, attacked) in rdf
                 for n in rdf.subjects(AIF.Premise, s)
             ), (u, key, v)
         elif key in ARGUMENT_EDGES:
             node_class = ARGUMENT_EDGES[key][1]
             assert any(
-                (n, RDF.type, node_class) in rdf and (n, AIF.Conclusion, o) in rdf
+                (n, RDF_TERMS.type, node_class) in rdf and (n, AIF.Conclusion, o) in rdf
                 for n in rdf.subjects(AIF.Premise, s)
             ), (u, key, v)
         else:
@@ -239,16 +245,20 @@ def test_rdf_carries_every_edge():
             )
 
 
-def test_rdf_never_links_two_claims_directly():
-    rdf = build_rdf(fixture("complete"))
-    i_nodes = set(rdf.subjects(RDF.type, AIF["I-node"]))
-    direct = [(s, p, o) for s, p, o in rdf if s in i_nodes and o in i_nodes and "/claim/" in str(s)]
+def test_rdf_never_links_two_i_nodes_directly():
+    rdf = rdf_triples(fixture("complete"))
+    i_nodes = set(rdf.subjects(RDF_TERMS.type, AIF["I-node"]))
+    kb = vocabulary(DEFAULT_BASE_IRI)
+    not_arguments = {kb.refines, kb.agreesWith}  # a sense narrowing or agreeing with another
+    direct = [
+        (s, p, o) for s, p, o in rdf if s in i_nodes and o in i_nodes and p not in not_arguments
+    ]
     assert direct == []
-    assert len(set(rdf.subjects(RDF.type, AIF["RA-node"]))) == sum(
+    assert len(set(rdf.subjects(RDF_TERMS.type, AIF["RA-node"]))) == sum(
         1 for *_, k in graph().edges(keys=True) if k == "supports"
     )
-    assert len(set(rdf.subjects(RDF.type, AIF["CA-node"]))) == sum(
-        1 for *_, k in graph().edges(keys=True) if k in ("objects_to", "undercuts")
+    assert len(set(rdf.subjects(RDF_TERMS.type, AIF["CA-node"]))) == sum(
+        1 for *_, k in graph().edges(keys=True) if k in ("objects_to", "conflicts_with", "undercuts")
     )
 
 
@@ -265,13 +275,33 @@ def test_argdown_has_every_claim_and_every_support_and_attack():
     titles = set(re.findall(r"^\[([^\]]+)\]:", text, re.M))
     claims = {n.split(":", 1)[1] for n, kind in graph().nodes(data="kind") if kind == "claim"}
     assert claims <= titles
-    relations, current = set(), None
+    relations, undercuts, links, current = set(), set(), {}, None
     for line in text.splitlines():
         if m := re.match(r"^\[([^\]]+)\]:", line):
             current = m.group(1)
+        elif m := re.match(r"^<([^>]+)>:", line):
+            current = "<" + m.group(1)
         elif m := re.match(r"^  ([+-]>) \[([^\]]+)\]$", line):
-            relations.add((current, m.group(2), {"+>": "supports", "->": "objects_to"}[m.group(1)]))
+            relation = {"+>": "supports", "->": "objects_to"}[m.group(1)]
+            if current.startswith("<"):
+                links[current[1:]] = (*links[current[1:]], relation, m.group(2))
+            else:
+                relations.add((current, m.group(2), relation))
+        elif m := re.match(r"^  <\+ \[([^\]]+)\]$", line):
+            links[current[1:]] = (m.group(1),)
+        elif m := re.match(r"^  _> <([^>]+)>$", line):
+            undercuts.add((current, m.group(1)))
     assert relations == argument_edges()
+    expected = {
+        (u.split(":", 1)[1], premise, relation, v.split(":", 1)[1])
+        for u, v, data in graph().edges(data=True)
+        if data["type"] == "undercuts"
+        for premise, relation in zip(
+            data["premise"].split("|"), data["relation"].split("|"), strict=True
+        )
+    }
+    assert expected, "the complete fixture has an undercut"
+    assert {(u, *links[name]) for u, name in undercuts} == expected
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mermaid"])

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from kb.model import KIND_FOLDERS, KnowledgeBase, Ref, Waiver
+from kb.model import KIND_FOLDERS, KnowledgeBase, Ref, Undercut, Waiver
 
 WORKING_TREE = "working tree"
 MARKDOWN_MARKER = "<!-- kb-diff -->"  # lets a workflow find and update its earlier comment
@@ -123,6 +123,8 @@ def _plain(value):
         return value.target
     if isinstance(value, Waiver):
         return f"{value.rule}: {value.reason}"
+    if isinstance(value, Undercut):
+        return value.key
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     return value
@@ -148,7 +150,20 @@ def entries(base: KnowledgeBase) -> dict[tuple[str, str], dict]:
 
 
 def edges(base: KnowledgeBase) -> Counter:
-    return Counter((u, v, data["type"]) for u, v, data in base.graph.edges(data=True))
+    """``(from, to, type)`` of every edge; an undercut's type names the link it attacks,
+    ``undercuts (b supports)``, one per link."""
+    return Counter(
+        (u, v, edge_type)
+        for u, v, data in base.graph.edges(data=True)
+        for edge_type in _edge_types(data)
+    )
+
+
+def _edge_types(data: dict) -> list[str]:
+    if data["type"] != "undercuts":
+        return [data["type"]]
+    links = zip(data["premise"].split("|"), data["relation"].split("|"), strict=True)
+    return [f"undercuts ({premise} {relation})" for premise, relation in links]
 
 
 def active_findings(base: KnowledgeBase) -> dict[tuple, object]:

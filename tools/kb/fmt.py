@@ -374,7 +374,10 @@ def canonical(
         else:
             out.fa.set_flow_style()
         return out
-    return styled_text(node, key, indent, in_flow_list) if isinstance(node, str) else node
+    if not isinstance(node, str):
+        return node
+    # ``claim`` is prose at the top of a claim, but an id inside an item of ``undercuts``
+    return styled_text(node, None if path[:1] == ("undercuts",) else key, indent, in_flow_list)
 
 
 # -- the formatter ------------------------------------------------------------------------

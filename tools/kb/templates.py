@@ -31,10 +31,12 @@ status: proposed                  # established | contested | deprecated | propo
 # related: [term-id]              # associated terms
 senses:
   - id: main                      # referenced as {id}#main
+    # label: short label          # how readers see this sense named, e.g. "explicit search"
     definition: >-
       TODO in our own words: what the term means in this source.
     uses: []                      # every term id the definition depends on or mentions
-    source: {source}              # the source id (kb new source ID)
+    source: {source}              # the source id (kb new source ID): whose words these are
+    # quoted_in: post-id          # if the words are quoted from the source in another document
     # locator: "section 2"        # where in the source
     # quote: "a short exact quote"
     # conflicts_with: [other-term#sense]   # also: refines, agrees_with
@@ -47,11 +49,15 @@ title: {label}
 claim: >-
   TODO in our own words: what the source claims.
 source: {source}                  # the source id that makes the claim
+# quoted_in: post-id              # if the words are quoted from the source in another document
 # locator: "comment 2, paragraph 1"
 # quote: "a short exact quote"
 about: []                         # term ids the claim is about
 # supports: [claim-id]            # a claim id, or term-id#sense-id
 # objects_to: [claim-id]          # a claim id, or term-id#sense-id for a definition
+# undercuts:                      # "granted, but it does not follow": a link another claim makes
+#   - claim: other-claim-id       # the claim that makes the link
+#     supports: claim-id          # or objects_to: what it supports or objects to
 """,
     "source": """\
 # yaml-language-server: $schema={schemas}/source.schema.json
@@ -66,6 +72,7 @@ author_note: TODO who wrote it, or why the author is unknown
 # part_of: post-id                # a comment's post, a post's sequence
 # in_reply_to: comment-id         # the comment or post this answers
 # references: [work-id]           # works it points to or cites
+# text: 001_post.txt              # its archived text, relative to the texts folder (kb check --texts)
 """,
 }
 

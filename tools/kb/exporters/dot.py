@@ -21,6 +21,7 @@ NODE_STYLES = {
 EDGE_STYLES = {
     "supports": 'color="#15803d"',
     "objects_to": 'color="#b91c1c"',
+    "undercuts": 'color="#b91c1c", style=dashed, arrowhead=tee',
     "conflicts_with": 'color="#b91c1c", style=dashed',
     "sense_of": "style=dotted",
     "cites": 'style=dotted, color="#6b7280"',

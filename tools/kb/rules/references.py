@@ -30,11 +30,15 @@ def _term_refs(term: Term) -> Iterator[tuple[str, Ref]]:
 def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[tuple[str, str], str, Ref]]:
     for term in kb.terms.values():
         for sense in term.senses:
-            if sense.source:
-                yield ("term", term.id), f"sense '{sense.key}' source", sense.source
+            for field in ("source", "quoted_in"):
+                ref = getattr(sense, field)
+                if ref:
+                    yield ("term", term.id), f"sense '{sense.key}' {field}", ref
     for claim in kb.claims.values():
-        if claim.source:
-            yield ("claim", claim.id), "source", claim.source
+        for field in ("source", "quoted_in"):
+            ref = getattr(claim, field)
+            if ref:
+                yield ("claim", claim.id), field, ref
     for source in kb.sources.values():
         for field, ref in _source_links(source):
             yield ("source", source.id), field, ref
@@ -86,6 +90,13 @@ def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
     return None
 
 
+def _undercut_refs(claim: Claim) -> Iterator[tuple[str, Ref]]:
+    """``(field, ref)`` for both ends of every link ``claim`` undercuts."""
+    for i, undercut in enumerate(claim.undercuts):
+        yield f"undercuts[{i}].claim", undercut.claim
+        yield f"undercuts[{i}].{undercut.relation}", undercut.target
+
+
 def _dangling_target(kb: KnowledgeBase, claim: Claim, field: str, ref: Ref):
     entry = ("claim", claim.id)
     if ref.sense_id is not None:
@@ -117,8 +128,8 @@ def dangling_reference(kb: KnowledgeBase):
     Every reference names an entry that exists: term ids in ``uses``, ``broader``,
     ``related``, ``replaced_by`` and ``about``; senses (``term#sense``) in
     ``conflicts_with``, ``refines`` and ``agrees_with``; claims or senses in ``supports``
-    and ``objects_to``; source ids in ``source``, ``part_of``, ``in_reply_to`` and
-    ``references``. The
+    and ``objects_to``, and at both ends of each link in ``undercuts``; source ids in
+    ``source``, ``quoted_in``, ``part_of``, ``in_reply_to`` and ``references``. The
     nearest existing ids are suggested. A reference to an entry whose file could not be read
     is left alone: the file's own error says what to fix.
 
@@ -150,10 +161,9 @@ def dangling_reference(kb: KnowledgeBase):
         yield from filter(None, problems)
     for claim in kb.claims.values():
         problems = [_dangling_term(kb, ref, ("claim", claim.id), "about") for ref in claim.about]
+        problems += [_dangling_target(kb, claim, field, ref) for field, ref in claim.arguments()]
         problems += [
-            _dangling_target(kb, claim, field, ref)
-            for field in ("supports", "objects_to")
-            for ref in getattr(claim, field)
+            _dangling_target(kb, claim, field, ref) for field, ref in _undercut_refs(claim)
         ]
         yield from filter(None, problems)
     for entry, field, ref in _source_refs(kb):
@@ -173,11 +183,14 @@ def self_reference(kb: KnowledgeBase):
     What it checks:
     An entry that points at itself: a term broader than, related to or replaced by itself,
     a definition that uses its own term, a sense linked to itself, a claim that supports
-    or objects to itself, a source that is part of or replies to itself.
+    or objects to itself or undercuts a link it is an end of, a source that is part of or
+    replies to itself.
 
     Why it matters:
     Such a link says nothing and usually hides a typo for another id. A definition that
-    uses the very term it defines is circular in one step.
+    uses the very term it defines is circular in one step. A claim that undercuts its own
+    link should drop the link instead; an answer to a link into a claim is a claim of its
+    own, with its own source.
 
     Bad:
     ```yaml
@@ -218,16 +231,16 @@ def self_reference(kb: KnowledgeBase):
                         entry,
                     )
     for claim in kb.claims.values():
-        for field in ("supports", "objects_to"):
-            for ref in getattr(claim, field):
-                if ref.target == claim.id:
-                    yield finding(
-                        "self-reference",
-                        ref.location,
-                        f"claim '{claim.id}' {field} itself",
-                        "point at the claim this one answers",
-                        ("claim", claim.id),
-                    )
+        for field, ref in claim.arguments():
+            if ref.target == claim.id:
+                yield finding(
+                    "self-reference",
+                    ref.location,
+                    f"claim '{claim.id}' {field} itself",
+                    "point at the claim this one answers",
+                    ("claim", claim.id),
+                )
+        yield from _self_undercuts(claim)
     for source in kb.sources.values():
         for field, ref in _source_links(source):
             if ref.target == source.id:
@@ -238,6 +251,19 @@ def self_reference(kb: KnowledgeBase):
                     "name another source",
                     ("source", source.id),
                 )
+
+
+def _self_undercuts(claim: Claim):
+    for undercut in claim.undercuts:
+        if claim.id == undercut.claim.target:
+            message = f"claim '{claim.id}' undercuts its own link ({undercut.key})"
+            hint = f"remove `{undercut.target.target}` from its `{undercut.relation}` instead"
+        elif claim.id == undercut.target.target:
+            message = f"claim '{claim.id}' undercuts a link into itself ({undercut.key})"
+            hint = "write the answer as a claim of its own (with its own source) that undercuts the link"
+        else:
+            continue
+        yield finding("self-reference", undercut.location, message, hint, ("claim", claim.id))
 
 
 @rule("KB050", "missing-source", "error")
