@@ -1,122 +1,335 @@
-"""Argument trees around a claim, in both directions, as nested lists and as a Mermaid diagram.
+"""The argument view of a claim page: what the claim answers, and the tree of what answers it.
 
-*Upstream*: what the claim supports or objects to, then what those in turn answer.
-*Downstream*: what supports or objects to the claim, then what answers those. Trees stop at
-:data:`MAX_DEPTH` levels and :data:`MAX_NODES` nodes, so a page's size does not grow with the
-whole knowledge base; a loop (possible while ``circular-support`` findings are waived) is cut
-where a node would repeat on its own path.
+Drawn at build time as plain HTML (lists, ``<details>``), no diagram library in the page: the
+text stays at the page's reading size at any width, is selectable and read by screen readers,
+and a tree grows downwards instead of shrinking (benchmarks/argmap.md has the measurements
+behind this choice).
+
+Answers to a claim are its supporters, its objectors, and the claims that *undercut* one of
+those links (grant the answer but deny that it bears on the claim). Every answer carries its
+*side*: whether it counts for (+1) or against (-1) the page's claim. A supporter keeps its
+parent's side, an objector turns it round, and an undercutter always counts against the answer
+whose link it denies (an undercut support hurts the claim, an undercut objection helps it).
+
+The tree is walked breadth-first, so the first levels are always complete; it stops at
+:data:`MAX_DEPTH` levels or :data:`MAX_NODES` answers (a node whose answers are not drawn links
+to its own page, which shows them) and where a node would repeat on its own path (a loop,
+possible while ``circular-support`` findings are waived).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
-from kb.site.context import SiteData
-from kb.site.markup import Linker
+from kb.site.context import SiteData, node_kind, participant
+from kb.site.graph_data import node_label, relative_url
+from kb.site.markup import abbreviate_html, escape_html
 
-MAX_DEPTH = 4
-MAX_NODES = 40
+MAX_DEPTH = 6
+MAX_NODES = 150
+OPEN_BELOW = 16  # trees of at most this many answers show their second level open
 RELATIONS = ("supports", "objects_to")
-UPSTREAM_WORDS = {"supports": "supports", "objects_to": "objects to"}
-DOWNSTREAM_WORDS = {"supports": "supported by", "objects_to": "objected to by"}
+WORDS = {"supports": "supports", "objects_to": "objects to"}
+SIDE_WORDS = {1: "For", -1: "Against"}
+SIDE_ICONS = {1: "✓", -1: "✗"}
+SIDE_CLASS = {1: "for", -1: "against"}
 
 
 @dataclass
-class TreeNode:
-    node: str                      # graph node id: claim:<id> or sense:<term>#<sense>
-    relation: str | None = None    # supports | objects_to, relative to the parent
-    children: list["TreeNode"] = field(default_factory=list)
+class Answer:
+    """One claim answering its parent in the tree.
 
-
-def argument_tree(data: SiteData, root: str, downstream: bool) -> TreeNode:
-    """The tree of ``supports``/``objects_to`` edges from ``root``, breadth-first and bounded."""
-    tree = TreeNode(root)
-    budget = [MAX_NODES]
-    _grow(data, tree, downstream, depth=1, path={root}, budget=budget)
-    return tree
-
-
-def _grow(data: SiteData, tree: TreeNode, downstream: bool, depth: int, path: set[str],
-          budget: list[int]) -> None:
-    if depth > MAX_DEPTH:
-        return
-    for relation in RELATIONS:
-        neighbours = (data.incoming(tree.node, relation) if downstream
-                      else data.outgoing(tree.node, relation))
-        for other in neighbours:
-            if other in path or budget[0] <= 0:
-                continue
-            budget[0] -= 1
-            tree.children.append(TreeNode(other, relation))
-    for child in tree.children:
-        _grow(data, child, downstream, depth + 1, path | {child.node}, budget)
-
-
-def tree_list(data: SiteData, tree: TreeNode, linker: Linker, downstream: bool,
-              indent: int = 0) -> str:
-    """The tree's children as nested Markdown bullets, each saying how it relates."""
-    words = DOWNSTREAM_WORDS if downstream else UPSTREAM_WORDS
-    lines = []
-    for child in tree.children:
-        lines.append(f"{' ' * indent}- *{words[child.relation]}* {linker.node(data.base, child.node)}")
-        nested = tree_list(data, child, linker, downstream, indent + 4)
-        if nested:
-            lines.append(nested)
-    return "\n".join(lines)
-
-
-def mermaid_label(text: str, limit: int = 60) -> str:
-    """Text safe inside a quoted Mermaid label: anything but letters, digits, spaces and plain
-    punctuation becomes a numeric entity code (``#60;``), which Mermaid shows as the character."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return "".join(c if c.isalnum() or c in " ,.?'()-…" else f"#{ord(c)};" for c in text)
-
-
-def _label(data: SiteData, node: str) -> str:
-    attrs = data.graph.nodes[node] if node in data.graph else {}
-    return attrs.get("label", node.split(":", 1)[1])
-
-
-def mermaid_diagram(data: SiteData, root: str, up: TreeNode, down: TreeNode) -> str:
-    """A Mermaid flowchart: answers point at what they answer; green supports, red objections.
-
-    Node ids are generated (``n0``, ``n1``…), never taken from the data.
+    ``relation`` is how it answers the parent: ``supports``, ``objects_to`` or ``undercuts``;
+    an undercutter denies the parent's link to the grandparent, whose relation is
+    ``undercut``. ``hidden`` counts the answers it has that the tree does not draw.
     """
-    ids: dict[str, str] = {}
-    lines = ["flowchart LR"]
 
-    def declare(node: str) -> str:
-        if node not in ids:
-            ids[node] = f"n{len(ids)}"
-            lines.append(f'    {ids[node]}["{mermaid_label(_label(data, node))}"]')
-        return ids[node]
+    node: str
+    relation: str
+    side: int
+    undercut: str | None = None
+    children: list[Answer] = field(default_factory=list)
+    hidden: int = 0
 
-    declare(root)
-    edges: list[tuple[str, str, str]] = []
-    _collect(up, edges, upstream=True)
-    _collect(down, edges, upstream=False)
-    styles = []
-    for index, (source, target, relation) in enumerate(dict.fromkeys(edges)):
-        word = "supports" if relation == "supports" else "objects to"
-        lines.append(f"    {declare(source)} -->|{word}| {declare(target)}")
-        styles.append(f"    linkStyle {index} stroke:{EDGE_COLOURS[relation]},stroke-width:2px")
-    lines.append("    classDef focus stroke-width:3px")
-    lines.append(f"    class {ids[root]} focus")
-    senses = [ident for node, ident in ids.items() if node.startswith("sense:")]
-    if senses:
-        lines.append("    classDef sense fill:#1e88e533,stroke:#1e88e5")
-        lines.append(f"    class {','.join(senses)} sense")
-    return "\n".join(lines + styles)
+    def size(self) -> int:
+        return 1 + sum(child.size() for child in self.children)
 
 
-EDGE_COLOURS = {"supports": "#2e7d32", "objects_to": "#c62828"}
+def undercutters(data: SiteData, premise: str, relation: str, target: str) -> list[str]:
+    """Claims that undercut ``premise``'s ``relation`` link to ``target`` (sorted)."""
+    found = set()
+    if target not in data.graph:
+        return []
+    premise_id = premise.split(":", 1)[1]
+    for source, _, key, attrs in data.graph.in_edges(target, keys=True, data=True):
+        if key != "undercuts":
+            continue
+        pairs = zip(
+            str(attrs.get("premise", "")).split("|"),
+            str(attrs.get("relation", "")).split("|"),
+            strict=False,
+        )
+        if (premise_id, relation) in pairs:
+            found.add(source)
+    return sorted(found)
 
 
-def _collect(tree: TreeNode, edges: list, upstream: bool) -> None:
-    """(answering node, answered node, relation) for every edge of the tree."""
-    for child in tree.children:
-        edges.append((tree.node, child.node, child.relation) if upstream
-                     else (child.node, tree.node, child.relation))
-        _collect(child, edges, upstream)
+def _answers_to(data: SiteData, node: str, side: int, link: tuple[str, str] | None) -> list[Answer]:
+    """The direct answers to ``node`` (whose side is ``side``); ``link`` is ``node``'s own
+    relation to its parent, ``(relation, parent)``, which undercutters attack."""
+    answers = [
+        Answer(other, relation, side if relation == "supports" else -side)
+        for relation in RELATIONS
+        for other in data.incoming(node, relation)
+    ]
+    if link is not None:
+        relation, parent = link
+        answers += [
+            Answer(other, "undercuts", -side, undercut=relation)
+            for other in undercutters(data, node, relation, parent)
+        ]
+    return answers
+
+
+def responses(
+    data: SiteData, root: str, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH
+) -> list[Answer]:
+    """The answers to ``root``, each with its own answers, breadth-first and bounded."""
+    top = Answer(root, "", 1)
+    queue: deque[tuple[Answer, Answer | None, int, frozenset[str]]] = deque(
+        [(top, None, 1, frozenset({root}))]
+    )
+    budget = max_nodes
+    while queue:
+        answer, parent, depth, path = queue.popleft()
+        link = (answer.relation, parent.node) if parent and answer.relation in RELATIONS else None
+        found = [a for a in _answers_to(data, answer.node, answer.side, link) if a.node not in path]
+        if depth > max_depth or budget <= 0:
+            answer.hidden = len(found)
+            continue
+        answer.children = found[:budget]
+        answer.hidden = len(found) - len(answer.children)
+        budget -= len(answer.children)
+        queue.extend((child, answer, depth + 1, path | {child.node}) for child in answer.children)
+    return top.children
+
+
+@dataclass
+class Answered:
+    """Something the page's claim answers: ``relation`` (supports, objects_to, undercuts)
+    ``target``; for an undercut, the denied link is ``premise`` ``link`` ``target``."""
+
+    relation: str
+    target: str
+    premise: str | None = None
+    link: str | None = None
+
+
+def answered(data: SiteData, root: str) -> list[Answered]:
+    """What ``root`` supports, objects to and undercuts."""
+    out = [
+        Answered(relation, target)
+        for relation in RELATIONS
+        for target in data.outgoing(root, relation)
+    ]
+    if root in data.graph:
+        for _, target, key, attrs in sorted(data.graph.out_edges(root, keys=True, data=True)):
+            if key != "undercuts":
+                continue
+            pairs = zip(
+                str(attrs.get("premise", "")).split("|"),
+                str(attrs.get("relation", "")).split("|"),
+                strict=False,
+            )
+            out += [
+                Answered("undercuts", target, f"claim:{premise}", relation)
+                for premise, relation in pairs
+            ]
+    return out
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+def unindexed_section(title: str, anchor: str, css: str, html: str) -> str:
+    """A section of raw HTML, titled, that the site search leaves out: its text repeats what
+    other pages hold (titles and texts of linked entries), and the search index is loaded by
+    every page. The heading has no id of its own (the section has), so the search makes no
+    empty entry for it either. Material's search parser loses track when an excluded element
+    holds one of its own tag, so nothing inside may be a ``<section>``."""
+    if not html:
+        return ""
+    return (
+        f'<section id="{anchor}" class="{css}" data-search-exclude>'
+        f"<h2>{escape_html(title)}</h2>{html}</section>"
+    )
+
+
+class ArgumentView:
+    """The HTML of one claim page's argument view (``page``: its path in the docs)."""
+
+    def __init__(self, data: SiteData, page: str, root: str):
+        self.data = data
+        self.page = page
+        self.root = root
+
+    def link(self, node: str, text: str | None = None) -> str:
+        """A link to the node's page, its text the node's reader-facing label."""
+        href = escape_html(relative_url(self.page, node))
+        label = abbreviate_html(
+            escape_html(text or node_label(self.data, node)), self.data.abbreviations
+        )
+        return f'<a href="{href}">{label}</a>'
+
+    def byline(self, node: str) -> str:
+        """Who said it: the writers of the node's source, and the source linked."""
+        attrs = self.data.graph.nodes[node] if node in self.data.graph else {}
+        source = self.data.base.sources.get(attrs.get("source", ""))
+        if source is None:
+            return '<p class="kb-arg-by">Source not recorded</p>'
+        who = escape_html(participant(source))
+        return (
+            f'<p class="kb-arg-by"><span class="kb-arg-who">{who}</span>, in '
+            f"{self.link(f'source:{source.id}')}</p>"
+        )
+
+    def card(self, node: str, head: str) -> str:
+        """A claim's title (linked), full text when it says more, and who said it."""
+        attrs = self.data.graph.nodes[node] if node in self.data.graph else {}
+        text = attrs.get("text", "")
+        body = (
+            f'<p class="kb-arg-text">{abbreviate_html(escape_html(text), self.data.abbreviations)}</p>'
+            if text and text.strip() != node_label(self.data, node).strip()
+            else ""
+        )
+        return (
+            f'<div class="kb-arg-card">{head}<p class="kb-arg-title">'
+            f"{self.link(node)}</p>{body}{self.byline(node)}</div>"
+        )
+
+    def side_badge(self, side: int) -> str:
+        word = SIDE_WORDS[side]
+        return (
+            f'<span class="kb-side kb-side-{SIDE_CLASS[side]}" title="Counts {word.lower()} '
+            f'the claim of this page"><span aria-hidden="true">{SIDE_ICONS[side]}</span> '
+            f"{word}</span>"
+        )
+
+    def relation_words(self, answer: Answer, parent: str, grandparent: str | None) -> str:
+        """How ``answer`` answers its parent, in words (the parent named when not the page)."""
+        whom = "this claim" if parent == self.root else "the claim above"
+        if answer.relation != "undercuts":
+            return f"{WORDS[answer.relation]} {whom}"
+        target = (
+            "this claim"
+            if grandparent == self.root
+            else f"“{escape_html(node_label(self.data, grandparent or ''))}”"
+        )
+        return (
+            f"undercuts {whom}: grants it, but denies that it "
+            f"{WORDS[answer.undercut or 'supports']} {target}"
+        )
+
+    def answer(
+        self, answer: Answer, parent: str, grandparent: str | None, depth: int, open_second: bool
+    ) -> str:
+        css = SIDE_CLASS[answer.side] + (
+            " kb-arg-undercut" if answer.relation == "undercuts" else ""
+        )
+        head = (
+            f'<p class="kb-arg-head">{self.side_badge(answer.side)} '
+            f'<span class="kb-arg-rel">{self.relation_words(answer, parent, grandparent)}'
+            "</span></p>"
+        )
+        return (
+            f'<li class="kb-arg kb-arg-{css}">{self.card(answer.node, head)}'
+            f"{self.replies(answer, parent, depth, open_second)}</li>"
+        )
+
+    def replies(self, answer: Answer, parent: str, depth: int, open_second: bool) -> str:
+        """The answer's own answers, folded (``<details>``); those not drawn: on its page."""
+        more = ""
+        if answer.hidden:
+            count = f"{answer.hidden} more answer{'s' if answer.hidden > 1 else ''}"
+            more = f'<p class="kb-arg-more">{self.link(answer.node, f"{count} on its page")}</p>'
+        if not answer.children:
+            return more
+        items = "".join(
+            self.answer(child, answer.node, parent, depth + 1, open_second)
+            for child in answer.children
+        )
+        sides = [child.side for child in answer.children]
+        tally = ", ".join(
+            f"{sides.count(s)} {SIDE_WORDS[s].lower()}" for s in (1, -1) if sides.count(s)
+        )
+        n = len(sides)
+        summary = f"{n} answer{'s' if n > 1 else ''} to it ({tally} this page's claim)"
+        state = " open" if open_second and depth == 1 else ""
+        return (
+            f'<details class="kb-arg-replies"{state}><summary>{summary}</summary>'
+            f'<ul class="kb-arg-list">{items}</ul></details>{more}'
+        )
+
+    def column(self, side: int, answers: list[Answer], open_second: bool) -> str:
+        title = {1: "Supporting this claim", -1: "Objecting to this claim"}[side]
+        items = "".join(self.answer(a, self.root, None, 1, open_second) for a in answers)
+        body = (
+            f'<ul class="kb-arg-list">{items}</ul>'
+            if items
+            else '<p class="kb-arg-none">None recorded yet.</p>'
+        )
+        return (
+            f'<div class="kb-arg-col kb-arg-col-{SIDE_CLASS[side]}">'
+            f'<p class="kb-arg-col-title" role="heading" aria-level="3">{self.side_badge(side)} {title} '
+            f'<span class="kb-arg-count">({len(answers)})</span></p>{body}</div>'
+        )
+
+    def render(self) -> str:
+        """The legend and the two columns (supporters, objectors), or "" without answers."""
+        answers = responses(self.data, self.root)
+        if not answers:
+            return ""
+        open_second = sum(a.size() for a in answers) <= OPEN_BELOW
+        columns = "".join(
+            self.column(side, [a for a in answers if a.side == side], open_second)
+            for side in (1, -1)
+        )
+        legend = (
+            '<p class="kb-arg-legend">Each answer is marked <strong>✓ For</strong> or '
+            "<strong>✗ Against</strong> by what it does to <em>this page's claim</em>: an "
+            "objection to an objection counts for it; a support of an objection counts "
+            "against it. Open “answers to it” to follow a branch; every title opens its "
+            "claim's own page.</p>"
+        )
+        return f'{legend}<div class="kb-arg-columns">{columns}</div>'
+
+    def context(self) -> str:
+        """What the page's claim answers, one line each with who said the target."""
+        items = []
+        for item in answered(self.data, self.root):
+            if item.relation == "undercuts":
+                words = (
+                    f"Undercuts the link from {self.link(item.premise or '')} "
+                    f"({WORDS.get(item.link or '', '')}) to"
+                )
+            else:
+                words = WORDS[item.relation].capitalize()
+            kind = node_kind(item.target)
+            target = (
+                self.card(
+                    item.target,
+                    f'<p class="kb-arg-head"><span class="kb-arg-rel">{words}</span></p>',
+                )
+                if kind == "claim"
+                else (
+                    f'<div class="kb-arg-card"><p class="kb-arg-head"><span class="kb-arg-rel">'
+                    f'{words}</span></p><p class="kb-arg-title">{self.link(item.target)}</p>'
+                    f"{self.byline(item.target)}</div>"
+                )
+            )
+            items.append(f'<li class="kb-arg kb-arg-target">{target}</li>')
+        return f'<ul class="kb-arg-list">{"".join(items)}</ul>' if items else ""
+
+
+__all__ = ["Answer", "ArgumentView", "answered", "responses", "undercutters", "unindexed_section"]

@@ -39,14 +39,12 @@ ASSETS = "assets/kb"  # where the site's own scripts, styles and data live
 # Every file of tools/kb/site/assets/ is served under assets/kb/. These load on every page, in
 # this order (the others are loaded by these scripts where a page needs them):
 PAGE_SCRIPTS = ["kb.js", "graph.js"]
-PAGE_STYLES = ["kb.css"]
+PAGE_STYLES = ["kb.css", "argmap.css"]
 # Third-party files served from the site itself (no CDN): name under assets/kb/ →
 # (where it comes from, its path there). "npm": node_modules/ (package.json pins the version,
-# `npm ci` installs it); "pyvis": the newest vis-network copy the pyvis package ships.
+# `npm ci` installs it). graph.js loads cytoscape on the graph explorer's page only.
 VENDORED: dict[str, tuple[str, str]] = {
-    "mermaid.min.js": ("npm", "mermaid/dist/mermaid.min.js"),
-    "vis-network.min.js": ("pyvis", "vis-network.min.js"),
-    "vis-network.css": ("pyvis", "vis-network.css"),
+    "cytoscape.min.js": ("npm", "cytoscape/dist/cytoscape.min.js"),
 }
 # JSON fetched by the pages' scripts: name under assets/kb/ → what computes it.
 DATA_FILES: dict[str, Callable[[SiteData], object]] = {
@@ -170,17 +168,4 @@ def npm_file(path: str, node_modules: Path) -> Path:
     return found
 
 
-def pyvis_file(name: str, node_modules: Path) -> Path:
-    """vis-network's ``name``, from the newest copy the ``pyvis`` package ships."""
-    import pyvis
-
-    copies = sorted(
-        (Path(pyvis.__file__).parent / "lib").glob(f"vis-*/{name}"),
-        key=lambda p: tuple(int(n) for n in p.parent.name[4:].split(".") if n.isdigit()),
-    )
-    if not copies:
-        raise SiteError(f"pyvis ships no {name}; reinstall the kb package with the [site] extra")
-    return copies[-1]
-
-
-ORIGINS: dict[str, Callable[[str, Path], Path]] = {"npm": npm_file, "pyvis": pyvis_file}
+ORIGINS: dict[str, Callable[[str, Path], Path]] = {"npm": npm_file}

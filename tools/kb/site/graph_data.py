@@ -1,36 +1,83 @@
-"""The data behind the graph explorer: every node and typed edge, as JSON-ready dicts.
+"""The graph explorer's data and page, and the names and addresses of graph nodes on the site.
 
-Labels and titles are plain strings; the explorer's script puts them into the page with
-``textContent`` (or as vis-network's plain-text labels), never as HTML.
+Labels and titles are plain strings; the explorer's script (assets/graph.js, drawing with
+cytoscape) puts them into the page with ``textContent`` or as cytoscape's plain-text labels,
+never as HTML.
+
+The palette is Okabe and Ito's, safe for the common kinds of colour blindness; colour never
+carries a meaning alone: node kinds also differ in shape, and supports / objections, agrees /
+conflicts also differ in line style (solid against dashed, undercuts dotted).
 """
 
 from __future__ import annotations
 
+import posixpath
 from urllib.parse import quote
 
+import networkx as nx
+
 from kb.graph import EDGE_TYPES, NODE_KINDS
-from kb.site.context import SiteData, node_id, node_kind
-from kb.site.markup import (Linker, claim_path, first_sentence, join_blocks, sense_anchor,
-                            source_path, term_path, url_of)
+from kb.site.context import SiteData, node_id, node_kind, source_title
+from kb.site.markup import (
+    Linker,
+    claim_path,
+    first_sentence,
+    join_blocks,
+    sense_anchor,
+    sense_name,
+    source_path,
+    term_path,
+    url_of,
+)
 
-NODE_COLOURS = {"term": "#1e88e5", "sense": "#90caf9", "claim": "#fb8c00", "source": "#8e24aa"}
-EDGE_COLOURS = {
-    "sense_of": "#9e9e9e", "uses": "#42a5f5", "broader": "#00897b", "related": "#80cbc4",
-    "replaced_by": "#6d4c41", "conflicts_with": "#e53935", "refines": "#5e35b1",
-    "agrees_with": "#43a047", "supports": "#2e7d32", "objects_to": "#c62828",
-    "about": "#ffb300", "cites": "#bdbdbd", "part_of": "#ab47bc", "in_reply_to": "#ce93d8",
-    "references": "#8d6e63",
+# Okabe–Ito: blue, sky blue, orange, reddish purple, bluish green, vermillion, yellow, grey.
+NODE_STYLES = {
+    "term": {"colour": "#0072B2", "shape": "round-rectangle"},
+    "sense": {"colour": "#56B4E9", "shape": "ellipse"},
+    "claim": {"colour": "#E69F00", "shape": "rectangle"},
+    "source": {"colour": "#CC79A7", "shape": "diamond"},
 }
+GREY = "#8a8a8a"
+EDGE_STYLES = {
+    "sense_of": {"colour": GREY, "line": "dotted"},
+    "uses": {"colour": "#56B4E9", "line": "solid"},
+    "broader": {"colour": "#0072B2", "line": "solid"},
+    "related": {"colour": "#0072B2", "line": "dotted"},
+    "replaced_by": {"colour": GREY, "line": "dashed"},
+    "conflicts_with": {"colour": "#D55E00", "line": "dashed"},
+    "refines": {"colour": "#009E73", "line": "dotted"},
+    "agrees_with": {"colour": "#009E73", "line": "solid"},
+    "supports": {"colour": "#009E73", "line": "solid"},
+    "objects_to": {"colour": "#D55E00", "line": "dashed"},
+    "undercuts": {"colour": "#D55E00", "line": "dotted"},
+    "about": {"colour": "#E69F00", "line": "dotted"},
+    "cites": {"colour": "#CC79A7", "line": "dotted"},
+    "part_of": {"colour": "#CC79A7", "line": "solid"},
+    "in_reply_to": {"colour": "#CC79A7", "line": "dashed"},
+    "references": {"colour": GREY, "line": "solid"},
+}
+EDGE_WORDS = {
+    "objects_to": "objects to",
+    "in_reply_to": "replies to",
+    "part_of": "part of",
+    "sense_of": "sense of",
+    "replaced_by": "replaced by",
+}
+MAX_START = 60  # nodes in the explorer's first view
 
-# The whole-graph view starts without these kinds (a focused view shows every kind): what
-# remains is the vocabulary (terms, their senses and the links between them), which stays
-# readable; claims (with their 'about' links) and sources (with their citations) make up
-# two thirds of the nodes and edges, a hairball when all drawn at once.
-HIDDEN_AT_FIRST = ("claim", "source")
-MAX_FOCUS_DEPTH = 3
-# How many links away from the entry its "Show in graph" view reaches: a term's senses are one
-# link away, so two links reach the terms its definitions use and the claims about its senses.
-FOCUS_DEPTH = {"term": 2, "claim": 1, "source": 1}
+
+def edge_types() -> list[str]:
+    return [t for t in EDGE_TYPES if t in EDGE_STYLES] + [
+        t for t in EDGE_TYPES if t not in EDGE_STYLES
+    ]
+
+
+def edge_style(edge_type: str) -> dict[str, str]:
+    return EDGE_STYLES.get(edge_type, {"colour": GREY, "line": "solid"})
+
+
+def edge_words(edge_type: str) -> str:
+    return EDGE_WORDS.get(edge_type, edge_type.replace("_", " "))
 
 
 def node_url(node: str) -> str:
@@ -43,90 +90,171 @@ def node_url(node: str) -> str:
     return url_of(path)
 
 
+def relative_url(page: str, node: str) -> str:
+    """The address of ``node``'s page as a link from the page ``page`` (a docs path such as
+    ``arguments/x.md``), for raw HTML, which MkDocs does not rewrite: pages are served at
+    directory addresses (``arguments/x/``)."""
+    target, _, anchor = node_url(node).partition("#")
+    return _relative(page, target) + (f"#{anchor}" if anchor else "")
+
+
+def explorer_url(page: str, node: str) -> str:
+    """The graph explorer opened on ``node``, as a raw-HTML link from the page ``page``."""
+    return _relative(page, url_of("graph.md")) + focus_query(node)
+
+
+def _relative(page: str, target: str) -> str:
+    rel = posixpath.relpath(target or ".", url_of(page) or ".")
+    return "./" if rel == "." else rel + "/"
+
+
+def node_label(data: SiteData, node: str) -> str:
+    """What a reader sees for a node: a term's label, ``term (sense label)``, a claim's
+    headline, a source's reader-facing title (never an id, unless the entry is missing)."""
+    kind, ident = node_kind(node), node_id(node)
+    base = data.base
+    if kind == "sense":
+        return sense_name(base, ident)
+    entry = {"term": base.terms, "claim": base.claims, "source": base.sources}[kind].get(ident)
+    if entry is None:
+        return ident
+    if kind == "source":
+        return source_title(base, entry)
+    return entry.headline if kind == "claim" else entry.label
+
+
+def start_nodes(data: SiteData, limit: int = MAX_START) -> list[str]:
+    """The explorer's first view without a focus: the vocabulary's most linked terms."""
+    terms = [n for n, kind in data.graph.nodes(data="kind") if kind == "term"]
+    ranked = sorted(terms, key=lambda n: (-data.graph.degree(n), n))
+    return sorted(ranked[:limit])
+
+
 def graph_json(data: SiteData) -> dict:
-    """``{"nodes": [...], "edges": [...], "colours": {...}}`` for the explorer's script."""
-    nodes = [{"id": node, "kind": attrs["kind"], "label": attrs.get("label", node),
-              "url": node_url(node)} for node, attrs in data.graph.nodes(data=True)]
-    edges = [{"from": u, "to": v, "type": key} for u, v, key in data.graph.edges(keys=True)]
-    return {"nodes": nodes, "edges": edges,
-            "colours": {"nodes": NODE_COLOURS, "edges": EDGE_COLOURS},
-            "kinds": list(NODE_KINDS), "types": list(EDGE_TYPES)}
+    """Everything the explorer draws: nodes, typed edges, their styles, the first view."""
+    graph: nx.MultiDiGraph = data.graph
+    nodes = [
+        {"id": node, "kind": kind, "label": node_label(data, node), "url": node_url(node)}
+        for node, kind in graph.nodes(data="kind")
+    ]
+    edges = [{"from": u, "to": v, "type": key} for u, v, key in graph.edges(keys=True)]
+    types = edge_types()
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "kinds": {k: NODE_STYLES[k] for k in NODE_KINDS},
+        "types": {t: {**edge_style(t), "words": edge_words(t)} for t in types},
+        "start": start_nodes(data),
+        "max": MAX_START,
+    }
 
 
 def previews_json(data: SiteData) -> dict:
     """Term id → ``{"label", "text"}``: the hover preview of a linked term (plain text)."""
-    return {term.id: {"label": term.label,
-                      "text": first_sentence(term.senses[0].definition, 240) if term.senses else "",
-                      "senses": len(term.senses), "status": term.status}
-            for term in data.base.terms.values()}
+    return {
+        term.id: {
+            "label": term.label,
+            "text": first_sentence(term.senses[0].definition, 240) if term.senses else "",
+            "senses": len(term.senses),
+            "status": term.status,
+        }
+        for term in data.base.terms.values()
+    }
 
 
-def focus_query(node: str, depth: int) -> str:
-    """The graph explorer's query string that shows ``node`` and its neighbours ``depth``
-    links away (node ids are contributors' text: quoted, with ``#`` of a sense as ``%23``)."""
-    return f"?focus={quote(node, safe=':')}&depth={depth}"
+def focus_query(node: str) -> str:
+    """The explorer's query string that opens on ``node`` and its neighbours (node ids are
+    contributors' text: quoted, with ``#`` of a sense as ``%23``)."""
+    return f"?focus={quote(node, safe=':')}"
 
 
 def graph_link(node: str, linker: Linker) -> str:
     """The "Show in graph" button of an entry page: the explorer focused on the entry."""
-    depth = FOCUS_DEPTH[node_kind(node)]
-    return (f"[Show in graph]({linker.href('graph.md')}{focus_query(node, depth)})"
-            '{ .md-button .kb-graph-link title="This entry and its neighbours in the graph '
-            'explorer" }')
+    return (
+        f"[Show in graph]({linker.href('graph.md')}{focus_query(node)})"
+        '{ .md-button .kb-graph-link title="This entry and its neighbours in the graph '
+        'explorer" }'
+    )
 
 
-def _checkboxes(group: str, values: list[str], colours: dict[str, str],
-                unchecked: tuple[str, ...] = ()) -> str:
-    boxes = "".join(
-        f'<label class="kb-filter"><input type="checkbox" data-{group}="{v}"'
-        f'{"" if v in unchecked else " checked"}> '
-        f'<span class="kb-swatch" style="background:{colours[v]}"></span>{v.replace("_", " ")}</label>'
-        for v in values)
-    return f'<fieldset class="kb-filters"><legend>{group.replace("-", " ")}</legend>{boxes}</fieldset>'
+def _swatch(kind: str) -> str:
+    style = NODE_STYLES[kind]
+    radius = {"ellipse": "50%", "round-rectangle": "0.25em"}.get(style["shape"], "0")
+    turn = " transform:rotate(45deg) scale(0.8);" if style["shape"] == "diamond" else ""
+    return (
+        f'<span class="kb-swatch" style="background:{style["colour"]};'
+        f'border-radius:{radius};{turn}"></span>'
+    )
 
 
-def _focus_controls() -> str:
-    depths = "".join(f'<option value="{d}"{" selected" if d == 1 else ""}>{d}</option>'
-                     for d in range(1, MAX_FOCUS_DEPTH + 1))
-    return ('<div class="kb-graph-focus">'
-            '<input type="search" id="kb-graph-search" placeholder="Find a node…" '
-            'aria-label="Find a node in the graph" list="kb-graph-names">'
-            '<datalist id="kb-graph-names"></datalist>'
-            '<label>Links away <select id="kb-graph-depth">'
-            f'{depths}</select></label>'
-            '<button type="button" id="kb-graph-focus" class="md-button">Show neighbourhood</button>'
-            '<button type="button" id="kb-graph-whole" class="md-button">Whole graph</button>'
-            '</div>')
+def _line(edge_type: str) -> str:
+    style = edge_style(edge_type)
+    return (
+        f'<svg class="kb-line" width="28" height="10" aria-hidden="true"><line x1="1" y1="5" '
+        f'x2="27" y2="5" stroke="{style["colour"]}" stroke-width="3" '
+        f'stroke-dasharray="{ {"dashed": "7 4", "dotted": "2 3"}.get(style["line"], "none") }"'
+        "/></svg>"
+    )
+
+
+def _filters() -> str:
+    """Check boxes that hide node kinds and link types (names are ours, not contributors')."""
+    kinds = "".join(
+        f'<label class="kb-filter"><input type="checkbox" data-node-kind="{k}" checked> '
+        f"{_swatch(k)}{k}s</label>"
+        for k in NODE_KINDS
+    )
+    types = "".join(
+        f'<label class="kb-filter"><input type="checkbox" data-edge-type="{t}" checked> '
+        f"{_line(t)}{edge_words(t)}</label>"
+        for t in edge_types()
+    )
+    return (
+        f'<fieldset class="kb-filters"><legend>Show</legend>{kinds}</fieldset>'
+        f'<fieldset class="kb-filters"><legend>Links</legend>{types}</fieldset>'
+    )
 
 
 def render_graph_page() -> str:
-    """The explorer's page: focus controls, filters and the drawing area (the script fills
-    it). ``?focus=<node id>&depth=<1–3>`` in the address shows one node's neighbourhood.
-
-    Only names of node kinds and edge types reach this HTML: they are ours, not contributors'.
-    """
-    hidden = " and ".join(f"{kind}s" for kind in HIDDEN_AT_FIRST)
+    """The explorer's page: search, node count and filters first (above the fold), then the
+    drawing area (the script fills it) and the panel of the selected node.
+    ``?focus=<node id>`` in the address opens on one node and its neighbours."""
     return join_blocks(
         "---\nhide:\n  - navigation\n  - toc\n---",
         "# Graph explorer",
-        "Terms, senses, claims and sources, and the typed links between them. Drag to move, "
-        "scroll to zoom, click a node to open its page.",
-        '??? info "The two views: whole graph and one node\'s neighbourhood"\n'
-        f"    **Whole graph.** It starts without the {hidden}, which are most of the graph: "
-        "drawn all at once they hide the vocabulary in a tangle. Tick them to add them; the "
-        "filters hide node kinds and link types.\n\n"
-        "    **One node's neighbourhood.** Find a node with the search box, choose how many "
-        "links away to go (1–3) and press *Show neighbourhood*: the view shows only that node "
-        "(in bold) and the nodes within that many links of it, following links in either "
-        "direction, of every kind. Each term, claim and source page has a *Show in graph* "
-        "button that opens this view; its address, such as "
-        "`graph/?focus=term:mesa-optimizer&depth=2`, can be shared.",
-        '<div class="kb-graph-controls">'
-        f'{_focus_controls()}'
-        f'{_checkboxes("node-kind", list(NODE_KINDS), NODE_COLOURS, HIDDEN_AT_FIRST)}'
-        f'{_checkboxes("edge-type", list(EDGE_TYPES), EDGE_COLOURS)}'
-        '</div>',
-        '<div id="kb-graph" data-src="../assets/kb/graph.json" role="img" '
-        'aria-label="Graph of the knowledge base"></div>'
-        '<p id="kb-graph-status" class="kb-graph-status">Loading the graph…</p>',
+        '<div class="kb-explorer">'
+        '<div class="kb-ex-bar">'
+        '<input type="search" id="kb-graph-search" placeholder="Find a term, claim or source…" '
+        'aria-label="Find a node and add it to the view" list="kb-graph-names">'
+        '<datalist id="kb-graph-names"></datalist>'
+        '<button type="button" id="kb-graph-find" class="md-button">Show it</button>'
+        '<button type="button" id="kb-graph-reset" class="md-button">Start again</button>'
+        '<span id="kb-graph-status" class="kb-ex-count" role="status">Loading the graph…</span>'
+        "</div>"
+        f'<div class="kb-ex-filters">{_filters()}</div>'
+        '<div class="kb-ex-main">'
+        '<div id="kb-graph" data-src="../assets/kb/graph.json" role="application" '
+        'aria-label="Graph of the knowledge base; the panel beside it describes the selected '
+        'node"></div>'
+        '<aside id="kb-graph-info" class="kb-ex-info" aria-live="polite">'
+        "<p>Select a node (click or tap it) to see its name, open its page or add its "
+        "neighbours to the view. Double-click a node to add its neighbours at once.</p>"
+        "</aside></div></div>",
+        "The view starts small: the vocabulary's most linked terms, or — from an entry's "
+        "*Show in graph* button — the entry and the entries one link away. Grow it from any "
+        "node: *Add its neighbours* puts in the entries linked to it. Drag to move, scroll or "
+        "pinch to zoom. Line styles tell the links apart as well as colours: supports and "
+        "agrees with are solid, objects to and conflicts with dashed, undercuts dotted.",
     )
+
+
+__all__ = [
+    "explorer_url",
+    "graph_json",
+    "graph_link",
+    "node_label",
+    "node_url",
+    "previews_json",
+    "relative_url",
+    "render_graph_page",
+]

@@ -14,6 +14,7 @@ from kb.site.context import (
 )
 from kb.site.entry_parts import facts
 from kb.site.graph_data import graph_link
+from kb.site.local_graph import local_graph
 from kb.site.markup import (
     Linker,
     autolink,
@@ -81,6 +82,7 @@ def render_source(data: SiteData, source: Source) -> str:
             "Referred to by",
             bullet_list([linker.node(data.base, n) for n in data.incoming(node, "references")]),
         ),
+        local_graph(data, source_node(source.id), linker),
     )
 
 

@@ -14,6 +14,7 @@ from kb.site.context import (
 )
 from kb.site.entry_parts import attribution, facts, links_of, source_link
 from kb.site.graph_data import graph_link
+from kb.site.local_graph import local_graph
 from kb.site.markup import (
     Linker,
     autolink,
@@ -49,6 +50,7 @@ def render_term(data: SiteData, term: Term) -> str:
         section("Its definitions use", links_of(data, linker, uses_of(data, term))),
         section("Used in the definitions of", links_of(data, linker, used_by(data, term))),
         section("Claims about this term", claims_by_stance(data, term, linker), anchor="claims"),
+        local_graph(data, term_node(term.id), linker),
     )
 
 

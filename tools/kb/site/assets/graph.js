@@ -1,216 +1,290 @@
-/* Alignment Atlas: the graph explorer (vis-network, served from the site itself).
+/* Alignment Atlas: the graph explorer (cytoscape, served from the site itself).
  *
- * Runs on the page holding #kb-graph: loads vis-network (through kb.js's loader) and
- * assets/kb/graph.json, draws the nodes coloured by kind and the edges coloured by type, and
- * wires the filters, the search box, the focus controls and click-through to pages.
+ * Runs on the page holding #kb-graph: loads assets/kb/cytoscape.min.js and
+ * assets/kb/graph.json, then draws a small, readable view that the reader grows:
  *
- * Two views. The whole graph, filtered by the node-kind and edge-type boxes (the page leaves
- * some kinds unticked at first, for readability). Or one node's neighbourhood: the node and
- * every node within `depth` links of it, following links in either direction and of any type;
- * the address graph/?focus=<node id>&depth=<1-3> opens it, and the page's controls change it
- * (the address follows, so it can be shared). Entering a neighbourhood ticks every node kind;
- * going back to the whole graph restores the page's first choice of boxes.
+ * - The first view is the entry named by ?focus=<node id> and its neighbours (one link away,
+ *   argument links first, at most graph.max nodes), or without a focus the vocabulary's most
+ *   linked terms (graph.start, chosen when the site is built).
+ * - Selecting a node (click or tap) shows its full name, its page and an "Add its neighbours"
+ *   button in the panel beside the drawing; a double click adds them at once. Search adds the
+ *   node found (with its neighbours) to the view. "Start again" goes back to the first view.
+ * - The check boxes hide node kinds and link types; the status line counts what is shown.
  *
- * Labels are plain text (vis-network draws them on a canvas; the hover titles are built with
- * textContent). window.kbGraph exposes the network and its data for tests.
+ * Labels are plain text (cytoscape draws them; the panel uses textContent). They sit on a
+ * background of the page's colour, in the page's text colour, read from Material's palette
+ * (light or dark) and followed when the reader switches it, so their contrast is the page's.
+ * The initial zoom never makes a label smaller than MIN_LABEL_PX. window.kbGraph exposes the
+ * cytoscape instance and the explorer for tests.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var assets = new URL("./", script ? script.src : location.href);
   var siteRoot = new URL("../../", assets);
-  var MAX_DEPTH = 3;
+  var FONT_PX = 13;
+  var MIN_LABEL_PX = 12;
+  var EXPAND_MAX = 30;
+  var PRIORITY = ["supports", "objects_to", "undercuts", "conflicts_with", "agrees_with",
+    "refines", "sense_of", "broader", "related", "replaced_by", "about", "uses", "cites",
+    "in_reply_to", "part_of", "references"];
+  var library = null;
 
   function loadLibrary() {
-    if (window.vis && window.vis.Network) { return Promise.resolve(window.vis); }
-    if (!document.querySelector("link[data-kb-vis]")) {
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = new URL("vis-network.css", assets).href;
-      css.setAttribute("data-kb-vis", "");
-      document.head.appendChild(css);
+    if (window.cytoscape) { return Promise.resolve(window.cytoscape); }
+    if (!library) {
+      library = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL("cytoscape.min.js", assets).href;
+        tag.onload = function () { resolve(window.cytoscape); };
+        tag.onerror = function () { library = null; reject(new Error("could not load cytoscape")); };
+        document.head.appendChild(tag);
+      });
     }
-    return window.kbAtlas.loadScript(new URL("vis-network.min.js", assets).href)
-      .then(function () { return window.vis; });
+    return library;
   }
 
-  function textTitle(text) {
-    var element = document.createElement("div");
-    element.textContent = text;
-    return element;
+  /* A CSS colour as opaque "rgb(r, g, b)", blended over `under` when it is translucent. */
+  function opaque(colour, under) {
+    var probe = document.createElement("span");
+    probe.style.color = colour;
+    document.body.appendChild(probe);
+    var parts = getComputedStyle(probe).color.match(/[\d.]+/g).map(Number);
+    probe.remove();
+    var alpha = parts.length > 3 ? parts[3] : 1;
+    var base = under || [255, 255, 255];
+    var rgb = [0, 1, 2].map(function (i) { return Math.round(parts[i] * alpha + base[i] * (1 - alpha)); });
+    return rgb;
   }
 
-  function checked(kind) {
+  function rgb(values) { return "rgb(" + values.join(", ") + ")"; }
+
+  /* The page's background and text colours (Material's palette variables). */
+  function pageColours() {
+    var style = getComputedStyle(document.body);
+    var bg = opaque(style.getPropertyValue("--md-default-bg-color").trim() || "#fff");
+    var fg = opaque(style.getPropertyValue("--md-default-fg-color").trim() || "#000", bg);
+    return { bg: rgb(bg), fg: rgb(fg) };
+  }
+
+  function cyStyle(graph, colours) {
+    var rules = [
+      { selector: "node", style: {
+        "label": "data(label)", "font-size": FONT_PX, "color": colours.fg,
+        "font-family": getComputedStyle(document.body).fontFamily,
+        "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "ellipsis",
+        "text-max-width": 170, "text-background-color": colours.bg,
+        "text-background-opacity": 1, "text-background-padding": 2,
+        "text-background-shape": "roundrectangle", "width": 18, "height": 18,
+        "border-width": 1, "border-color": colours.fg } },
+      { selector: "node.kb-focus", style: { "width": 30, "height": 30, "border-width": 3,
+        "font-weight": "bold" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": colours.fg,
+        "underlay-color": colours.fg, "underlay-opacity": 0.15, "underlay-padding": 6 } },
+      { selector: "node.kb-more", style: { "border-style": "double", "border-width": 4 } },
+      { selector: ".kb-hidden", style: { "display": "none" } },
+      { selector: "edge", style: { "width": 2, "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.9 } }
+    ];
+    Object.keys(graph.kinds).forEach(function (kind) {
+      rules.push({ selector: "node[kind = '" + kind + "']", style: {
+        "background-color": graph.kinds[kind].colour, "shape": graph.kinds[kind].shape } });
+    });
+    Object.keys(graph.types).forEach(function (type) {
+      var t = graph.types[type];
+      rules.push({ selector: "edge[type = '" + type + "']", style: {
+        "line-color": t.colour, "target-arrow-color": t.colour, "line-style": t.line,
+        "line-dash-pattern": t.line === "dotted" ? [2, 3] : [7, 4] } });
+    });
+    return rules;
+  }
+
+  function checked(group) {
     var on = {};
-    document.querySelectorAll("input[data-" + kind + "]").forEach(function (box) {
-      on[box.getAttribute("data-" + kind)] = box.checked;
+    document.querySelectorAll("input[data-" + group + "]").forEach(function (box) {
+      on[box.getAttribute("data-" + group)] = box.checked;
     });
     return on;
   }
 
-  function setKindBoxes(choose) {
-    document.querySelectorAll("input[data-node-kind]").forEach(function (box) {
-      box.checked = choose(box);
-    });
-  }
-
-  function nodeItem(n, colours, emphasised) {
-    return {
-      id: n.id, label: n.label.length > 40 ? n.label.slice(0, 39) + "…" : n.label,
-      title: textTitle(n.kind + ": " + n.label), kind: n.kind, url: n.url,
-      color: colours.nodes[n.kind], shape: n.kind === "sense" ? "dot" : "box",
-      size: emphasised ? 16 : 8, borderWidth: emphasised ? 4 : 1,
-      font: { color: n.kind === "sense" ? "#333" : "#fff", size: emphasised ? 16 : 12,
-              bold: emphasised }
-    };
-  }
-
-  function edgeItem(e, i, colours) {
-    return {
-      id: i, from: e.from, to: e.to, type: e.type, arrows: "to",
-      color: { color: colours.edges[e.type], highlight: colours.edges[e.type] },
-      title: textTitle(e.type.replace(/_/g, " ")),
-      dashes: e.type === "cites" || e.type === "sense_of"
-    };
-  }
-
-  /* Node id -> number of links from `focus`, for every node at most `depth` links away. */
-  function neighbourhood(graph, focus, depth) {
-    var adjacent = {};
-    graph.edges.forEach(function (e) {
-      (adjacent[e.from] = adjacent[e.from] || []).push(e.to);
-      (adjacent[e.to] = adjacent[e.to] || []).push(e.from);
-    });
-    var distance = {};
-    distance[focus] = 0;
-    var frontier = [focus];
-    for (var step = 1; step <= depth; step++) {
-      var next = [];
-      frontier.forEach(function (node) {
-        (adjacent[node] || []).forEach(function (other) {
-          if (!(other in distance)) { distance[other] = step; next.push(other); }
-        });
-      });
-      frontier = next;
-    }
-    return distance;
-  }
-
-  function clampDepth(value) {
-    var depth = parseInt(value, 10);
-    return isNaN(depth) ? 1 : Math.max(1, Math.min(MAX_DEPTH, depth));
-  }
-
-  function networkOptions(count) {
-    var big = count > 800;
-    return {
-      nodes: { font: { face: "Roboto, sans-serif" }, widthConstraint: { maximum: 180 } },
-      edges: { smooth: big ? false : { type: "continuous" }, width: 1.2 },
-      physics: { solver: "forceAtlas2Based", stabilization: { iterations: big ? 60 : 200 } },
-      interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big },
-      layout: { improvedLayout: count <= 150 }
-    };
-  }
-
-  function Explorer(container, vis, graph, status) {
+  function Explorer(cytoscape, graph, container) {
     var self = this;
-    var byId = {};
-    graph.nodes.forEach(function (n) { byId[n.id] = n; });
     this.graph = graph;
-    this.byId = byId;
-    this.status = status;
-    this.container = container;
-    this.vis = vis;
-    this.focus = null;
-    this.depth = 1;
-    this.inView = null;   // the focused neighbourhood (node id -> links away), or null
-    this.kinds = checked("node-kind");
-    this.types = checked("edge-type");
-    this.nodes = new vis.DataSet(graph.nodes.map(function (n) { return nodeItem(n, graph.colours); }));
-    this.edges = new vis.DataSet(graph.edges.map(function (e, i) { return edgeItem(e, i, graph.colours); }));
-    this.nodeView = new vis.DataView(this.nodes, { filter: function (n) { return self.shows(n); } });
-    this.edgeView = new vis.DataView(this.edges, { filter: function (e) { return self.types[e.type] !== false; } });
-    this.network = null;
-  }
-
-  Explorer.prototype.shows = function (n) {
-    if (this.inView && !(n.id in this.inView)) { return false; }
-    return n.id === this.focus || this.kinds[n.kind] !== false;
-  };
-
-  /* A new network for the nodes in view, laid out afresh (a neighbourhood keeps no position
-   * from the whole graph's layout). */
-  Explorer.prototype.draw = function () {
-    var self = this;
-    if (this.network) { this.network.destroy(); }
-    var network = new this.vis.Network(this.container, { nodes: this.nodeView, edges: this.edgeView },
-      networkOptions(this.nodeView.length));
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });
-      network.fit();
-    });
-    network.on("click", function (params) {
-      if (params.nodes.length) {
-        window.location.href = new URL(self.byId[params.nodes[0]].url, siteRoot).href;
+    this.byId = {};
+    this.links = {};   // node id -> [{other, type, out}]
+    graph.nodes.forEach(function (n) { self.byId[n.id] = n; self.links[n.id] = []; });
+    graph.edges.forEach(function (e, i) {
+      e.id = "e" + i;
+      if (self.links[e.from] && self.links[e.to]) {
+        self.links[e.from].push({ other: e.to, type: e.type, out: true, edge: e });
+        self.links[e.to].push({ other: e.from, type: e.type, out: false, edge: e });
       }
     });
-    this.network = network;
-    window.kbGraph = { network: network, nodes: this.nodes, edges: this.edges, explorer: this };
-    this.report();
-  };
-
-  Explorer.prototype.emphasise = function (node, on) {
-    if (node && this.byId[node]) { this.nodes.update(nodeItem(this.byId[node], this.graph.colours, on)); }
-  };
-
-  Explorer.prototype.showNeighbourhood = function (node, depth) {
-    this.emphasise(this.focus, false);
-    this.focus = node;
-    this.depth = clampDepth(depth);
-    this.inView = neighbourhood(this.graph, node, this.depth);
-    document.getElementById("kb-graph-depth").value = String(this.depth);
-    setKindBoxes(function () { return true; });
-    this.kinds = checked("node-kind");
-    this.emphasise(node, true);
-    this.nodeView.refresh();
-    this.draw();
-    this.remember();
-  };
-
-  Explorer.prototype.showWhole = function () {
-    this.emphasise(this.focus, false);
+    this.status = document.getElementById("kb-graph-status");
+    this.info = document.getElementById("kb-graph-info");
     this.focus = null;
-    this.inView = null;
-    setKindBoxes(function (box) { return box.defaultChecked; });
-    this.kinds = checked("node-kind");
-    this.nodeView.refresh();
-    this.draw();
-    this.remember();
+    this.cy = cytoscape({ container: container, style: cyStyle(graph, pageColours()),
+      minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false });
+    window.kbGraph = { cy: this.cy, explorer: this };
+  }
+
+  /* The node's neighbours, argument links first, then by name. */
+  Explorer.prototype.neighbours = function (id) {
+    var self = this;
+    var rank = function (type) { var i = PRIORITY.indexOf(type); return i < 0 ? PRIORITY.length : i; };
+    var best = {};
+    this.links[id].forEach(function (link) {
+      if (link.other !== id && (!(link.other in best) || rank(link.type) < best[link.other])) {
+        best[link.other] = rank(link.type);
+      }
+    });
+    return Object.keys(best).sort(function (a, b) {
+      return best[a] - best[b] || self.byId[a].label.localeCompare(self.byId[b].label);
+    });
   };
 
-  Explorer.prototype.filtersChanged = function () {
-    this.kinds = checked("node-kind");
-    this.types = checked("edge-type");
-    this.nodeView.refresh();
-    this.edgeView.refresh();
+  Explorer.prototype.hiddenNeighbours = function (id) {
+    var cy = this.cy;
+    return this.neighbours(id).filter(function (other) { return cy.getElementById(other).empty(); });
+  };
+
+  /* Put nodes (and every edge between shown nodes) into the drawing; new nodes start around
+   * `near` (a shown node) so the layout grows from there. Returns the added nodes. */
+  Explorer.prototype.add = function (ids, near) {
+    var self = this;
+    var cy = this.cy;
+    var centre = near ? cy.getElementById(near).position() : { x: 0, y: 0 };
+    var fresh = ids.filter(function (id) { return self.byId[id] && cy.getElementById(id).empty(); });
+    var elements = fresh.map(function (id, i) {
+      var angle = 2 * Math.PI * i / Math.max(1, fresh.length);
+      var n = self.byId[id];
+      return { group: "nodes", data: { id: id, label: n.label, kind: n.kind, url: n.url },
+        position: { x: centre.x + 120 * Math.cos(angle), y: centre.y + 120 * Math.sin(angle) } };
+    });
+    var added = cy.add(elements);
+    var edges = {};  // by id: an edge between two new nodes is met from both ends
+    fresh.forEach(function (id) {
+      self.links[id].forEach(function (link) {
+        var e = link.edge;
+        if (!cy.getElementById(link.other).empty() && cy.getElementById(e.id).empty()) {
+          edges[e.id] = { group: "edges", data: { id: e.id, source: e.from, target: e.to, type: e.type } };
+        }
+      });
+    });
+    cy.add(Object.keys(edges).map(function (key) { return edges[key]; }));
+    this.markMore();
+    this.applyFilters();
+    return added;
+  };
+
+  /* Nodes with neighbours not yet shown get a double border (and say so in the panel). */
+  Explorer.prototype.markMore = function () {
+    var self = this;
+    this.cy.nodes().forEach(function (node) {
+      node.toggleClass("kb-more", self.hiddenNeighbours(node.id()).length > 0);
+    });
+  };
+
+  Explorer.prototype.layout = function (fit) {
+    var cy = this.cy;
+    var layout = cy.layout({ name: "cose", animate: false, randomize: false, fit: fit,
+      padding: 30, nodeRepulsion: function () { return 90000; },
+      idealEdgeLength: function () { return 110; }, nodeOverlap: 20, numIter: 1500 });
+    layout.run();
+  };
+
+  /* Zoom so that the whole view fits, but never below readable labels: centred on the focus
+   * (or the view's middle) when the view is too big to fit at that size. */
+  Explorer.prototype.readableZoom = function () {
+    var cy = this.cy;
+    cy.fit(cy.elements(":visible"), 30);
+    var least = MIN_LABEL_PX / FONT_PX;
+    if (cy.zoom() < least) {
+      cy.zoom(least);
+      cy.center(this.focus ? cy.getElementById(this.focus) : cy.elements(":visible"));
+    } else if (cy.zoom() > 1.6) {
+      cy.zoom(1.6);
+      cy.center(cy.elements(":visible"));
+    }
+  };
+
+  Explorer.prototype.firstView = function () {
+    var cy = this.cy;
+    cy.elements().remove();
+    var ids;
+    if (this.focus) {
+      ids = [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1));
+    } else {
+      ids = this.graph.start.slice(0, this.graph.max);
+    }
+    this.add(ids, null);
+    cy.nodes().removeClass("kb-focus");
+    if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus"); }
+    cy.layout({ name: "cose", animate: false, randomize: true, fit: true, padding: 30,
+      nodeRepulsion: function () { return 90000; }, idealEdgeLength: function () { return 110; },
+      nodeOverlap: 20, numIter: 2000 }).run();
+    this.readableZoom();
+    this.describe(null);
     this.report();
   };
 
-  /* The address shows the view, without adding a history entry (instant navigation owns those). */
-  Explorer.prototype.remember = function () {
-    var url = new URL(location.href);
-    url.search = this.focus ? "?focus=" + encodeURIComponent(this.focus) + "&depth=" + this.depth : "";
-    history.replaceState(history.state, "", url.href);
+  /* Add up to EXPAND_MAX neighbours of `id` not shown yet; returns how many were added. */
+  Explorer.prototype.expand = function (id) {
+    var more = this.hiddenNeighbours(id).slice(0, EXPAND_MAX);
+    if (!more.length) { this.report(); return 0; }
+    this.add(more, id);
+    this.layout(false);
+    this.cy.center(this.cy.getElementById(id));
+    this.describe(id);
+    this.report();
+    return more.length;
+  };
+
+  Explorer.prototype.applyFilters = function () {
+    var kinds = checked("node-kind");
+    var types = checked("edge-type");
+    var self = this;
+    this.cy.nodes().forEach(function (n) {
+      n.toggleClass("kb-hidden", kinds[n.data("kind")] === false && n.id() !== self.focus);
+    });
+    this.cy.edges().forEach(function (e) { e.toggleClass("kb-hidden", types[e.data("type")] === false); });
   };
 
   Explorer.prototype.report = function (prefix) {
-    var shown = this.nodeView.length;
-    var total = this.graph.nodes.length;
-    var text = this.focus
-      ? "Neighbourhood of “" + this.byId[this.focus].label + "”, " + this.depth +
-        (this.depth === 1 ? " link" : " links") + " away: " + shown + " of " + total + " nodes."
-      : "Whole graph: " + shown + " of " + total + " nodes shown.";
+    var shown = this.cy.nodes(":visible").length;
+    var drawn = this.cy.nodes().length;
+    var text = "Showing " + shown + " of " + this.graph.nodes.length + " entries" +
+      (drawn > shown ? " (" + (drawn - shown) + " hidden by the filters)" : "") + ".";
     this.status.textContent = (prefix || "") + text;
+  };
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  /* The panel beside the drawing: the selected node's full name, kind, page and growth. */
+  Explorer.prototype.describe = function (id) {
+    var self = this;
+    var info = this.info;
+    if (!id) { return; }
+    var n = this.byId[id];
+    var hidden = this.hiddenNeighbours(id).length;
+    info.textContent = "";
+    info.appendChild(element("p", n.kind, "kb-ex-kind"));
+    info.appendChild(element("p", n.label, "kb-ex-label"));
+    var open = element("a", "Open its page");
+    open.href = new URL(n.url, siteRoot).href;
+    open.className = "md-button kb-ex-open";
+    info.appendChild(open);
+    var grow = element("button", hidden ? "Add its neighbours (" + hidden + " more)"
+      : "All its neighbours are shown", "md-button kb-ex-expand");
+    grow.type = "button";
+    grow.disabled = !hidden;
+    grow.addEventListener("click", function () { self.expand(id); });
+    info.appendChild(grow);
   };
 
   /* The node a search text names: an exact label first, else the first label containing it. */
@@ -223,64 +297,63 @@
     return hit ? hit.id : null;
   };
 
-  Explorer.prototype.wire = function () {
-    var self = this;
-    var input = document.getElementById("kb-graph-search");
-    var depth = document.getElementById("kb-graph-depth");
-    var list = document.getElementById("kb-graph-names");
-    this.graph.nodes.forEach(function (n) {
-      var option = document.createElement("option");
-      option.value = n.label;
-      list.appendChild(option);
-    });
-    function select() {
-      var hit = self.find(input.value);
-      if (!hit) { self.network.unselectAll(); return; }
-      if (!self.nodeView.get(hit)) { self.report("“" + input.value + "” is not in this view. "); return; }
-      self.network.selectNodes([hit]);
-      self.network.focus(hit, { scale: 1.2, animation: true });
+  Explorer.prototype.show = function (text) {
+    var hit = this.find(text);
+    if (!hit) { this.report("Nothing is called “" + text.trim() + "”. "); return; }
+    var cy = this.cy;
+    if (cy.getElementById(hit).empty()) {
+      var near = this.neighbours(hit).filter(function (o) { return !cy.getElementById(o).empty(); })[0];
+      this.add([hit], near || null);
+      this.expand(hit);
     }
-    input.addEventListener("change", select);
-    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { select(); } });
-    document.getElementById("kb-graph-focus").addEventListener("click", function () {
-      var hit = self.find(input.value) || self.network.getSelectedNodes()[0] || self.focus;
-      if (hit) { self.showNeighbourhood(hit, depth.value); }
-      else { self.report("Find a node first. "); }
-    });
-    depth.addEventListener("change", function () {
-      if (self.focus) { self.showNeighbourhood(self.focus, depth.value); }
-    });
-    document.getElementById("kb-graph-whole").addEventListener("click", function () { self.showWhole(); });
-    document.querySelectorAll("input[data-node-kind], input[data-edge-type]").forEach(function (box) {
-      box.addEventListener("change", function () { self.filtersChanged(); });
-    });
+    cy.nodes().unselect();
+    cy.getElementById(hit).select();
+    cy.center(cy.getElementById(hit));
+    this.describe(hit);
+    this.report();
   };
 
-  /* The view the address asks for: ?focus=<node id>&depth=<n>, or the whole graph. */
-  Explorer.prototype.start = function () {
-    var query = new URLSearchParams(location.search);
-    var focus = query.get("focus");
-    this.wire();
-    if (focus && this.byId[focus]) {
-      this.showNeighbourhood(focus, query.get("depth"));
-    } else {
-      this.draw();
-      if (focus) { this.report("No node “" + focus + "” in the graph. "); }
-    }
+  Explorer.prototype.retheme = function () {
+    this.cy.style(cyStyle(this.graph, pageColours()));
+  };
+
+  Explorer.prototype.wire = function () {
+    var self = this;
+    var cy = this.cy;
+    var input = document.getElementById("kb-graph-search");
+    var list = document.getElementById("kb-graph-names");
+    list.textContent = "";
+    this.graph.nodes.forEach(function (n) { list.appendChild(element("option")).value = n.label; });
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { self.show(input.value); } });
+    document.getElementById("kb-graph-find").addEventListener("click", function () { self.show(input.value); });
+    document.getElementById("kb-graph-reset").addEventListener("click", function () { self.firstView(); });
+    document.querySelectorAll("input[data-node-kind], input[data-edge-type]").forEach(function (box) {
+      box.addEventListener("change", function () { self.applyFilters(); self.report(); });
+    });
+    cy.on("tap", "node", function (event) { self.describe(event.target.id()); });
+    cy.on("dbltap", "node", function (event) { self.expand(event.target.id()); });
+    new MutationObserver(function () { self.retheme(); })
+      .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   };
 
   function init() {
     var container = document.getElementById("kb-graph");
-    var status = document.getElementById("kb-graph-status");
     if (!container || container.getAttribute("data-drawn")) { return; }
     container.setAttribute("data-drawn", "pending");
+    var status = document.getElementById("kb-graph-status");
     var source = new URL(container.getAttribute("data-src"), location.href);
     Promise.all([loadLibrary(), fetch(source).then(function (r) { return r.json(); })])
       .then(function (loaded) {
-        new Explorer(container, loaded[0], loaded[1], status).start();
+        var explorer = new Explorer(loaded[0], loaded[1], container);
+        var focus = new URLSearchParams(location.search).get("focus");
+        explorer.focus = focus && explorer.byId[focus] ? focus : null;
+        explorer.wire();
+        explorer.firstView();
+        if (focus && !explorer.focus) { explorer.report("No entry “" + focus + "” in the graph. "); }
         container.setAttribute("data-drawn", "yes");
       })
       .catch(function (error) {
+        container.setAttribute("data-drawn", "failed");
         status.textContent = "The graph could not be drawn: " + error;
       });
   }

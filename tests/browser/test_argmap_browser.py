@@ -1,0 +1,279 @@
+"""The argument view, the local graphs and the graph explorer as a reader sees them, in headless
+Chromium: effective text sizes at laptop and phone widths, links, growth by expansion, the
+explorer's first view, and label contrast in the light and dark schemes (computed from the
+colours the page uses). Every wait is on a condition, never a fixed time."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import QuietHandler
+from playwright.sync_api import expect
+
+import kb
+from kb.site.argtree import responses
+from kb.site.build import build_site
+from kb.site.context import SiteData
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+LAPTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+VIEWS = ".kb-argmap, .kb-arg-answered, .kb-local-graph"
+
+# Effective size of every piece of text in the argument views: font size times every scale on
+# the way to the screen (an SVG's viewBox scale, a CSS transform), as rendered.
+TEXT_SIZES = """(selector) => {
+  const sizes = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode;
+      const el = text.parentElement;
+      if (!text.textContent.trim() || el.closest("title")) continue;
+      let size = parseFloat(getComputedStyle(el).fontSize);
+      if (el instanceof SVGElement) {
+        size *= el.getScreenCTM().a;
+      } else if (el.offsetWidth) {
+        size *= el.getBoundingClientRect().width / el.offsetWidth;
+      }
+      sizes.push([Math.round(size * 100) / 100, text.textContent.trim().slice(0, 40)]);
+    }
+  }
+  return sizes;
+}"""
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in re.findall(r"[\d.]+", css)[:3])
+
+
+@pytest.fixture(scope="module")
+def repo_base() -> kb.KnowledgeBase:
+    return kb.load(REPO)
+
+
+@pytest.fixture(scope="module")
+def repo_url(tmp_path_factory, repo_base):
+    """The repository's own knowledge base, built and served (the largest real trees); not
+    strict: test_site_build checks strictness, these tests the pages."""
+    site = tmp_path_factory.mktemp("argmap-site")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site))
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    build_site(REPO / "mkdocs.yml", site, REPO, strict=False, site_url=url)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def largest_claims(repo_base) -> list[str]:
+    """The three claims with the most answers (the largest argument trees)."""
+    data = SiteData(repo_base)
+    sizes = {c: sum(a.size() for a in responses(data, f"claim:{c}")) for c in repo_base.claims}
+    return sorted(sizes, key=lambda c: (-sizes[c], c))[:3]
+
+
+def open_page(browser, url: str, device: dict, scheme: str = "light"):
+    context = browser.new_context(**device, color_scheme=scheme)
+    page = context.new_page()
+    page.errors = []
+    page.outside = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    host = urlsplit(url).netloc
+    page.on(
+        "request",
+        lambda r: (
+            page.outside.append(r.url)
+            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    page.goto(url)
+    return page
+
+
+def open_every_branch(page) -> None:
+    page.evaluate("document.querySelectorAll('details.kb-arg-replies').forEach(d => d.open = true)")
+
+
+@pytest.mark.parametrize("device", [LAPTOP, PHONE], ids=["1366px", "390px"])
+def test_argument_views_read_at_12px_or_more(browser, repo_url, largest_claims, device):
+    for claim in largest_claims:
+        page = open_page(browser, f"{repo_url}arguments/{claim}/", device)
+        expect(page.locator("#responses .kb-arg-card").first).to_be_visible()
+        open_every_branch(page)
+        sizes = page.evaluate(TEXT_SIZES, VIEWS)
+        assert len(sizes) > 20, claim
+        small = [s for s in sizes if s[0] < 12]
+        assert small == [], (claim, small[:5])
+        # Nothing is squeezed off the side: the answers fit the page's width.
+        width = page.evaluate("document.documentElement.clientWidth")
+        right = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('#responses .kb-arg-card')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert right <= width, (claim, right, width)
+        assert page.errors == [] and page.outside == []
+        page.context.close()
+
+
+def test_every_map_node_links_to_an_existing_page(browser, repo_url, largest_claims):
+    page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", LAPTOP)
+    expect(page.locator("#responses .kb-arg-card").first).to_be_visible()
+    links = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].flatMap(root =>
+            [...root.querySelectorAll('a')].map(a => a.getAttribute('href') ||
+              a.getAttributeNS('http://www.w3.org/1999/xlink', 'href')))""",
+        VIEWS,
+    )
+    cards = page.locator("#responses .kb-arg-card").count()
+    assert len(links) >= 2 * cards  # every card: its claim and its source
+    checked: dict[str, str] = {}
+    for link in links:
+        target = urljoin(page.url, link)
+        address, _, fragment = target.partition("#")
+        if address not in checked:
+            response = page.request.get(address)
+            assert response.status == 200, (link, response.status)
+            checked[address] = response.text()
+        if fragment:
+            assert f'id="{fragment}"' in checked[address], link
+    page.context.close()
+
+
+def test_sides_are_told_in_words_not_colour_alone(browser, repo_url, largest_claims):
+    page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", PHONE)
+    open_every_branch(page)
+    for answer in page.locator("#responses li.kb-arg").all():
+        head = answer.locator(":scope > .kb-arg-card > .kb-arg-head").inner_text()
+        side = "For" if "kb-arg-for" in answer.get_attribute("class") else "Against"
+        assert head.split()[1] == side, head  # "✓ For supports …" / "✗ Against objects to …"
+    styles = page.evaluate(
+        """() => ['for', 'against'].map(side => {
+            const card = document.querySelector(`#responses .kb-arg-${side} > .kb-arg-card`);
+            return card ? getComputedStyle(card).borderLeftStyle : null; })"""
+    )
+    assert styles == ["solid", "dashed"]
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_argument_view_colours_keep_their_contrast(browser, repo_url, largest_claims, scheme):
+    page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", LAPTOP, scheme)
+    expect(page.locator("#responses .kb-arg-col-title .kb-side-against")).to_be_visible()
+    pairs = page.evaluate(
+        """() => {
+          const bg = getComputedStyle(document.querySelector('.md-main')).backgroundColor !==
+              'rgba(0, 0, 0, 0)' ? getComputedStyle(document.querySelector('.md-main')).backgroundColor
+              : getComputedStyle(document.body).backgroundColor;
+          const out = [];
+          for (const el of document.querySelectorAll('.kb-side, .kb-arg-rel, .kb-arg-who, .kb-lg text'))
+            out.push([el.className.baseVal ?? el.className, el instanceof SVGElement ?
+              getComputedStyle(el).fill : getComputedStyle(el).color, bg]);
+          return out;
+        }"""
+    )
+    assert pairs
+    for name, colour, background in pairs:
+        assert contrast(rgb(colour), rgb(background)) >= 4.5, (name, colour, background)
+    page.context.close()
+
+
+# -- the graph explorer ---------------------------------------------------------------------
+
+
+def wait_drawn(page) -> None:
+    expect(page.locator("#kb-graph")).to_have_attribute("data-drawn", "yes", timeout=30000)
+
+
+def shown(page) -> list[str]:
+    return page.evaluate("window.kbGraph.cy.nodes().map(n => n.id()).sort()")
+
+
+@pytest.mark.parametrize("address", ["graph/", "graph/?focus=term:mesa-optimizer"])
+def test_explorer_opens_small_and_readable(browser, repo_url, address):
+    page = open_page(browser, repo_url + address, LAPTOP)
+    wait_drawn(page)
+    count = len(shown(page))
+    assert 5 <= count <= 60
+    expect(page.locator("#kb-graph-status")).to_have_text(re.compile(rf"^Showing {count} of \d+ "))
+    smallest = page.evaluate(
+        "Math.min(...window.kbGraph.cy.nodes().map(n => parseFloat(n.style('font-size')))) "
+        "* window.kbGraph.cy.zoom()"
+    )
+    assert smallest >= 11
+    for selector in (
+        "#kb-graph-search",
+        "#kb-graph-status",
+        "input[data-node-kind='claim']",
+        "input[data-edge-type='objects_to']",
+    ):
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] + box["height"] <= 900, selector  # above the fold
+    assert page.errors == [] and page.outside == []
+    page.context.close()
+
+
+def test_expanding_a_node_adds_its_neighbours(browser, base_url, fixture_base):
+    page = open_page(browser, base_url + "graph/?focus=claim:narrowness-is-deliberate", LAPTOP)
+    wait_drawn(page)
+    before = set(shown(page))
+    graph = fixture_base.graph.to_undirected()
+    grown = next(n for n in sorted(before) if set(graph.neighbors(n)) - before)
+    # Select the node by clicking where it is drawn, then ask for its neighbours.
+    x, y = page.evaluate(
+        "(id) => { const p = window.kbGraph.cy.getElementById(id).renderedPosition();"
+        " return [p.x, p.y]; }",
+        grown,
+    )
+    box = page.locator("#kb-graph").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    button = page.locator("#kb-graph-info .kb-ex-expand")
+    expect(button).to_contain_text("Add its neighbours")
+    button.click()
+    page.wait_for_function("(n) => window.kbGraph.cy.nodes().length > n", arg=len(before))
+    after = set(shown(page))
+    assert after == before | set(graph.neighbors(grown))
+    expect(page.locator("#kb-graph-status")).to_contain_text(f"Showing {len(after)} of")
+    assert page.errors == [] and page.outside == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_explorer_labels_keep_their_contrast(browser, repo_url, scheme):
+    page = open_page(browser, repo_url + "graph/?focus=term:mesa-optimizer", LAPTOP, scheme)
+    wait_drawn(page)
+    labels = page.evaluate(
+        """() => window.kbGraph.cy.nodes().map(n => [n.id(), n.style('color'),
+              n.style('text-background-color'), n.style('text-background-opacity')])"""
+    )
+    page_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for node, colour, background, opacity in labels:
+        assert float(opacity) == 1, node  # the label sits on its own opaque background
+        assert contrast(rgb(colour), rgb(background)) >= 4.5, (node, colour, background)
+        assert rgb(background) == rgb(page_bg)  # …of the page's colour, in either scheme
+    page.context.close()

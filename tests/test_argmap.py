@@ -1,0 +1,326 @@
+"""Unit tests of the argument view (kb.site.argtree), the local graph (kb.site.local_graph) and
+the explorer's data and page (kb.site.graph_data): structure, sides, links and escaping."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+import kb
+from kb.site.argtree import ArgumentView, answered, responses
+from kb.site.claim_page import render_claim
+from kb.site.context import SiteData
+from kb.site.graph_data import (
+    EDGE_STYLES,
+    MAX_START,
+    explorer_url,
+    focus_query,
+    graph_json,
+    node_label,
+    relative_url,
+    render_graph_page,
+)
+from kb.site.local_graph import PER_GROUP, local_graph, local_svg, neighbour_groups
+from kb.site.markup import Linker
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences"]
+HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"'
+
+
+@pytest.fixture(scope="module")
+def data() -> SiteData:
+    return SiteData(kb.load(FIXTURE))
+
+
+def write_base(
+    root: Path, claims: dict[str, str], source: str = "title: S\nkind: post\n"
+) -> SiteData:
+    """A knowledge base of the given claims (id → extra YAML lines) and one source ``s``."""
+    (root / "arguments").mkdir()
+    (root / "sources").mkdir()
+    (root / "sources" / "s.yaml").write_text(f"id: s\n{source}authors: [Ada]\n")
+    for ident, extra in claims.items():
+        (root / "arguments" / f"{ident}.yaml").write_text(
+            f"id: {ident}\ntitle: Claim {ident}\nclaim: The claim {ident}.\nsource: s\n{extra}"
+        )
+    return SiteData(kb.load(root))
+
+
+def shape(answers) -> list:
+    return [(a.relation, a.node, a.side, shape(a.children)) for a in answers]
+
+
+# -- the tree ------------------------------------------------------------------------------
+
+
+def test_answers_of_the_fixture_claim(data):
+    assert shape(responses(data, "claim:pseudo-alignment-is-the-default")) == [
+        ("supports", "claim:many-objectives-fit", 1, []),
+        (
+            "objects_to",
+            "claim:the-rlo-sense-is-too-narrow",
+            -1,
+            [("objects_to", "claim:narrowness-is-deliberate", 1, [])],
+        ),
+    ]
+
+
+def test_sides_count_for_or_against_the_page_claim(tmp_path):
+    base = write_base(
+        tmp_path,
+        {
+            "root": "",
+            "objection": "objects_to: [root]\n",
+            "backs-objection": "supports: [objection]\n",
+            "answers-objection": "objects_to: [objection]\n",
+            "against-the-answer": "objects_to: [answers-objection]\n",
+        },
+    )
+    tree = responses(base, "claim:root")
+    assert shape(tree) == [
+        (
+            "objects_to",
+            "claim:objection",
+            -1,
+            [
+                ("supports", "claim:backs-objection", -1, []),
+                (
+                    "objects_to",
+                    "claim:answers-objection",
+                    1,
+                    [("objects_to", "claim:against-the-answer", -1, [])],
+                ),
+            ],
+        )
+    ]
+
+
+def test_undercutters_sit_under_the_link_they_deny_and_count_against_it(tmp_path):
+    base = write_base(
+        tmp_path,
+        {
+            "root": "",
+            "backer": "supports: [root]\n",
+            "objector": "objects_to: [root]\n",
+            "cuts-support": "undercuts:\n  - claim: backer\n    supports: root\n",
+            "cuts-objection": "undercuts:\n  - claim: objector\n    objects_to: root\n",
+        },
+    )
+    tree = {a.node: a for a in responses(base, "claim:root")}
+    assert set(tree) == {"claim:backer", "claim:objector"}  # undercutters are not answers to root
+    [cut_support] = tree["claim:backer"].children
+    assert (cut_support.node, cut_support.relation, cut_support.undercut, cut_support.side) == (
+        "claim:cuts-support",
+        "undercuts",
+        "supports",
+        -1,
+    )
+    [cut_objection] = tree["claim:objector"].children
+    assert (cut_objection.node, cut_objection.side) == ("claim:cuts-objection", 1)
+    html = ArgumentView(base, "arguments/root.md", "claim:root").render()
+    assert "undercuts the claim above: grants it, but denies that it supports this claim" in html
+    # The undercutting claim's page says which link it denies.
+    [item] = answered(base, "claim:cuts-support")
+    assert (item.relation, item.target, item.premise, item.link) == (
+        "undercuts",
+        "claim:root",
+        "claim:backer",
+        "supports",
+    )
+    context = ArgumentView(base, "arguments/cuts-support.md", "claim:cuts-support").context()
+    assert 'Undercuts the link from <a href="../backer/">Claim backer</a> (supports) to' in context
+
+
+def test_loops_stop_where_a_node_would_repeat(tmp_path):
+    base = write_base(tmp_path, {"a": "supports: [b]\n", "b": "supports: [a]\n"})
+    assert shape(responses(base, "claim:a")) == [("supports", "claim:b", 1, [])]
+
+
+def test_a_bounded_tree_links_to_the_pages_that_show_the_rest(tmp_path):
+    claims = {"root": ""} | {f"c{i}": "supports: [root]\n" for i in range(4)}
+    claims["deep"] = "objects_to: [c0]\n"
+    base = write_base(tmp_path, claims)
+    tree = responses(base, "claim:root", max_nodes=3)
+    assert [a.node for a in tree] == ["claim:c0", "claim:c1", "claim:c2"]
+    assert tree[0].children == [] and tree[0].hidden == 1
+    deep = responses(base, "claim:root", max_depth=1)
+    assert deep[0].children == [] and deep[0].hidden == 1
+    view = ArgumentView(base, "arguments/root.md", "claim:root")
+    html = "".join(view.replies(answer, "claim:root", 1, open_second=False) for answer in tree)
+    assert '<p class="kb-arg-more"><a href="../c0/">1 more answer on its page</a></p>' in html
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "xlink:href"):
+                self.links.append(value)
+
+
+def parse(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+def test_argument_view_marks_each_answer_with_words_and_line_style(data):
+    view = ArgumentView(
+        data,
+        "arguments/pseudo-alignment-is-the-default.md",
+        "claim:pseudo-alignment-is-the-default",
+    )
+    html = view.render()
+    for_col, against_col = html.split("kb-arg-col-against")
+    assert "Supporting this claim" in for_col and "Many objectives fit" in for_col
+    assert "Objecting to this claim" in against_col
+    # A deeper node says what it does to its parent and which side of THIS page it is on.
+    nested = against_col.split("<details", 1)[1]
+    assert "✓</span> For</span>" in nested and "objects to the claim above" in nested
+    assert 'class="kb-arg kb-arg-for"' in nested
+    assert "<summary>1 answer to it (1 for this page's claim)</summary>" in nested
+    # Who said it, linked to the source.
+    assert (
+        '<span class="kb-arg-who">B. Replier</span>, in <a href="../../sources/a-reply-to-the-comment/">'
+        in html
+    )
+
+
+def test_every_link_of_the_claim_page_views_points_at_an_entry_page(data):
+    page = "arguments/the-rlo-sense-is-too-narrow.md"
+    view = ArgumentView(data, page, "claim:the-rlo-sense-is-too-narrow")
+    svg = local_svg(
+        data,
+        page,
+        "claim:the-rlo-sense-is-too-narrow",
+        neighbour_groups(data, "claim:the-rlo-sense-is-too-narrow"),
+    )
+    links = parse(view.render() + view.context() + svg).links
+    assert "../../terms/pseudo-alignment/#sense-rlo" in links  # the sense it objects to
+    assert "../pseudo-alignment-is-the-default/" in links
+    assert "../narrowness-is-deliberate/" in links
+    for link in links:
+        assert re.fullmatch(r"\.\./(\.\./(terms|sources)/)?[a-z0-9-]+/(#sense-[a-z0-9-]+)?", link)
+
+
+def test_hostile_titles_and_texts_are_escaped(tmp_path):
+    write_base(tmp_path, {"root": ""}, source=f"title: {HOSTILE!r}\nkind: post\n")
+    (tmp_path / "arguments" / "evil.yaml").write_text(
+        f"id: evil\ntitle: {HOSTILE!r}\nclaim: {HOSTILE!r}\nsource: s\nobjects_to: [root]\n"
+    )
+    base = SiteData(kb.load(tmp_path))
+    view = ArgumentView(base, "arguments/root.md", "claim:root")
+    svg = local_svg(base, "arguments/root.md", "claim:root", neighbour_groups(base, "claim:root"))
+    for html in (view.render(), svg, local_graph(base, "claim:evil", Linker("arguments/evil.md"))):
+        parsed = parse(html)
+        assert "script" not in parsed.tags and "img" not in parsed.tags
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+        assert "<script" not in html and "<img" not in html
+
+
+def test_claim_page_has_no_diagram_language_and_hides_the_toc(data):
+    page = render_claim(data, data.base.claims["the-rlo-sense-is-too-narrow"])
+    assert "mermaid" not in page
+    assert page.startswith("---\n") and 'hide: ["toc"]' in page.split("---")[1]
+    html = markdown.markdown(page.split("---", 2)[2], extensions=EXTENSIONS)
+    assert '<section id="responses" class="kb-argmap" data-search-exclude>' in html
+    assert '<section id="answers" class="kb-arg-answered" data-search-exclude>' in html
+    assert '<section id="neighbourhood" class="kb-local-graph" data-search-exclude>' in html
+
+
+def test_a_claim_nothing_answers_says_so(data):
+    page = render_claim(data, data.base.claims["many-objectives-fit"])
+    assert "Nothing answers it yet." in page
+
+
+# -- local graph ---------------------------------------------------------------------------
+
+
+def test_neighbour_groups_follow_links_both_ways(data):
+    groups = {
+        (g.edge_type, g.outgoing): g.nodes
+        for g in neighbour_groups(data, "claim:the-rlo-sense-is-too-narrow")
+    }
+    assert sorted(groups[("objects_to", True)]) == [
+        "claim:pseudo-alignment-is-the-default",
+        "sense:pseudo-alignment#rlo",
+    ]
+    assert groups[("objects_to", False)] == ["claim:narrowness-is-deliberate"]
+    assert groups[("cites", True)] == ["source:a-comment-on-the-post"]
+
+
+def test_local_graph_keeps_its_size_and_says_what_it_leaves_out(tmp_path):
+    claims = {"root": ""} | {f"c{i}": "supports: [root]\n" for i in range(PER_GROUP + 3)}
+    base = write_base(tmp_path, claims)
+    section = local_graph(base, "claim:root", Linker("arguments/root.md"))
+    svg = re.search(r"<svg[^>]*>", section).group(0)
+    width = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups()
+    assert f'width="{width[0]}"' in svg and f'height="{width[1]}"' in svg  # drawn 1:1
+    assert 'font-size="13"' in svg
+    assert section.count('class="kb-lg-node"') == PER_GROUP + 1  # supporters shown, the source
+    assert "and 3 more in the graph explorer" in section
+    assert f'href="../../graph/{focus_query("claim:root")}"' in section
+    assert "supported by ←" in section
+
+
+def test_no_local_graph_without_links(tmp_path):
+    base = write_base(tmp_path, {"lonely": ""})
+    (tmp_path / "arguments" / "lonely.yaml").write_text("id: lonely\nclaim: Alone.\n")
+    base = SiteData(kb.load(tmp_path))
+    assert local_graph(base, "claim:lonely", Linker("arguments/lonely.md")) == ""
+
+
+# -- explorer data and page -----------------------------------------------------------------
+
+
+def test_addresses_of_nodes_from_a_page():
+    assert relative_url("arguments/x.md", "sense:t#s") == "../../terms/t/#sense-s"
+    assert relative_url("terms/t.md", "term:u") == "../u/"
+    assert relative_url("graph.md", "claim:c") == "../arguments/c/"
+    assert explorer_url("sources/s.md", "source:s") == "../../graph/?focus=source:s"
+
+
+def test_focus_query_quotes_the_node_id():
+    assert focus_query("sense:pseudo-alignment#rlo") == "?focus=sense:pseudo-alignment%23rlo"
+    assert focus_query("term:a&b c") == "?focus=term:a%26b%20c"
+
+
+def test_node_labels_are_reader_facing(data):
+    assert node_label(data, "claim:many-objectives-fit") == "Many objectives fit the training data"
+    assert node_label(data, "term:robust-alignment") == "robust alignment"
+    assert "rlo" not in node_label(data, "sense:pseudo-alignment#rlo")
+
+
+def test_graph_json_starts_small_and_styles_links_without_colour_alone(data):
+    graph = graph_json(data)
+    assert 0 < len(graph["start"]) <= MAX_START == graph["max"]
+    assert all(node.startswith("term:") for node in graph["start"])
+    styles = graph["types"]
+    assert styles["supports"]["line"] != styles["objects_to"]["line"]
+    assert styles["agrees_with"]["line"] != styles["conflicts_with"]["line"]
+    assert styles["objects_to"]["words"] == "objects to"
+    assert len({(k["shape"]) for k in graph["kinds"].values()}) == 4
+    assert set(EDGE_STYLES) >= set(styles) - {"undercuts"}
+
+
+def test_graph_page_puts_search_count_and_filters_first():
+    page = markdown.markdown(render_graph_page().split("---", 2)[2], extensions=EXTENSIONS)
+    bar = page.index('id="kb-graph-search"')
+    assert bar < page.index('id="kb-graph-status"') < page.index('data-node-kind="term"')
+    assert page.index('data-edge-type="supports"') < page.index('id="kb-graph"')
+    boxes = re.findall(r'data-node-kind="(\w+)" checked', page)
+    assert boxes == ["term", "sense", "claim", "source"]
+    assert "depth" not in page

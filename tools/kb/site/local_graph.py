@@ -1,0 +1,220 @@
+"""The local graph of an entry page: the entry and its neighbours one link away, drawn at build
+time as an SVG (real text, links, no script), with a link to the graph explorer.
+
+The drawing is a fan: the entry on the left, its neighbours on the right in groups, one group
+per kind of link and direction, each headed by what the link means ("supported by",
+"objects to"). The lines take the link's colour and line style (kb.site.graph_data's palette),
+so colour is never the only cue. The SVG keeps its size (it is never shrunk to fit a narrow
+column: the frame scrolls instead), so its 13 px labels stay 13 px; a group shows at most
+:data:`PER_GROUP` neighbours and says how many more the explorer shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.site.argtree import unindexed_section
+from kb.site.context import SiteData
+from kb.site.graph_data import (
+    edge_style,
+    edge_types,
+    explorer_url,
+    node_label,
+    relative_url,
+)
+from kb.site.markup import Linker, escape_html
+
+PER_GROUP = 5
+WIDTH = 360
+ENTRY_W, GAP, ROW_H, HEAD_H, FONT, LINE = 132, 28, 44, 24, 13, 16
+NODE_X = ENTRY_W + GAP
+NODE_W = WIDTH - NODE_X - 2
+CHARS = 27  # characters of a label line that fit NODE_W at FONT px
+ENTRY_CHARS = 14  # the same for the entry's box
+DASHES = {"dashed": "7 4", "dotted": "2 3"}
+OUT_WORDS = {
+    "sense_of": "sense of",
+    "uses": "its definition uses",
+    "broader": "a kind of",
+    "related": "related to",
+    "replaced_by": "replaced by",
+    "conflicts_with": "conflicts with",
+    "refines": "refines",
+    "agrees_with": "agrees with",
+    "supports": "supports",
+    "objects_to": "objects to",
+    "undercuts": "undercuts a link to",
+    "about": "about",
+    "cites": "source",
+    "part_of": "part of",
+    "in_reply_to": "replies to",
+    "references": "refers to",
+}
+IN_WORDS = {
+    "sense_of": "its senses",
+    "uses": "used in defining",
+    "broader": "narrower terms",
+    "related": "related to",
+    "replaced_by": "replaces",
+    "conflicts_with": "conflicts with",
+    "refines": "refined by",
+    "agrees_with": "agrees with",
+    "supports": "supported by",
+    "objects_to": "objected to by",
+    "undercuts": "undercut by (a link to it)",
+    "about": "claims about it",
+    "cites": "drawn from it",
+    "part_of": "its parts",
+    "in_reply_to": "replies to it",
+    "references": "referred to by",
+}
+KIND_COLOURS = {"term": "#0072B2", "sense": "#56B4E9", "claim": "#E69F00", "source": "#CC79A7"}
+
+
+@dataclass
+class Group:
+    edge_type: str
+    outgoing: bool
+    nodes: list[str]
+
+    @property
+    def words(self) -> str:
+        words = (OUT_WORDS if self.outgoing else IN_WORDS).get(self.edge_type)
+        return words or self.edge_type.replace("_", " ")
+
+
+def neighbour_groups(data: SiteData, node: str) -> list[Group]:
+    """The node's neighbours one link away, grouped by link type and direction (outgoing
+    first), each group sorted by label; a neighbour may sit in several groups."""
+    groups = []
+    for outgoing in (True, False):
+        for edge_type in edge_types():
+            found = (data.outgoing if outgoing else data.incoming)(node, edge_type)
+            others = sorted((n for n in found if n != node), key=lambda n: node_label(data, n))
+            if others:
+                groups.append(Group(edge_type, outgoing, others))
+    return groups
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width`` characters, the last cut with "…"."""
+    out: list[str] = []
+    for word in " ".join(text.split()).split(" "):
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = _cut(out[-1] + " …", width)
+    return [_cut(line, width) for line in out]
+
+
+def _lines(text: str, x: int, top: int, chars: int, lines: int) -> str:
+    """``text`` wrapped into ``<tspan>`` lines starting at ``top`` (the last cut with "…")."""
+    return "".join(
+        f'<tspan x="{x}" y="{top + LINE * (i + 1) - 4}">{escape_html(t)}</tspan>'
+        for i, t in enumerate(_wrap(text, chars, lines))
+    )
+
+
+def _node_box(data: SiteData, page: str, node: str, y: int) -> str:
+    label = node_label(data, node)
+    kind = node.split(":", 1)[0]
+    count = len(_wrap(label, CHARS, 2))
+    top = y + (ROW_H - LINE * count) // 2
+    return (
+        f'<a xlink:href="{escape_html(relative_url(page, node))}" class="kb-lg-node">'
+        f"<title>{escape_html(kind)}: {escape_html(label)}</title>"
+        f'<rect x="{NODE_X}" y="{y + 2}" width="{NODE_W}" height="{ROW_H - 4}" rx="4" '
+        f'style="stroke:{KIND_COLOURS.get(kind, "#8a8a8a")}"/>'
+        f"<text>{_lines(label, NODE_X + 8, top, CHARS, 2)}</text></a>"
+    )
+
+
+def _edge(y_from: int, y_to: int, edge_type: str) -> str:
+    style = edge_style(edge_type)
+    dash = DASHES.get(style["line"])
+    x1, x2 = ENTRY_W, NODE_X
+    mid = (x1 + x2) / 2
+    return (
+        f'<path d="M{x1} {y_from} C{mid} {y_from} {mid} {y_to} {x2} {y_to}" '
+        f'stroke="{style["colour"]}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+    )
+
+
+def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
+    """The fan drawing of ``node`` and ``groups`` as an SVG element (links relative to
+    ``page``, the docs path of the page that shows it)."""
+    rows, edges, y = [], [], 0
+    centres: list[tuple[int, str]] = []
+    explorer = escape_html(explorer_url(page, node))
+    for group in groups:
+        style = edge_style(group.edge_type)
+        dash = DASHES.get(style["line"], "none")
+        rows.append(
+            f'<g class="kb-lg-head"><line x1="{NODE_X}" y1="{y + 15}" x2="{NODE_X + 20}" '
+            f'y2="{y + 15}" stroke="{style["colour"]}" stroke-dasharray="{dash}"/>'
+            f'<text x="{NODE_X + 26}" y="{y + 19}">{escape_html(group.words)}'
+            f"{' →' if group.outgoing else ' ←'}</text></g>"
+        )
+        y += HEAD_H
+        for other in group.nodes[:PER_GROUP]:
+            rows.append(_node_box(data, page, other, y))
+            centres.append((y + ROW_H // 2, group.edge_type))
+            y += ROW_H
+        hidden = len(group.nodes) - PER_GROUP
+        if hidden > 0:
+            rows.append(
+                f'<a xlink:href="{explorer}" class="kb-lg-more"><text x="{NODE_X + 8}" '
+                f'y="{y + 16}">and {hidden} more in the graph explorer</text></a>'
+            )
+            y += ROW_H - 6
+        y += 6
+    height = max(y, 60)
+    middle = height // 2
+    label = node_label(data, node)
+    box_h = len(_wrap(label, ENTRY_CHARS, 5)) * LINE + 12
+    box_top = middle - box_h // 2
+    entry = (
+        f'<g class="kb-lg-entry"><title>{escape_html(label)}</title>'
+        f'<rect x="1" y="{box_top}" width="{ENTRY_W - 2}" height="{box_h}" rx="6"/>'
+        f'<text text-anchor="middle">{_lines(label, ENTRY_W // 2, box_top + 6, ENTRY_CHARS, 5)}'
+        "</text></g>"
+    )
+    edges = "".join(_edge(middle, cy, edge_type) for cy, edge_type in centres)
+    return (
+        f'<svg class="kb-lg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" font-size="{FONT}" role="group" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'aria-label="{escape_html(node_label(data, node))} and its neighbours">'
+        f'<g class="kb-lg-edges" fill="none" stroke-width="2">{edges}</g>{entry}'
+        f"{''.join(rows)}</svg>"
+    )
+
+
+def local_graph(data: SiteData, node: str, linker: Linker) -> str:
+    """The "Neighbourhood" section of an entry page: the local graph and a link to the graph
+    explorer opened on the entry; nothing when the entry has no links."""
+    groups = neighbour_groups(data, node)
+    if not groups:
+        return ""
+    count = len({n for g in groups for n in g.nodes})
+    page = linker.page
+    explorer = escape_html(explorer_url(page, node))
+    svg = local_svg(data, page, node, groups)
+    return unindexed_section(
+        "Neighbourhood",
+        "neighbourhood",
+        "kb-local-graph",
+        f'<div class="kb-lg-frame">{svg}</div><p class="kb-lg-explore"><a href="{explorer}">'
+        f"Open in the graph explorer ({count} linked entr{'y' if count == 1 else 'ies'})</a></p>",
+    )
+
+
+__all__ = ["Group", "local_graph", "local_svg", "neighbour_groups"]
