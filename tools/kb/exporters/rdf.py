@@ -1,49 +1,93 @@
-"""The knowledge base as RDF (rdflib): SKOS for terms, AIF for arguments, DCTerms and PROV.
+"""The knowledge base as RDF: SKOS for terms, AIF for arguments, DCTerms and PROV.
 
 Built from the graph (:mod:`kb.graph`), so that every node attribute and edge type has one
 place here: :data:`NODE_FIELDS` says which property carries each attribute, and
-:data:`EDGE_PROPERTIES` which property carries each edge type (``supports`` and
-``objects_to`` go through AIF RA and CA nodes instead, see :func:`add_argument_edge`;
+:data:`EDGE_PROPERTIES` which property carries each edge type (``supports``, ``objects_to``
+and ``conflicts_with`` go through AIF RA and CA nodes instead, see :func:`add_argument_edge`;
 ``undercuts`` through a CA node whose conclusion is such a node, see :func:`add_undercut`).
 docs/export.md documents the mapping with a worked example.
 
+The triples are built as pyoxigraph terms and written by pyoxigraph's serialisers (Turtle,
+N-Triples, JSON-LD), which are many times faster than rdflib's; :func:`build_rdf` gives the
+same triples as an rdflib ``Graph`` for the Python API and SPARQL (``kb query``).
+
 IRIs are ``<base>term/<id>``, ``<base>sense/<term>/<sense>``, ``<base>claim/<id>``,
 ``<base>source/<id>``, ``<base>agent/<name>``, ``<base>ra/<claim>/<target path>`` and
-``<base>ca/<claim>/<target path>`` (an undercut: ``<base>ca/<claim>/<path of the RA or CA
-node it attacks>``); the concept scheme is ``<base>scheme`` and the few
-properties no standard vocabulary has are in ``<base>vocab#``.
+``<base>ca/<claim>/<target path>`` (a conflict between definitions:
+``<base>ca/<term>/<sense>/<target path>``; an undercut: ``<base>ca/<claim>/<path of the RA or
+CA node it attacks>``); the concept scheme is ``<base>scheme`` and the few properties no
+standard vocabulary has are in ``<base>vocab#`` (``<base>vocab/`` when the base ends in ``#``).
+Ids are percent-encoded into IRIs; a contributor's URL is percent-encoded where IRIs forbid
+a character (spaces, a bare ``%``, brackets outside an IPv6 host …), and one that still is
+no IRI stops the export with its file and line.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import serialize as write_rdf
 
 from kb.exporters import DEFAULT_BASE_IRI, ExportError
 from kb.exporters._common import sorted_graph
 from kb.model import KnowledgeBase
 
-AIF = Namespace("http://www.arg.dundee.ac.uk/aif#")
-DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+
+class Vocabulary:
+    """A namespace whose terms are pyoxigraph IRIs: ``SKOS.prefLabel``, ``AIF["RA-node"]``."""
+
+    def __init__(self, iri: str):
+        self.iri = iri
+        self._terms: dict[str, NamedNode] = {}
+
+    def __getitem__(self, name: str) -> NamedNode:
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = NamedNode(self.iri + name)
+        return term
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __str__(self) -> str:
+        return self.iri
+
+
+RDF = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#")
+SKOS = Vocabulary("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Vocabulary("http://purl.org/dc/terms/")
+FOAF = Vocabulary("http://xmlns.com/foaf/0.1/")
+PROV = Vocabulary("http://www.w3.org/ns/prov#")
+AIF = Vocabulary("http://www.arg.dundee.ac.uk/aif#")
+DCMITYPE = Vocabulary("http://purl.org/dc/dcmitype/")
 LANG = "en"
 
 #: Source kinds whose DCMI type is not Text.
 DCMI_TYPES = {"video": DCMITYPE.MovingImage}
 
 _IRI_END = re.compile(r"[/#:]$")
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_IP_LITERAL = re.compile(r"(?:[^@\[\]]*@)?\[[0-9A-Za-z:.]+\](?::[0-9]*)?")
 
 
 def check_base_iri(base_iri: str) -> str:
     """``base_iri`` if it is an absolute IRI ending in ``/``, ``#`` or ``:``; else ExportError."""
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base_iri) or _IRI_FORBIDDEN.search(base_iri):
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base_iri) or not _is_iri(base_iri + "x"):
         raise ExportError(
             f"the base IRI must be an absolute IRI without spaces, e.g. "
             f"https://example.org/atlas/ (got {base_iri!r})",
@@ -54,12 +98,28 @@ def check_base_iri(base_iri: str) -> str:
             f"the base IRI must end in '/', '#' or ':' so ids can follow it (got {base_iri!r})",
             "--base-iri",
         )
+    if base_iri.endswith("#") and "#" in base_iri[:-1]:
+        raise ExportError(
+            f"the base IRI may hold one '#' only, at its end (got {base_iri!r})", "--base-iri"
+        )
     return base_iri
 
 
-def vocabulary(base_iri: str) -> Namespace:
-    """The namespace of the atlas's own properties (``kb:status``, ``kb:uses`` …)."""
-    return Namespace(base_iri + "vocab#")
+def _is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def vocabulary(base_iri: str) -> Vocabulary:
+    """The namespace of the atlas's own properties (``kb:status``, ``kb:uses`` …).
+
+    ``<base>vocab#``; after a base that ends in ``#`` (which already opens the fragment, where
+    a second ``#`` is not allowed) it is ``<base>vocab/``.
+    """
+    return Vocabulary(base_iri + ("vocab/" if base_iri.endswith("#") else "vocab#"))
 
 
 def namespaces(base_iri: str) -> dict[str, str]:
@@ -89,9 +149,27 @@ def node_path(node: str) -> str:
     return f"{kind}/" + "/".join(_segment(part) for part in entry.split("#", 1))
 
 
-def safe_iri(text: str) -> URIRef:
-    """An IRI from a contributor's URL, with characters IRIs forbid percent-encoded."""
-    return URIRef(_IRI_FORBIDDEN.sub(lambda m: quote(m.group()), text))
+def _encode(text: str, brackets: bool = True) -> str:
+    """``text`` with a bare ``%`` and every character IRIs forbid percent-encoded."""
+    text = _BARE_PERCENT.sub("%25", text)
+    text = _IRI_FORBIDDEN.sub(lambda m: quote(m.group()), text)
+    return text.replace("[", "%5B").replace("]", "%5D") if brackets else text
+
+
+def safe_iri(text: str) -> NamedNode:
+    """An IRI from a contributor's URL, percent-encoding what IRIs forbid.
+
+    Brackets stay only around an IPv6 host (``http://[::1]/``); a second ``#`` (inside the
+    fragment) becomes ``%23``. Raises ValueError when the result is still no IRI.
+    """
+    head, hash_sign, fragment = text.partition("#")
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?]*)(.*)$", head, re.S)
+    if match:
+        scheme, authority, rest = match.groups()
+        head = scheme + _encode(authority, not _IP_LITERAL.fullmatch(authority)) + _encode(rest)
+    else:
+        head = _encode(head)
+    return NamedNode(head + hash_sign + _encode(fragment).replace("#", "%23"))
 
 
 def date_literal(text: str) -> Literal:
@@ -113,13 +191,13 @@ class Field:
     ``reverse`` puts the node in object position (``<concept> skos:definition <sense>``).
     """
 
-    predicate: Callable[[RdfBuilder], URIRef]
+    predicate: Callable[[RdfBuilder], NamedNode]
     objects: Callable[[RdfBuilder, object], Iterable]
     reverse: bool = False
 
 
 def _text(builder, value):
-    return [Literal(value, lang=LANG)]
+    return [Literal(value, language=LANG)]
 
 
 def _plain(builder, value):
@@ -127,11 +205,11 @@ def _plain(builder, value):
 
 
 def _typed(builder, value):
-    return [Literal(value)]  # rdflib types bool as xsd:boolean and int as xsd:integer
+    return [Literal(value)]  # bool as xsd:boolean, int as xsd:integer
 
 
 def _names(separator):
-    return lambda builder, value: [Literal(v, lang=LANG) for v in value.split(separator)]
+    return lambda builder, value: [Literal(v, language=LANG) for v in value.split(separator)]
 
 
 def _node(kind):
@@ -207,13 +285,12 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
 }
 
 #: The property carrying each edge type (``reverse``: object → subject), except the AIF ones.
-EDGE_PROPERTIES: dict[str, tuple[Callable[[RdfBuilder], URIRef], bool]] = {
+EDGE_PROPERTIES: dict[str, tuple[Callable[[RdfBuilder], NamedNode], bool]] = {
     "sense_of": (_fixed(SKOS.definition), True),
     "uses": (_kb("uses"), False),
     "broader": (_fixed(SKOS.broader), False),
     "related": (_fixed(SKOS.related), False),
     "replaced_by": (_fixed(DCTERMS.isReplacedBy), False),
-    "conflicts_with": (_kb("conflictsWith"), False),
     "refines": (_kb("refines"), False),
     "agrees_with": (_kb("agreesWith"), False),
     "about": (_fixed(DCTERMS.subject), False),
@@ -223,36 +300,74 @@ EDGE_PROPERTIES: dict[str, tuple[Callable[[RdfBuilder], URIRef], bool]] = {
     "references": (_fixed(DCTERMS.references), False),
 }
 
-#: Edge types that become AIF scheme nodes: IRI path segment and node class.
-ARGUMENT_EDGES = {"supports": ("ra", AIF["RA-node"]), "objects_to": ("ca", AIF["CA-node"])}
+#: Edge types that become AIF scheme nodes: IRI path segment and node class. A conflict
+#: between two definitions is an attack like an objection: a CA node between the senses.
+ARGUMENT_EDGES = {
+    "supports": ("ra", AIF["RA-node"]),
+    "objects_to": ("ca", AIF["CA-node"]),
+    "conflicts_with": ("ca", AIF["CA-node"]),
+}
 
 #: SKOS states these inverses and symmetries; the export writes them out for plain queries.
 INVERSES = {SKOS.broader: SKOS.narrower, SKOS.related: SKOS.related}
 
 
+class Triples:
+    """The export's triples, each once, in the order they were built."""
+
+    def __init__(self) -> None:
+        self._triples: dict[tuple, None] = {}
+
+    def add(self, triple: tuple) -> None:
+        self._triples[triple] = None
+
+    def __contains__(self, triple) -> bool:
+        return tuple(triple) in self._triples
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def subjects(self, predicate, obj) -> Iterator:
+        """Every subject of a triple with this predicate and object."""
+        return (s for s, p, o in self._triples if p == predicate and o == obj)
+
+    def by_subject(self) -> list[Triple]:
+        """The triples grouped by subject (subjects in first-built order), for writers that
+        write each subject's triples together (Turtle, JSON-LD)."""
+        groups: dict = {}
+        for s, p, o in self._triples:
+            groups.setdefault(s, []).append(Triple(s, p, o))
+        return [triple for group in groups.values() for triple in group]
+
+
 class RdfBuilder:
-    """Turns the graph into an rdflib ``Graph`` under one base IRI."""
+    """Turns the graph into :class:`Triples` of pyoxigraph terms under one base IRI."""
 
     def __init__(self, base_iri: str):
         self.base = check_base_iri(base_iri)
         self.kb = vocabulary(self.base)
-        self.scheme = URIRef(self.base + "scheme")
+        self.scheme = NamedNode(self.base + "scheme")
         self.classes = {
             "term": [SKOS.Concept],
             "sense": [self.kb.Sense, AIF["I-node"]],
             "claim": [self.kb.Claim, AIF["I-node"]],
             "source": [DCTERMS.BibliographicResource, PROV.Entity],
         }
-        self.rdf = Graph()
-        for prefix, namespace in namespaces(self.base).items():
-            self.rdf.bind(prefix, namespace, override=True, replace=True)
+        self.rdf = Triples()
+        self._iris: dict[str, NamedNode] = {}
 
-    def iri(self, node: str) -> URIRef:
-        return URIRef(self.base + node_path(node))
+    def iri(self, node: str) -> NamedNode:
+        iri = self._iris.get(node)
+        if iri is None:
+            iri = self._iris[node] = NamedNode(self.base + node_path(node))
+        return iri
 
-    def agent(self, name: str) -> URIRef:
+    def agent(self, name: str) -> NamedNode:
         """The IRI of an author, declared as a PROV agent with its name on first use."""
-        iri = URIRef(self.base + "agent/" + _segment(name))
+        iri = NamedNode(self.base + "agent/" + _segment(name))
         self.rdf.add((iri, RDF.type, PROV.Agent))
         self.rdf.add((iri, FOAF.name, Literal(name)))
         return iri
@@ -265,7 +380,7 @@ class RdfBuilder:
     def add_scheme(self, graph: nx.MultiDiGraph) -> None:
         """The one concept scheme; terms with no broader term in the graph are its top concepts."""
         self.rdf.add((self.scheme, RDF.type, SKOS.ConceptScheme))
-        self.rdf.add((self.scheme, DCTERMS.title, Literal("Alignment Atlas terms", lang=LANG)))
+        self.rdf.add((self.scheme, DCTERMS.title, Literal("Alignment Atlas terms", language=LANG)))
         for node, kind in graph.nodes(data="kind"):
             if kind != "term":
                 continue
@@ -280,7 +395,15 @@ class RdfBuilder:
         fields = {**COMMON_FIELDS, **NODE_FIELDS[data["kind"]]}
         for name, value in data.items():
             for field in unmapped_guard(fields, data["kind"], name):
-                for obj in field.objects(self, value):
+                try:
+                    objects = field.objects(self, value)
+                except ValueError as exc:  # a URL that no encoding makes an IRI
+                    raise ExportError(
+                        f"{data.get('path')}:{data.get('line')}: the {name} of {data['kind']} "
+                        f"'{data.get('id')}' cannot be written as RDF ({exc}): {value!r}; "
+                        "correct it in the entry"
+                    ) from None
+                for obj in objects:
                     self.add(subject, field.predicate(self), obj, field.reverse)
 
     def add_edge(self, u: str, v: str, edge_type: str) -> None:
@@ -290,14 +413,15 @@ class RdfBuilder:
         predicate, reverse = EDGE_PROPERTIES[edge_type]
         self.add(self.iri(u), predicate(self), self.iri(v), reverse)
 
-    def scheme_iri(self, u: str, v: str, edge_type: str) -> URIRef:
-        """The RA/CA node of ``u``'s support or objection of ``v``, built from both ends, so it
+    def scheme_iri(self, u: str, v: str, edge_type: str) -> NamedNode:
+        """The RA/CA node of ``u``'s support or attack of ``v``, built from both ends, so it
         is stable and unique."""
         segment = ARGUMENT_EDGES[edge_type][0]
-        return URIRef(f"{self.base}{segment}/{node_path(u).split('/', 1)[1]}/{node_path(v)}")
+        return NamedNode(f"{self.base}{segment}/{node_path(u).split('/', 1)[1]}/{node_path(v)}")
 
     def add_argument_edge(self, u: str, v: str, edge_type: str) -> None:
-        """Support and objection as AIF: premise I-node → RA/CA node → conclusion I-node."""
+        """Support, objection and conflict as AIF: premise I-node → RA/CA node → conclusion
+        I-node (never one I-node linked to another directly)."""
         scheme_node = self.scheme_iri(u, v, edge_type)
         self.rdf.add((scheme_node, RDF.type, ARGUMENT_EDGES[edge_type][1]))
         self.rdf.add((scheme_node, AIF.Premise, self.iri(u)))
@@ -311,12 +435,12 @@ class RdfBuilder:
         for premise, relation in links:
             attacked = self.scheme_iri(f"claim:{premise}", v, relation)
             claim_path = node_path(u).split("/", 1)[1]
-            ca_node = URIRef(f"{self.base}ca/{claim_path}/{attacked[len(self.base) :]}")
+            ca_node = NamedNode(f"{self.base}ca/{claim_path}/{attacked.value[len(self.base) :]}")
             self.rdf.add((ca_node, RDF.type, AIF["CA-node"]))
             self.rdf.add((ca_node, AIF.Premise, self.iri(u)))
             self.rdf.add((ca_node, AIF.Conclusion, attacked))
 
-    def build(self, graph: nx.MultiDiGraph) -> Graph:
+    def build(self, graph: nx.MultiDiGraph) -> Triples:
         self.add_scheme(graph)
         for node, data in graph.nodes(data=True):
             self.add_node(node, data)
@@ -336,39 +460,66 @@ def unmapped_guard(fields: dict, kind: str, name: str) -> tuple[Field, ...]:
     return field if isinstance(field, tuple) else (field,)
 
 
-def build_rdf(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
-    """The whole knowledge base as an rdflib ``Graph`` (prefixes bound)."""
+def rdf_triples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Triples:
+    """The whole knowledge base as triples of pyoxigraph terms."""
     return RdfBuilder(base_iri).build(sorted_graph(base.graph))
 
 
+def build_rdf(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
+    """The whole knowledge base as an rdflib ``Graph`` (prefixes bound): the same triples as
+    the exports, for the Python API and SPARQL."""
+    return to_rdflib(rdf_triples(base, base_iri), base_iri)
+
+
+def to_rdflib(triples: Iterable[tuple], base_iri: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
+    """pyoxigraph triples as an rdflib ``Graph`` with the export's prefixes bound."""
+    from rdflib import Graph, URIRef
+    from rdflib import Literal as RdflibLiteral
+
+    string = XSD.string
+    converted: dict = {}
+
+    def term(value):
+        out = converted.get(value)
+        if out is None:
+            if isinstance(value, NamedNode):
+                out = URIRef(value.value)
+            elif value.language:
+                out = RdflibLiteral(value.value, lang=value.language)
+            elif value.datatype == string:
+                out = RdflibLiteral(value.value)
+            else:
+                out = RdflibLiteral(value.value, datatype=URIRef(value.datatype.value))
+            converted[value] = out
+        return out
+
+    graph = Graph()
+    for prefix, namespace in namespaces(base_iri).items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    graph.addN((term(s), term(p), term(o), graph) for s, p, o in triples)
+    return graph
+
+
+RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "json-ld": RdfFormat.JSON_LD}
+
+
 def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """Serialize with rdflib; N-Triples lines are sorted so that the output is stable."""
-    graph = build_rdf(base, base_iri)
-    if rdf_format == "nt":
-        lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
-        return "\n".join(lines) + "\n"
-    if rdf_format == "json-ld":
-        return sorted_json_ld(graph.serialize(format="json-ld", context=namespaces(base_iri)))
-    return graph.serialize(format=rdf_format)
+    """Write the RDF with pyoxigraph as ``turtle``, ``nt`` or ``json-ld``, byte-stable:
 
-
-def _sorted_values(node: dict) -> dict:
-    return {
-        key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-        if isinstance(value, list)
-        else value
-        for key, value in node.items()
-    }
-
-
-def sorted_json_ld(text: str) -> str:
-    """rdflib's JSON-LD with ``@graph`` sorted by ``@id`` and every list of values sorted.
-
-    rdflib emits nodes and values in hash order; the order carries no meaning in JSON-LD.
+    - Turtle: each subject's triples together, subjects in the graph's sorted order;
+    - N-Triples: one triple a line, lines sorted;
+    - JSON-LD: the expanded form (full IRIs, so no prefix can be misread), one node a line.
     """
-    document = json.loads(text)
-    document["@graph"] = sorted(
-        (_sorted_values(node) for node in document.get("@graph", [])),
-        key=lambda node: node.get("@id", ""),
-    )
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    triples = rdf_triples(base, base_iri)
+    if rdf_format == "nt":
+        text = write_rdf([Triple(*t) for t in triples], format=RdfFormat.N_TRIPLES).decode()
+        # split at "\n" only: str.splitlines would also cut at U+2028 inside a literal
+        return "\n".join(sorted(line for line in text.split("\n") if line)) + "\n"
+    grouped = triples.by_subject()
+    if rdf_format == "json-ld":
+        nodes = json.loads(write_rdf(grouped, format=RdfFormat.JSON_LD))
+        lines = (json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes)
+        return "[\n" + ",\n".join(lines) + "\n]\n"
+    return write_rdf(
+        grouped, format=RDF_FORMATS[rdf_format], prefixes=namespaces(base_iri)
+    ).decode()
