@@ -21,6 +21,7 @@ from kb.site.context import (
     discussions,
     display_date,
     load_abbreviations,
+    participant,
     source_title,
 )
 from kb.site.generator import GeneratedSite, SiteError, load_checked
@@ -199,7 +200,7 @@ def test_term_page_shows_every_sense_as_a_position(data):
         "[Chris van Merwijk](../sources/risks-from-learned-optimization.md)" in rlo
     )
     assert (
-        "**Held by:** [Unknown author](../threads/a-post-on-the-paper.md"
+        "**Held by:** [Author not named](../threads/a-post-on-the-paper.md"
         "#comment-a-comment-on-the-post)" in loose
     )
     # who disputes it: the objecting claim and who made it
@@ -299,7 +300,7 @@ def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
         "[pseudo&#45;alignment &#40;loose usage&#41;](../terms/pseudo-alignment.md#sense-loose): Any"
         in page
     )
-    assert "**By:** Unknown author" in page
+    assert "**By:** Author not named" in page
     assert "**About the author:** unknown; a commenter on the post" in page
     post = render_source(data, data.base.sources["a-post-on-the-paper"])
     assert (
@@ -314,9 +315,9 @@ def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
 
 def test_a_comment_with_authors_is_titled_by_writer_date_and_what_it_answers(data):
     reply = data.base.sources["a-reply-to-the-comment"]
-    assert source_title(data.base, reply) == "B. Replier, replying to Unknown author"
+    assert source_title(data.base, reply) == "B. Replier, replying to Author not named"
     page = render_source(data, reply)
-    assert page.split("\n---\n\n")[1].startswith("# B&#46; Replier, replying to Unknown author")
+    assert page.split("\n---\n\n")[1].startswith("# B&#46; Replier, replying to Author not named")
     assert "**Title:** A reply to the comment" in page
 
 
@@ -626,3 +627,21 @@ def test_comments_sharing_a_title_get_their_rank(tmp_path):
     assert source_title(base, base.sources["q"]) == "B, on “P”"
     assert source_title(base, base.sources["r1"]) == "A, 4 Jun 2019, replying to B (first of two)"
     assert source_title(base, base.sources["r2"]) == "A, 4 Jun 2019, replying to B (second of two)"
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("The thread's second participant, numbered by order of appearance", "Second participant"),
+        ("The author of the ninth and last comment after the post", "Writer of the ninth comment"),
+        (
+            "The post's author, whose name the archived text does not show",
+            "The post's author (not named)",
+        ),
+        ("not named in the archived documents", "Author not named"),
+        (None, "Author not named"),
+    ],
+)
+def test_an_unnamed_writer_gets_the_short_name_the_author_note_gives(note, name):
+    source = kb.model.Source("s", "S", "comment", kb.model.Location("s.yaml"), author_note=note)
+    assert participant(source) == name

@@ -115,7 +115,22 @@ __all__ = [
 # display text (plain text: the page code escapes it where it meets Markdown or HTML).
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PARTICIPANT = re.compile(r"\b(first|second|third|fourth|fifth) participant\b", re.I)
+_ORDINAL = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+# How an author note names a writer whose name the documents do not show, and the short name
+# a reader sees for them.
+_WRITER_NAMES = (
+    (
+        re.compile(rf"\b{_ORDINAL}(?: and last)? participant\b", re.I),
+        lambda m: f"{m.group(1).capitalize()} participant",
+    ),
+    (
+        re.compile(rf"\bauthor of the {_ORDINAL}(?: and last)? comment\b", re.I),
+        lambda m: f"Writer of the {m.group(1)} comment",
+    ),
+    (re.compile(r"^The post's author\b"), lambda m: "The post's author (not named)"),
+    (re.compile(r"^Wikipedia contributors\b"), lambda m: "Wikipedia contributors"),
+    (re.compile(r"^Two participants\b", re.I), lambda m: "Two participants (not named)"),
+)
 
 
 def display_date(date: str | None) -> str:
@@ -131,11 +146,14 @@ def display_date(date: str | None) -> str:
 
 def participant(source: Source) -> str:
     """Who wrote ``source``, as a short name: its authors, or for an unnamed writer the
-    participant its ``author_note`` names ("Second participant"), else "Unknown author"."""
+    participant its ``author_note`` names ("Second participant"), else "Author not named"."""
     if source.authors:
         return join_names(source.authors)
-    match = _PARTICIPANT.search(source.author_note or "")
-    return match.group(0).capitalize() if match else "Unknown author"
+    for pattern, name in _WRITER_NAMES:
+        match = pattern.search(source.author_note or "")
+        if match:
+            return name(match)
+    return "Author not named"
 
 
 def join_names(names: list[str] | tuple[str, ...]) -> str:
