@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_findings_exit_1_with_ruff_style_lines():
 def test_json_format_lists_findings_with_positions():
     code, out = run("check", str(FIXTURES / "dangling-reference" / "bad"), "--format", "json")
     assert code == 1
-    (finding,) = json.loads(out)
+    (finding,) = [f for f in json.loads(out) if f["path"] == "terms/alpha.yaml"]
     assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column")} == {
         "code": "KB004",
         "name": "dangling-reference",
@@ -62,7 +63,7 @@ def test_json_format_lists_findings_with_positions():
 def test_github_format_prints_annotations():
     code, out = run("check", str(FIXTURES / "dangling-reference" / "bad"), "--format", "github")
     assert code == 1
-    line = out.splitlines()[0]
+    line = next(line for line in out.splitlines() if "terms/alpha.yaml" in line)
     assert line.startswith("::error file=")
     assert (
         "terms/alpha.yaml,line=6,col=12,title=KB004 dangling-reference::senses[main].uses names 'betta'"
@@ -116,9 +117,7 @@ def test_new_writes_valid_templates_and_never_overwrites(tmp_path):
             / {"term": "terms", "claim": "arguments", "source": "sources"}[kind]
             / f"{entry}.yaml"
         ).read_text()
-        assert text.startswith(
-            f"# yaml-language-server: $schema=../tools/kb/schemas/{kind}.schema.json"
-        )
+        assert text.startswith(f"# yaml-language-server: $schema=../schemas/{kind}.schema.json")
     import kb
 
     base = kb.load(tmp_path)
@@ -139,6 +138,7 @@ def test_stats_reports_counts_and_chains(tmp_path):
         },
     )
     code, out = run("stats", str(tmp_path), "--format", "json")
+    assert code == 0
     data = json.loads(out)
     assert data["counts"]["terms"] == 3
     assert data["deepest_chains"][0] == {"term": "a", "depth": 2, "chain": ["a", "b", "c"]}
@@ -198,3 +198,73 @@ def test_severity_overrides_come_from_pyproject_and_bad_values_are_usage_errors(
     (tmp_path / "pyproject.toml").write_text('[tool.kb]\nseverity = { unlisted-use = "fatal" }\n')
     code, out = run("check", str(tmp_path))
     assert code == 2 and "[tool.kb] severity values must be error, warning or info" in out
+
+
+def test_stats_lists_a_loop_once_among_the_deepest_chains(tmp_path):
+    """Terms of one loop share their chain (it starts with the loop): listed once."""
+    write_kb(
+        tmp_path,
+        {
+            "terms/a.yaml": term_yaml("a", uses=["b"]),
+            "terms/b.yaml": term_yaml("b", uses=["a", "c"]),
+            "terms/c.yaml": term_yaml("c"),
+            "terms/d.yaml": term_yaml("d", uses=["c"]),
+        },
+    )
+    code, out = run("stats", "--root", str(tmp_path))
+    assert code == 0
+    chains = out.split("Deepest definitional chains:\n")[1].split("\n\n")[0].splitlines()
+    assert chains == ["  1  a ⇄ b → c", "  1  d → c", "  0  c"]
+
+
+def test_rules_print_code_in_single_backticks():
+    code, out = run("rules", "circular-definition")
+    assert code == 0
+    assert "``uses``" not in out and "`uses`" in out
+    assert "```yaml\n" in out  # the examples' code fences stay
+    code, out = run("rules")
+    assert re.search(r"``\w", out) is None
+
+
+@pytest.mark.parametrize("command", [["check"], ["stats"], ["export", "-f", "json"]])
+def test_the_knowledge_base_is_named_by_root_or_by_the_argument(tmp_path, command):
+    write_kb(tmp_path, {"terms/a.yaml": term_yaml("a")})
+    by_option = run(*command, "--root", str(tmp_path))
+    by_argument = run(command[0], str(tmp_path), *command[1:])
+    assert by_option[0] == 0 and by_option == by_argument
+    code, out = run(command[0], str(tmp_path), "--root", str(tmp_path / "other"), *command[1:])
+    assert code == 2 and "name it once" in out
+
+
+def test_every_command_that_reads_the_knowledge_base_takes_root():
+    reads = {"check", "stats", "new", "schema", "diff", "export", "query", "site"}
+    for name in reads:
+        assert "--root" in [opt for p in cli.commands[name].params for opt in p.opts], name
+
+
+def test_new_points_at_the_schemas_folder_and_fills_it(tmp_path):
+    """Wherever the knowledge base lives, the template's $schema resolves to a schema file."""
+    write_kb(tmp_path, {})
+    code, out = run("new", "term", "a-term", "--root", str(tmp_path))
+    assert code == 0
+    assert "schemas/term.schema.json: the JSON Schema editors check entries against" in out
+    first = (tmp_path / "terms" / "a-term.yaml").read_text().splitlines()[0]
+    target = (tmp_path / "terms" / first.split("$schema=")[1]).resolve()
+    assert target == (tmp_path / "schemas" / "term.schema.json").resolve()
+    assert json.loads(target.read_text())["title"] == "Alignment Atlas term"
+    code, out = run("new", "claim", "a-claim", "--root", str(tmp_path))
+    assert out.count("wrote ") == 1  # the schemas are there now
+    (tmp_path / "schemas" / "claim.schema.json").write_text("{}")
+    code, out = run("schema", "--root", str(tmp_path))
+    assert code == 0 and out.count("wrote ") == 1 and "claim.schema.json" in out
+    assert run("schema", "--root", str(tmp_path))[1].endswith("are up to date\n")
+
+
+def test_new_uses_the_schemas_folder_set_in_pyproject(tmp_path):
+    write_kb(tmp_path, {})
+    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nschemas = "tools/kb/schemas"\n')
+    (tmp_path / "tools" / "kb" / "schemas").mkdir(parents=True)
+    assert run("new", "source", "a-source", "--root", str(tmp_path))[0] == 0
+    first = (tmp_path / "sources" / "a-source.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../tools/kb/schemas/source.schema.json"
+    assert (tmp_path / "tools" / "kb" / "schemas" / "source.schema.json").is_file()

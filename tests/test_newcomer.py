@@ -52,6 +52,8 @@ def repo(tmp_path, monkeypatch) -> Path:
     """A clone-like checkout, the current folder: the fixture knowledge base committed on main."""
     shutil.copytree(FIXTURE, tmp_path / "atlas")
     repo = tmp_path / "atlas"
+    shutil.copy(ROOT / "pyproject.toml", repo)  # [tool.kb] schemas: tools/kb/schemas
+    shutil.copytree(ROOT / "tools" / "kb" / "schemas", repo / "tools" / "kb" / "schemas")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "knowledge base")

@@ -313,8 +313,8 @@ def test_kb_new_templates_point_editors_at_the_schema_that_accepts_them(tmp_path
     first = path.read_text("utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
     assert match, first
-    schema_path = (ROOT / folder / match.group(1)).resolve()
-    assert schema_path == ROOT / "tools" / "kb" / "schemas" / f"{kind}.schema.json"
+    schema_path = (tmp_path / folder / match.group(1)).resolve()
+    assert schema_path == (tmp_path / "schemas" / f"{kind}.schema.json").resolve()
     jsonschema.validate(
         yaml.safe_load(path.read_text("utf-8")), json.loads(schema_path.read_text("utf-8"))
     )

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 import kb
+from kb.cli_support import knowledge_base_root, open_kb, root_argument, root_option
 from kb.config import ConfigError, severity_overrides
 from kb.findings import SEVERITY_RANK
-from kb.cache import load_tree
-from kb.loader import NotAKnowledgeBase
 from kb.report import display_path, format_github, format_text, summary_line
 
 EPILOG_CHECK = """\b
@@ -42,7 +42,8 @@ def cli(quiet):
     """Check, explore, export and publish the Alignment Atlas knowledge base.
 
     The knowledge base is a folder holding terms/, arguments/ and sources/, one YAML entry
-    per file. Every command takes that folder as PATH (default: the current folder).
+    per file. Every command takes that folder as --root DIR (default: the current folder);
+    kb check, kb stats and kb export also take it as their argument ROOT.
 
     \b
     Start with:
@@ -55,23 +56,13 @@ def cli(quiet):
     set_quiet(quiet)
 
 
-def open_kb(path: str, load=load_tree):
-    """``load(path)`` (by default: the knowledge base, through the cache in .kb-cache/), or
-    exit 2 with a one-line reason."""
-    try:
-        return load(path)
-    except NotAKnowledgeBase as exc:
-        raise click.UsageError(str(exc)) from None
-    except OSError as exc:
-        raise click.FileError(path, hint=exc.strerror) from None
-
-
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
 
 @cli.command(epilog=EPILOG_CHECK, short_help="Report every problem, with file:line:column.")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@root_argument
+@root_option
 @click.option(
     "--format",
     "fmt",
@@ -103,7 +94,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--no-cache", is_flag=True, help="Read every file afresh, ignoring and not writing .kb-cache/."
 )
-def check(path, fmt, select, ignore, fail_on, show_waived, no_cache):
+def check(path, root, fmt, select, ignore, fail_on, show_waived, no_cache):
     """Check the knowledge base and report every problem with its position.
 
     Each finding names the file, line and column, the rule's code and name, its severity,
@@ -112,13 +103,13 @@ def check(path, fmt, select, ignore, fail_on, show_waived, no_cache):
     """
     from kb.cache import cached_check
 
-    root = Path(path)
+    root = knowledge_base_root(path, root)
     try:
         options = (_split(select), _split(ignore), severity_overrides(root))
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     result = open_kb(
-        path, lambda p: cached_check(p, _rules_runner(options), options, use_cache=not no_cache)
+        root, lambda p: cached_check(p, _rules_runner(options), options, use_cache=not no_cache)
     )
     findings = result.findings
     if fmt == "json":
@@ -205,23 +196,23 @@ def rules(name, fmt):
         )
     elif name:
         r = chosen[0]
-        click.echo(f"{r.code} {r.name} (default severity: {r.severity})\n\n{r.doc}")
+        click.echo(f"{r.code} {r.name} (default severity: {r.severity})\n\n{_plain(r.doc)}")
     else:
         width = max(len(r.name) for r in chosen)
         for r in chosen:
-            click.echo(f"{r.code}  {r.name.ljust(width)}  {r.severity:<7}  {r.summary}")
+            click.echo(f"{r.code}  {r.name.ljust(width)}  {r.severity:<7}  {_plain(r.summary)}")
+
+
+def _plain(text: str) -> str:
+    """A rule's documentation for the terminal: code in single backticks, as in Markdown
+    (the docs are written with reST's double ones)."""
+    return re.sub(r"``([^`\n]+)``", r"`\1`", text)
 
 
 @cli.command(short_help="Write a commented template for a new entry.")
 @click.argument("kind", type=click.Choice(["term", "claim", "source"]))
 @click.argument("entry_id")
-@click.option(
-    "--root",
-    default=".",
-    type=click.Path(file_okay=False),
-    show_default=True,
-    help="The knowledge-base folder.",
-)
+@root_option
 @click.option(
     "--source",
     "source_id",
@@ -232,6 +223,9 @@ def rules(name, fmt):
 def new(kind, entry_id, root, source_id):
     """Write a commented template for a new entry (never overwrites a file).
 
+    Its first line points editors at the entry's JSON Schema in the knowledge base's schemas
+    folder (schemas/, or [tool.kb] schemas in pyproject.toml), written there when missing.
+
     \b
     Examples:
       kb new term reward-hacking
@@ -239,24 +233,66 @@ def new(kind, entry_id, root, source_id):
       kb new source some-comment
       kb new claim my-objection --source my-comment
     """
+    from kb.model import KIND_FOLDERS
+    from kb.schema_files import relative_folder, schema_name, write_schemas
     from kb.templates import TemplateError, write_template
 
+    root = knowledge_base_root(None, root)
+    folder = _schemas_folder(root)
+    schemas = relative_folder(folder, root / KIND_FOLDERS[kind])
     try:
-        path = write_template(Path(root), kind, entry_id, source_id)
+        path = write_template(root, kind, entry_id, source_id, schemas)
     except TemplateError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(
-        f"wrote {display_path(Path(root), path.relative_to(root).as_posix())}: fill it in, then run kb check"
+        f"wrote {display_path(root, path.relative_to(root).as_posix())}: fill it in, then run kb check"
     )
+    if not (folder / schema_name(kind)).is_file():
+        _write_schemas(folder, write_schemas)
+
+
+@cli.command(short_help="Write the entry files' JSON Schemas for editors.")
+@root_option
+def schema(root):
+    """Write the JSON Schemas of term, claim and source files into the knowledge base's
+    schemas folder (schemas/, or [tool.kb] schemas in pyproject.toml), where the first line
+    of every entry kb new writes points editors; only missing or outdated files are written.
+    """
+    from kb.schema_files import write_schemas
+
+    root = knowledge_base_root(None, root)
+    folder = _schemas_folder(root)
+    if not _write_schemas(folder, write_schemas):
+        click.echo(f"the schemas in {os.path.relpath(folder)}{os.sep} are up to date")
+
+
+def _schemas_folder(root: Path) -> Path:
+    from kb.config import schemas_folder
+
+    try:
+        return schemas_folder(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _write_schemas(folder: Path, write_schemas) -> list[Path]:
+    try:
+        written = write_schemas(folder)
+    except OSError as exc:
+        raise click.FileError(str(folder), hint=exc.strerror or str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {os.path.relpath(path)}: the JSON Schema editors check entries against")
+    return written
 
 
 @cli.command(short_help="Counts, most-used terms, deepest chains, contested terms.")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@root_argument
+@root_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--top", default=10, show_default=True, help="How many rows in each list.")
-def stats(path, fmt, top):
+def stats(path, root, fmt, top):
     """Counts per kind, most-used terms, deepest definitional chains, contested terms.
 
     \b
@@ -265,7 +301,7 @@ def stats(path, fmt, top):
     """
     from kb.stats import compute_stats, format_stats
 
-    result = compute_stats(open_kb(path), top)
+    result = compute_stats(open_kb(knowledge_base_root(path, root)), top)
     click.echo(
         json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(result)
     )
@@ -281,15 +317,12 @@ def stats(path, fmt, top):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The MkDocs config using the kb plugin.",
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The knowledge-base folder (default: the kb plugin's root in the config).",
-)
+@root_option
 def site(out, config_file, root):
     """Write the site's pages, data and assets, with the hand-written pages of docs/ and a
     builder config (OUT/mkdocs.yml), so that Zensical or any MkDocs-compatible builder
-    builds the site without the kb plugin. Needs the [site] extra and `npm ci`.
+    builds the site without the kb plugin. Needs the [site] extra and `npm ci`. The
+    knowledge base is the kb plugin's root in the config unless --root is given.
 
     \b
     Examples:
@@ -304,8 +337,15 @@ def site(out, config_file, root):
     except SiteError as exc:
         click.echo(f"kb: {exc}", err=True)
         sys.exit(1)
+    except ModuleNotFoundError as exc:
+        raise click.UsageError(
+            f"kb site needs the site's libraries ({exc.name} is missing): "
+            "pip install 'alignment-atlas-kb[site]' (in a checkout: pip install -e '.[site]')"
+        ) from None
     click.echo(summary_line(written.site.findings, written.site.data.base.files_read), err=True)
-    click.echo(f"wrote {written.pages} pages to {out / 'docs'} and the builder config {written.config}")
+    click.echo(
+        f"wrote {written.pages} pages to {out / 'docs'} and the builder config {written.config}"
+    )
 
 
 # -- commands defined in other modules are registered below (keep their imports light) --

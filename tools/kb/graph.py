@@ -63,10 +63,12 @@ produces no edge (the rule ``undercut-without-relation`` reports it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term, Undercut
+if TYPE_CHECKING:  # annotations only: kb.model imports this module for KnowledgeBase.graph
+    from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term, Undercut
 
 NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (

@@ -17,7 +17,6 @@ def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
         ref.target for claim in kb.claims.values() for ref in claim.about if ref.target in kb.terms
     )
     depth = definitional_depth(kb)
-    deepest = sorted(depth, key=lambda t: (-depth[t], t))[:top]
     edge_types = Counter(k for _, _, k in kb.graph.edges(keys=True))
     return {
         "counts": {
@@ -33,9 +32,7 @@ def compute_stats(kb: KnowledgeBase, top: int = 10) -> dict:
             {"term": t, "used_by_definitions": n, "claims_about": about.get(t, 0)}
             for t, n in sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         ],
-        "deepest_chains": [
-            {"term": t, "depth": depth[t], "chain": longest_chain(kb, t)} for t in deepest
-        ],
+        "deepest_chains": deepest_chains(kb, depth, top),
         "contested_terms": sorted(t.id for t in kb.terms.values() if t.status == "contested"),
         "terms_with_conflicting_senses": sorted(
             t.id for t in kb.terms.values() if any(s.conflicts_with for s in t.senses)
@@ -63,3 +60,19 @@ def format_stats(result: dict) -> str:
         + (", ".join(result["terms_with_conflicting_senses"]) or "none")
     ]
     return "\n".join(lines)
+
+
+def deepest_chains(kb: KnowledgeBase, depth: dict[str, int], top: int) -> list[dict]:
+    """The ``top`` longest definitional chains, deepest first, each drawn once: the terms of
+    one loop share their chain (it starts with the whole loop), so it is listed at the first
+    of them only."""
+    rows: list[dict] = []
+    seen: set[tuple[str, ...]] = set()
+    for term in sorted(depth, key=lambda t: (-depth[t], t)):
+        if len(rows) == top:
+            break
+        chain = longest_chain(kb, term)
+        if tuple(chain) not in seen:
+            seen.add(tuple(chain))
+            rows.append({"term": term, "depth": depth[term], "chain": chain})
+    return rows

@@ -84,8 +84,11 @@ def render_template(
     return _TEMPLATES[kind].format(id=entry_id, label=label, schemas=schemas, source=source)
 
 
-def write_template(root: Path, kind: str, entry_id: str, source: str = "todo-source") -> Path:
-    """Write ``<folder>/<id>.yaml`` under ``root``; refuse a bad id or an existing file."""
+def write_template(
+    root: Path, kind: str, entry_id: str, source: str = "todo-source", schemas: str = "../schemas"
+) -> Path:
+    """Write ``<folder>/<id>.yaml`` under ``root``; refuse a bad id or an existing file.
+    ``schemas`` is the folder of the JSON Schemas, relative to the entry's folder."""
     for value in (entry_id, source):
         if not ID_PATTERN.match(value):
             raise TemplateError(
@@ -102,7 +105,7 @@ def write_template(root: Path, kind: str, entry_id: str, source: str = "todo-sou
         raise TemplateError(f"{path} exists already; kb new never overwrites a file")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, render_template(kind, entry_id, source=source), exclusive=True)
+        write_atomic(path, render_template(kind, entry_id, schemas, source), exclusive=True)
     except FileExistsError:
         raise TemplateError(f"{path} exists already; kb new never overwrites a file") from None
     except OSError as exc:
