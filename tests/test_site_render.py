@@ -645,3 +645,15 @@ def test_comments_sharing_a_title_get_their_rank(tmp_path):
 def test_an_unnamed_writer_gets_the_short_name_the_author_note_gives(note, name):
     source = kb.model.Source("s", "S", "comment", kb.model.Location("s.yaml"), author_note=note)
     assert participant(source) == name
+
+
+def test_handwritten_links_to_entries_the_base_lacks_become_text(data):
+    page = (
+        "See [x](terms/mesa-optimizer.md), [y](terms/search.md#a), "
+        "[t](threads/a-post-on-the-paper.md), [g](glossary.md) and [w](../sources/nope.md)."
+    )
+    out = fill_markers(page, data, "start-here.md")
+    assert out.startswith(
+        "See [x](terms/mesa-optimizer.md), y, [t](threads/a-post-on-the-paper.md), "
+        "[g](glossary.md) and w."
+    )

@@ -8,6 +8,7 @@ knowledge base at build time, so the home page never shows a stale, hand-typed n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -113,7 +114,8 @@ MARKERS: dict[str, Callable[[SiteData, Linker], str]] = {
 
 def fill_markers(markdown: str, data: SiteData, page: str) -> str:
     """``markdown`` (of the docs page ``page``) with every marker line replaced by its figures,
-    and the abbreviations' definitions appended (each use then shows its expansion)."""
+    links to entries this knowledge base does not hold reduced to their text, and the
+    abbreviations' definitions appended (each use then shows its expansion)."""
     if "<!-- kb:" in markdown:
         linker = Linker(page)
         lines = [
@@ -121,7 +123,30 @@ def fill_markers(markdown: str, data: SiteData, page: str) -> str:
             for line in markdown.split("\n")
         ]
         markdown = "\n".join(lines)
-    return with_abbreviations(markdown, data)
+    return with_abbreviations(unlink_missing_entries(markdown, data), data)
+
+
+_ENTRY_LINK = re.compile(
+    r"\[([^\]]+)\]\((?:\.\./)*(terms|arguments|sources|threads)/([^)/#\s]+)\.md(?:#[^)\s]*)?\)"
+)
+
+
+def unlink_missing_entries(markdown: str, data: SiteData) -> str:
+    """Links of a hand-written page to entry or thread pages that this knowledge base does not
+    have, as plain text: the pages in docs/ are written for the project's own content and are
+    built with any knowledge base (a test fixture, a fork starting afresh)."""
+    tables = {
+        "terms": data.base.terms,
+        "arguments": data.base.claims,
+        "sources": data.base.sources,
+        "threads": data.discussions,
+    }
+
+    def keep_or_unlink(match: re.Match) -> str:
+        exists = match.group(3) == "index" or match.group(3) in tables[match.group(2)]
+        return match.group(0) if exists else match.group(1)
+
+    return _ENTRY_LINK.sub(keep_or_unlink, markdown)
 
 
 def with_abbreviations(markdown: str, data: SiteData) -> str:

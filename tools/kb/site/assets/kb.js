@@ -1,4 +1,4 @@
-/* Alignment Atlas: the script on every page. Five jobs:
+/* Alignment Atlas: the script on every page. Six jobs:
  *
  * 1. window.kbAtlas.loadScript(url): load a script once, on demand (graph.js uses it for
  *    vis-network).
@@ -18,6 +18,8 @@
  *    readers the order. Without script the table is a plain table.
  * 5. The vocabulary tree of a term page (nav.kb-vocab-tree, at the top of the content) moves
  *    into the left sidebar on wide screens, where Material leaves it empty for term pages.
+ * 6. Search results say what they are: each result of Material's search gets a label (term,
+ *    claim, source, thread) from the address of its page.
  * Jobs 4 and 5 run on every page load, including Material's instant navigation (document$).
  */
 (function () {
@@ -166,7 +168,35 @@
     sidebar.insertBefore(tree, sidebar.firstChild);
   }
 
+  var KINDS = { terms: "Term", arguments: "Claim", sources: "Source", threads: "Thread" };
+
+  function resultKind(link) {
+    var path = new URL(link.href, location.href).pathname;
+    var match = path.match(/\/(terms|arguments|sources|threads)\/[^\/]+\/?(?:index\.html)?$/);
+    return match ? KINDS[match[1]] : "Page";
+  }
+
+  function labelResults(list) {
+    list.querySelectorAll(".md-search-result__item > .md-search-result__link").forEach(function (link) {
+      var heading = link.querySelector("h1");
+      if (!heading || heading.querySelector(".kb-kind")) { return; }
+      var label = document.createElement("span");
+      label.className = "kb-kind";
+      label.textContent = resultKind(link);
+      heading.insertBefore(label, heading.firstChild);
+    });
+  }
+
+  function watchSearch() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.dataset.kbWatched) { return; }
+    list.dataset.kbWatched = "yes";
+    new MutationObserver(function () { labelResults(list); })
+      .observe(list, { childList: true, subtree: true });
+  }
+
   function enhance() {
+    watchSearch();
     makeSortable(document);
     moveVocabularyTree(document);
   }
