@@ -223,7 +223,7 @@ def vocabulary_tree(data: SiteData, term: Term, linker: Linker) -> str:
     )
     body = join_blocks("\n".join(lines), extra)
     return (
-        f'<nav class="kb-vocab-tree" aria-label="Vocabulary" markdown>\n\n'
+        f'<nav class="kb-vocab-tree" aria-label="Vocabulary" data-search-exclude markdown>\n\n'
         f'<p class="kb-vocab-title">Vocabulary</p>\n\n{body}\n</nav>'
     )
 
