@@ -40,6 +40,12 @@ def export_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def node_label(node: str, data: dict) -> str:
+    """The label to draw for ``node``: its ``label``, or its entry id when it has none (a
+    claim with neither title nor text, which ``kb check`` reports)."""
+    return data.get("label") or node.split(":", 1)[-1]
+
+
 def edge_id(u: str, edge_type: str, v: str) -> str:
     """A stable, unique edge id (GEXF wants one): ``source|type|target``."""
     return f"{u}|{edge_type}|{v}"

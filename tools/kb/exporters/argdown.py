@@ -23,7 +23,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import sorted_graph, write_text
+from kb.exporters._common import node_label, sorted_graph, write_text
 from kb.model import KnowledgeBase
 
 #: Characters with a meaning in Argdown text (see the lexer of @argdown/core), plus ``=``
@@ -65,10 +65,10 @@ def statement_nodes(graph: nx.MultiDiGraph) -> list[str]:
 
 def statement(graph: nx.MultiDiGraph, node: str) -> list[str]:
     data = graph.nodes[node]
-    text = data["text"] if data["kind"] == "claim" else data["definition"]
+    text = data.get("text" if data["kind"] == "claim" else "definition", "")
     meta = {
         "kind": data["kind"],
-        "label": data["label"],
+        "label": node_label(node, data),
         **{k: data[k] for k in ("title", "source") if k in data},
     }
     lines = [f"[{title(node)}]: {escape_text(text)}"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.exporters._common import drawing_graph, write_text
+from kb.exporters._common import drawing_graph, node_label, write_text
 from kb.model import KnowledgeBase
 
 NODE_STYLES = {
@@ -48,7 +48,7 @@ def generate(base: KnowledgeBase, focus: str | None = None, depth: int = 1) -> s
     ]
     for node, data in graph.nodes(data=True):
         lines.append(
-            f"  {quoted(node)} [label={quoted(data['label'])}, kind={data['kind']}, "
+            f"  {quoted(node)} [label={quoted(node_label(node, data))}, kind={data['kind']}, "
             f"{NODE_STYLES[data['kind']]}];"
         )
     for u, v, key in graph.edges(keys=True):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.exporters._common import drawing_graph, write_text
+from kb.exporters._common import drawing_graph, node_label, write_text
 from kb.model import KnowledgeBase
 
 ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
@@ -91,7 +91,7 @@ def generate(base: KnowledgeBase, focus: str | None = None, depth: int = 1) -> s
     ids = node_ids(graph)
     lines = ["flowchart LR"]
     lines += [
-        f"  {ids[node]}[{label(data['label'])}]:::{data['kind']}"
+        f"  {ids[node]}[{label(node_label(node, data))}]:::{data['kind']}"
         for node, data in graph.nodes(data=True)
     ]
     lines += [
