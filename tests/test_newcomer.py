@@ -1,15 +1,17 @@
 """The "done when" of the contributor workflow: a newcomer follows CONTRIBUTING.md.
 
-In a temporary git repository holding a small knowledge base (tests/fixtures/newcomer), the
-worked examples of CONTRIBUTING.md are applied as written, then the loop it teaches is
-walked: kb new, fill in, kb fmt --check, kb check, an objection, kb diff. Then the mistakes
-a newcomer makes are made one by one and kb check's answer is read: file, line, column,
-code, what is wrong, how to fix it.
+On a copy of this repository's knowledge base (a temporary git repository), CONTRIBUTING.md
+is followed as written: its files are written in reading order and its `kb` commands run,
+each printing what the guide shows. Then the mistakes a newcomer makes are made one by one on
+a small knowledge base (tests/fixtures/newcomer) and kb check's answer is read: file, line,
+column, code, what is wrong, how to fix it — and the guide's table of them quotes it exactly.
 """
 
 from __future__ import annotations
 
+import glob
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +24,8 @@ from kb.cli import cli
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "newcomer"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+# What of this repository a contributor's kb commands read: the data, [tool.kb], the schemas.
+KNOWLEDGE_BASE = ("terms", "arguments", "sources", "pyproject.toml", "tools/kb/schemas")
 
 
 def kb(root: Path, *args: str):
@@ -47,18 +51,36 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-@pytest.fixture
-def repo(tmp_path, monkeypatch) -> Path:
-    """A clone-like checkout, the current folder: the fixture knowledge base committed on main."""
-    shutil.copytree(FIXTURE, tmp_path / "atlas")
+def committed_copy(tmp_path: Path, monkeypatch, parts: dict[str, Path]) -> Path:
+    """A clone-like checkout holding ``parts`` (its path → where to copy it from), committed
+    on main; the current folder."""
     repo = tmp_path / "atlas"
-    shutil.copy(ROOT / "pyproject.toml", repo)  # [tool.kb] schemas: tools/kb/schemas
-    shutil.copytree(ROOT / "tools" / "kb" / "schemas", repo / "tools" / "kb" / "schemas")
+    for rel, source in parts.items():
+        target = repo / rel
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "knowledge base")
     monkeypatch.chdir(repo)
     return repo
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch) -> Path:
+    """A copy of this repository's knowledge base, as a contributor's clone has it."""
+    return committed_copy(tmp_path, monkeypatch, {rel: ROOT / rel for rel in KNOWLEDGE_BASE})
+
+
+@pytest.fixture
+def small_repo(tmp_path, monkeypatch) -> Path:
+    """The small newcomer knowledge base, whose line numbers the mistakes below rely on."""
+    parts = {p.name: p for p in FIXTURE.iterdir()}
+    parts.update({rel: ROOT / rel for rel in ("pyproject.toml", "tools/kb/schemas")})
+    return committed_copy(tmp_path, monkeypatch, parts)
 
 
 def contributing_examples() -> list[tuple[str, str]]:
@@ -67,9 +89,38 @@ def contributing_examples() -> list[tuple[str, str]]:
     return re.findall(r"<!-- file: (\S+) -->\n```yaml\n(.*?)```", text, re.S)
 
 
+def contributing_steps() -> list[tuple[str, str, str]]:
+    """CONTRIBUTING.md in reading order: ``("file", path, text)`` for each complete file and
+    ``("run", command, shown output)`` for each ``$ kb …`` line of a console block."""
+    text = CONTRIBUTING.read_text("utf-8")
+    steps = []
+    pattern = r"<!-- file: (\S+) -->\n```yaml\n(.*?)```|```console\n(.*?)```"
+    for match in re.finditer(pattern, text, re.S):
+        if match.group(1):
+            steps.append(("file", match.group(1), match.group(2)))
+            continue
+        for block in re.split(r"^(?=\$ )", match.group(3), flags=re.M):
+            command, _, shown = block.partition("\n")
+            if command.startswith("$ kb "):
+                steps.append(("run", command[2:], shown))
+    return steps
+
+
+def blocking(result) -> set[tuple[str, str, str]]:
+    """The errors and warnings of ``kb check --format json`` output."""
+    import json
+
+    return {
+        (f["path"], f["code"], f["message"])
+        for f in json.loads(result.stdout)
+        if f["severity"] in ("error", "warning") and not f["waived_by"]
+    }
+
+
 def test_contributing_shows_every_worked_example_the_issue_asks_for():
     text = CONTRIBUTING.read_text("utf-8")
     for heading in (
+        "## Set up (once)",
         "## Add a term",
         "## Add a second sense that conflicts with the first",
         "## Add an objection to a claim",
@@ -80,124 +131,73 @@ def test_contributing_shows_every_worked_example_the_issue_asks_for():
     ):
         assert heading in text
     assert "(docs/data-model.md)" in text
+    assert "$ npm ci\n" in text and "$ python3 -m pip install -e '.[site]'\n" in text
     paths = [path for path, _ in contributing_examples()]
     assert paths == [
-        "terms/pseudo-alignment.yaml",
-        "sources/conditions-c01.yaml",
-        "sources/conditions-c02.yaml",
-        "terms/pseudo-alignment.yaml",
-        "arguments/heuristics-may-suffice.yaml",
-        "arguments/pseudo-alignment-needs-a-test.yaml",
-        "sources/conditions-c03.yaml",
-        "arguments/matching-performance-is-not-being-favored.yaml",
+        "terms/corrigible-alignment.yaml",
+        "sources/deceptive-alignment-c01.yaml",
+        "sources/deceptive-alignment-c02.yaml",
+        "terms/corrigible-alignment.yaml",
+        "arguments/corrigible-is-a-misleading-name.yaml",
+        "arguments/the-pointer-accepts-correction.yaml",
+        "sources/deceptive-alignment-c03.yaml",
+        "arguments/following-its-own-picture-is-not-accepting-correction.yaml",
     ]
 
 
-def test_every_worked_example_is_formatted_and_passes_kb_check_as_written(repo):
-    for path, text in contributing_examples():
-        (repo / path).write_text(text, encoding="utf-8")
-        fmt = kb(repo, "fmt", "--check", path)
-        assert fmt.exit_code == 0, (path, fmt.stdout, fmt.stderr)
-        check = kb(repo, "check", "--fail-on", "warning")
-        assert check.exit_code == 0, (path, check.stdout)
-    assert kb(repo, "check").stdout == "All checks passed: 14 files.\n"
+def test_the_worked_examples_run_on_this_repository_as_written(repo):
+    """Files written and commands run in reading order; each command prints what the guide
+    shows; each file is formatted and adds no error or warning to the knowledge base."""
+    before = blocking(kb(repo, "check", "--format", "json"))
+    for new in {path for path, _ in contributing_examples()}:
+        assert not (repo / new).exists(), f"{new} exists in the repository: choose another example"
+    ran = []
+    for kind, first, second in contributing_steps():
+        if kind == "file":
+            (repo / first).write_text(second, encoding="utf-8")
+            fmt = kb(repo, "fmt", "--check", first)
+            assert fmt.exit_code == 0, (first, fmt.output)
+            assert blocking(kb(repo, "check", "--format", "json")) == before, first
+            continue
+        args = [a for word in shlex.split(first)[1:] for a in sorted(glob.glob(word)) or [word]]
+        result = kb(repo, *args)
+        assert result.exit_code in (0, 1), (first, result.output)
+        assert second in result.output, (first, result.output)
+        ran.append(args[0])
+    assert ran == ["--help", "new", "check", "fmt", "check", "fmt", "diff"]
 
 
-def test_the_console_output_shown_for_a_new_term_is_what_kb_prints(repo):
+def test_kb_fmt_turns_a_hand_written_entry_into_the_guides_layout(repo):
+    """The newcomer writes the definition on one long line: kb fmt --check names the file and
+    changes nothing; kb fmt rewrites it into exactly the layout the guide shows."""
     path, text = contributing_examples()[0]
-    result = kb(repo, "new", "term", "pseudo-alignment")
-    assert result.stdout == "wrote terms/pseudo-alignment.yaml: fill it in, then run kb check\n"
-    assert result.stdout.strip() in CONTRIBUTING.read_text("utf-8")
-    (repo / path).write_text(text, encoding="utf-8")
-    fmt = kb(repo, "fmt", path)
-    assert (
-        f"$ kb fmt {path}\n{fmt.stderr}$ kb check\n{kb(repo, 'check').stdout}"
-        in CONTRIBUTING.read_text("utf-8")
+    assert kb(repo, "new", "term", "corrigible-alignment").output == (
+        "wrote terms/corrigible-alignment.yaml: fill it in, then run kb check\n"
     )
+    definition = re.search(r"definition: >-\n(.*?)\n    uses", text, re.S).group(1)
+    one_line = text.replace(definition, "      " + " ".join(definition.split()))
+    (repo / path).write_text(one_line, encoding="utf-8")
+    result = kb(repo, "fmt", "--check", path)
+    assert (result.exit_code, result.stdout) == (1, f"would reformat {path}\n")
+    assert (repo / path).read_text("utf-8") == one_line
+    assert kb(repo, "fmt", path).stdout == f"reformatted {path}\n"
+    assert (repo / path).read_text("utf-8") == text
 
 
-def test_newcomer_adds_a_term_and_an_objection_and_sees_the_change(repo):
-    # 1. kb new writes a template that editors can validate against the schema.
-    assert kb(repo, "new", "term", "pseudo-alignment").exit_code == 0
-    path = repo / "terms" / "pseudo-alignment.yaml"
-    template = path.read_text("utf-8")
-    assert template.startswith(
-        "# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json\n"
-    )
-
-    # 2. Before filling it in, kb check says what is missing, where, and how to fix it.
-    result = kb(repo, "check")
-    assert result.exit_code == 1
-    source_line = next(
-        i for i, line in enumerate(template.splitlines(), 1) if line.strip().startswith("source:")
-    )
-    assert re.search(
-        rf"terms/pseudo-alignment\.yaml:{source_line}:13: KB004 dangling-reference \[error\] "
-        r"sense 'pseudo-alignment#main' source names '[^']+', which is not a source\n"
-        r"    hint: .+",
-        result.stdout,
-    ), result.stdout
-
-    # 3. Fill it in as CONTRIBUTING.md says, writing the definition on one long line.
-    filled = (
-        template.replace(
-            "TODO in our own words: what the term means in this source.",
-            "A mesa-optimizer whose mesa-objective leads to the behaviour the base objective rewards on "
-            "the training data, but which could behave differently elsewhere.",
-        )
-        .replace("uses: []", "uses: [mesa-optimizer, mesa-objective, base-objective]")
-        .replace(
-            re.search(r"source: (\S+)", template).group(0),
-            "source: risks-from-learned-optimization",
-        )
-    )
-    path.write_text(filled, encoding="utf-8")
-
-    # 4. kb fmt --check names the file and changes nothing; kb fmt fixes the layout.
-    result = kb(repo, "fmt", "--check")
-    assert (result.exit_code, result.stdout) == (1, "would reformat terms/pseudo-alignment.yaml\n")
-    assert path.read_text("utf-8") == filled
-    assert kb(repo, "fmt").stdout == "reformatted terms/pseudo-alignment.yaml\n"
-    assert kb(repo, "fmt", "--check").exit_code == 0
-    assert "# yaml-language-server: $schema=../tools/kb/schemas/term.schema.json" in path.read_text(
-        "utf-8"
-    )
-
-    # 5. kb check is clean.
-    assert kb(repo, "check").stdout == "All checks passed: 8 files.\n"
-
-    # 6. An objection to the new definition, from a template.
-    assert kb(repo, "new", "claim", "pseudo-alignment-needs-a-test").exit_code == 0
-    claim = repo / "arguments" / "pseudo-alignment-needs-a-test.yaml"
-    text = claim.read_text("utf-8")
-    text = (
-        text.replace(
-            "TODO in our own words: what the source claims.",
-            "The definition should name the test that tells a pseudo-aligned model apart.",
-        )
-        .replace(
-            re.search(r"source: (\S+)", text).group(0), "source: conditions-for-mesa-optimization"
-        )
-        .replace("about: []", "about: [pseudo-alignment]")
-        .replace("# objects_to: [claim-id]", "objects_to: [pseudo-alignment#main]")
-    )
-    claim.write_text(text, encoding="utf-8")
-    assert kb(repo, "fmt", "--check").exit_code == 0
-    assert kb(repo, "check").stdout == "All checks passed: 9 files.\n"
-
-    # 7. kb diff main summarises the change to the knowledge graph.
-    result = kb(repo, "diff", "main")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "kb diff main → working tree: 1 term added, 1 sense added, 1 claim added, 8 edges added."
-    )
-    assert "  + pseudo-alignment  (pseudo alignment)" in lines
-    assert "  + pseudo-alignment-needs-a-test  (pseudo alignment needs a test)" in lines
-    assert (
-        "  + claim:pseudo-alignment-needs-a-test --objects_to--> sense:pseudo-alignment#main"
-        in lines
-    )
+def test_the_mistakes_table_quotes_kb_check_exactly(small_repo):
+    """Each row of the guide's table of mistakes quotes, in backticks, what kb check prints
+    for that mistake."""
+    text = CONTRIBUTING.read_text("utf-8")
+    table = text.split("| you wrote | kb check says |\n|---|---|\n")[1].split("\n\n")[0]
+    rows = [row.split(" | ")[1] for row in table.splitlines()]
+    assert len(rows) == len(MISTAKES)
+    original = (small_repo / "terms" / "mesa-optimizer.yaml").read_text("utf-8")
+    for row, (old, new, _) in zip(rows, MISTAKES.values(), strict=True):
+        make_mistake(small_repo, old, new)
+        output = kb(small_repo, "check").stdout
+        for quoted in re.findall(r"``(.+?)``|`([^`]+)`", row):
+            assert (quoted[0] or quoted[1]) in output, (row, output)
+        (small_repo / "terms" / "mesa-optimizer.yaml").write_text(original, encoding="utf-8")
 
 
 # -- the mistakes a newcomer makes, and what kb check says --------------------------------
@@ -256,21 +256,21 @@ def make_mistake(repo: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
-def test_kb_check_names_the_place_the_problem_and_the_fix(repo, mistake):
+def test_kb_check_names_the_place_the_problem_and_the_fix(small_repo, mistake):
     old, new, expected = MISTAKES[mistake]
-    make_mistake(repo, old, new)
-    result = kb(repo, "check")
+    make_mistake(small_repo, old, new)
+    result = kb(small_repo, "check")
     assert expected + "\n" in result.stdout, result.stdout
     assert result.exit_code == (0 if "[warning]" in expected else 1)
 
 
-def test_kb_fmt_refuses_a_file_with_a_tab_and_says_where(repo):
-    make_mistake(repo, "    locator: section 1.1", "\tlocator: section 1.1")
-    before = (repo / "terms" / "mesa-optimizer.yaml").read_text("utf-8")
-    result = kb(repo, "fmt")
+def test_kb_fmt_refuses_a_file_with_a_tab_and_says_where(small_repo):
+    make_mistake(small_repo, "    locator: section 1.1", "\tlocator: section 1.1")
+    before = (small_repo / "terms" / "mesa-optimizer.yaml").read_text("utf-8")
+    result = kb(small_repo, "fmt")
     assert result.exit_code == 1
     assert result.stderr.startswith("terms/mesa-optimizer.yaml:11:1: KB006 yaml-syntax ")
-    assert (repo / "terms" / "mesa-optimizer.yaml").read_text("utf-8") == before
+    assert (small_repo / "terms" / "mesa-optimizer.yaml").read_text("utf-8") == before
 
 
 INDENTATION_MISTAKES = [
@@ -282,17 +282,17 @@ INDENTATION_MISTAKES = [
 
 
 @pytest.mark.parametrize("old, new, where", INDENTATION_MISTAKES)
-def test_wrong_indentation_gets_an_indentation_hint(repo, old, new, where):
-    make_mistake(repo, old, new)
-    result = kb(repo, "check")
+def test_wrong_indentation_gets_an_indentation_hint(small_repo, old, new, where):
+    make_mistake(small_repo, old, new)
+    result = kb(small_repo, "check")
     assert re.search(
         rf"terms/mesa-optimizer\.yaml:{where}: KB006 yaml-syntax \[error\] .*\n    hint: .*indentation",
         result.stdout,
     ), result.stdout
 
 
-def test_a_yaml_error_does_not_make_references_to_the_entry_dangle(repo):
-    make_mistake(repo, "    locator: section 1.1", "\tlocator: section 1.1")
-    result = kb(repo, "check")
+def test_a_yaml_error_does_not_make_references_to_the_entry_dangle(small_repo):
+    make_mistake(small_repo, "    locator: section 1.1", "\tlocator: section 1.1")
+    result = kb(small_repo, "check")
     assert "KB006 yaml-syntax" in result.stdout
     assert "names 'mesa-optimizer', which is not a term" not in result.stdout, result.stdout
