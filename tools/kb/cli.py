@@ -15,7 +15,7 @@ import click
 
 import kb
 from kb.cli_support import knowledge_base_root, open_kb, root_argument, root_option
-from kb.config import ConfigError, severity_overrides
+from kb.config import ConfigError, severity_overrides, texts_folder
 from kb.findings import SEVERITY_RANK
 from kb.report import display_path, format_github, format_text, summary_line
 
@@ -92,9 +92,16 @@ def _split(values: tuple[str, ...]) -> list[str]:
 )
 @click.option("--show-waived", is_flag=True, help="Also print findings accepted by a waiver.")
 @click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Folder of the sources' archived texts; quotes are checked against it "
+    "(default: [tool.kb] texts in pyproject.toml).",
+)
+@click.option(
     "--no-cache", is_flag=True, help="Read every file afresh, ignoring and not writing .kb-cache/."
 )
-def check(path, root, fmt, select, ignore, fail_on, show_waived, no_cache):
+def check(path, root, fmt, select, ignore, fail_on, show_waived, texts, no_cache):
     """Check the knowledge base and report every problem with its position.
 
     Each finding names the file, line and column, the rule's code and name, its severity,
@@ -106,11 +113,13 @@ def check(path, root, fmt, select, ignore, fail_on, show_waived, no_cache):
     root = knowledge_base_root(path, root)
     try:
         options = (_split(select), _split(ignore), severity_overrides(root))
+        texts_dir = Path(texts) if texts else texts_folder(root)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    result = open_kb(
-        root, lambda p: cached_check(p, _rules_runner(options), options, use_cache=not no_cache)
-    )
+    run = _rules_runner(options, Path(texts) if texts else None)
+    key = (*options, str(texts_dir))
+    inputs = [texts_dir] if texts_dir else []
+    result = open_kb(root, lambda p: cached_check(p, run, key, inputs, use_cache=not no_cache))
     findings = result.findings
     if fmt == "json":
         click.echo(
@@ -133,12 +142,15 @@ def check(path, root, fmt, select, ignore, fail_on, show_waived, no_cache):
         sys.exit(1)
 
 
-def _rules_runner(options: tuple):
-    """The check that ``kb check`` runs (the rules are imported only when the cache misses)."""
+def _rules_runner(options: tuple, texts: Path | None = None):
+    """The check that ``kb check`` runs (the rules are imported only when the cache misses);
+    ``texts`` is the folder of archived texts given with --texts."""
 
     def run(base):
         from kb.rules import UnknownRule, run_rules
 
+        if texts is not None:
+            base.texts = texts
         try:
             return run_rules(base, *options)
         except UnknownRule as exc:

@@ -242,6 +242,9 @@ class KnowledgeBase:
     files_read: int = 0
     unreadable: dict[str, dict[str, str]] = field(default_factory=dict)
     """kind → id → path of files that could not be read into an entry (their error is reported)."""
+    texts: Path | None = None
+    """The folder of archived texts that sources' ``text`` is relative to, when the caller
+    names one (``kb check --texts``); otherwise the rules use ``[tool.kb] texts``."""
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:

@@ -10,7 +10,15 @@ from dataclasses import replace
 
 from kb.findings import SEVERITIES, SEVERITY_RANK, Finding
 from kb.model import KnowledgeBase
-from kb.rules import arguments, definitions, hierarchy, loading, references, waivers  # noqa: F401
+from kb.rules import (  # noqa: F401
+    arguments,
+    definitions,
+    hierarchy,
+    loading,
+    quotes,
+    references,
+    waivers,
+)
 from kb.rules.registry import RULES, Rule, find_rule, finding
 
 __all__ = ["RULES", "Rule", "UnknownRule", "find_rule", "run_rules"]
