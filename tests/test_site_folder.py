@@ -178,3 +178,42 @@ def test_needs_npm_packages(tmp_path):
     code, output = kb_site(str(tmp_path / "out"), "--config", str(config), "--root", str(FIXTURE))
     assert code == 1
     assert "is missing: install the site's npm packages with `npm ci`" in output
+
+
+def kb_check_summary(root: Path) -> str:
+    return CliRunner().invoke(cli, ["check", "--root", str(root)]).output.splitlines()[-1]
+
+
+def plugin_for(root: Path):
+    """The kb plugin of the project's mkdocs.yml, pointed at ``root``."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    plugin = config.plugins["kb"]
+    plugin.config.root = str(root)
+    return plugin, config
+
+
+def test_site_build_and_kb_site_print_kb_checks_summary_line(tmp_path, caplog):
+    summary = kb_check_summary(FIXTURE)
+    assert summary.startswith(("All checks passed", "Found "))
+    plugin, config = plugin_for(FIXTURE)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.kb"):
+        plugin.on_config(config)
+    plugin.on_post_build(config=config)
+    assert f"kb: {summary}" in caplog.messages
+    code, output = kb_site(
+        str(tmp_path / "src"), "--config", str(REPO / "mkdocs.yml"), "--root", str(FIXTURE)
+    )
+    assert code == 0 and output.splitlines()[0] == summary
+
+
+def test_a_failing_site_build_reports_like_kb_check(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    root = write_kb(tmp_path / "kb", {"terms/t.yaml": term_yaml("t", uses=["nothing-here"])})
+    report = CliRunner().invoke(cli, ["check", "--root", str(root)]).output.rstrip("\n")
+    plugin, config = plugin_for(root)
+    with pytest.raises(PluginError) as raised:
+        plugin.on_config(config)
+    assert str(raised.value).endswith("the site is not built.\n" + report)
