@@ -184,7 +184,7 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
             allowed = [str(v) for v in error.validator_value]
             close = difflib.get_close_matches(str(error.instance), allowed, n=1)
             message = f"{where} is '{error.instance}', which is not one of: {', '.join(allowed)}"
-            hint = f"did you mean '{close[0]}'?" if close else None
+            hint = f"did you mean '{close[0]}'?" if close else f"write one of: {', '.join(allowed)}"
         elif error.validator == "pattern":
             message = f"{where} '{error.instance}' has the wrong form"
             hint = _pattern_hint(path)
@@ -199,7 +199,7 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
         elif error.validator in ("minItems", "minLength"):
             message, hint = f"{where} is empty", "give a value, or remove the field"
         else:
-            message, hint = f"{where}: {error.message}", None
+            message, hint = f"{where}: {error.message}", "see docs/data-model.md for the field"
         findings.append(_finding("schema", _loc(rel, mark), message, hint, entry))
     return findings
 

@@ -123,8 +123,17 @@ def _construct_map(loader: _PositionLoader, node):
     data.key_marks = {}
     data.value_marks = {}
     yield data
-    loader.flatten_mapping(node)
     for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            loader.problems.append(
+                YamlProblem(
+                    "syntax",
+                    _mark(key_node.start_mark),
+                    "YAML merge keys (<<) are not supported",
+                    "write the fields out in full in this mapping",
+                )
+            )
+            continue
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             loader.problems.append(
@@ -230,11 +239,33 @@ def _syntax_hint(text: str, message: str, mark: Mark) -> str | None:
         )
     ):
         return _INDENTATION_HINT
+    if "maximum nesting depth" in message:
+        return "an entry needs only a few levels of lists and mappings: check the brackets"
     if "found undefined tag" in message or "could not determine a constructor" in message:
         return "remove the '!tag': only plain YAML values are allowed"
     if "found character '`'" in message or "found character '@'" in message:
         return "quote values that start with ` or @"
     return None
+
+
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
+    """A character YAML does not accept in a file at all (a raw control character).
+
+    libyaml gives the position as a byte offset into the UTF-8 text, PyYAML as a character
+    index; both are turned into a line and a column of characters."""
+    offset = exc.position
+    if _BaseLoader is not yaml.SafeLoader:
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+    before = text[:offset]
+    line = before.count("\n") + 1
+    column = offset - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return YamlProblem(
+        "syntax",
+        Mark(line, column),
+        f"the file contains the control character U+{ord(char):04X}, which YAML does not allow",
+        "remove it (it is invisible in most editors: retype the text around it)",
+    )
 
 
 def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
@@ -284,8 +315,19 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
                 "syntax", where, f"YAML syntax error: {what}", _syntax_hint(text, what, where)
             )
         ]
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(text, exc)]
+    except RecursionError:
+        return None, [
+            YamlProblem(
+                "syntax",
+                Mark(1, 1),
+                "the file nests lists and mappings too deeply to be read",
+                "an entry needs only a few levels: check for runaway indentation or brackets",
+            )
+        ]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         return None, [YamlProblem("syntax", Mark(1, 1), f"YAML could not be read: {exc}")]
     finally:
         loader.dispose()
-    return data, loader.problems
+    return data, list(dict.fromkeys(loader.problems))  # an alias used twice: one problem
