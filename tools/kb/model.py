@@ -6,7 +6,7 @@ rules report ``file:line:column`` for the exact reference or field that is wrong
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -289,5 +289,9 @@ class KnowledgeBase:
         return self.text_holder(source_id) is not None
 
     def entry(self, kind: str, entry_id: str) -> Entry | None:
-        table = {"term": self.terms, "claim": self.claims, "source": self.sources}[kind]
-        return table.get(entry_id)
+        tables: dict[str, Mapping[str, Entry]] = {
+            "term": self.terms,
+            "claim": self.claims,
+            "source": self.sources,
+        }
+        return tables[kind].get(entry_id)

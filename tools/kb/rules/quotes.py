@@ -189,11 +189,10 @@ def misquote(kb: KnowledgeBase):
     yield from _missing_texts(kb, texts.folder)
     yield from _unmatched_comments(kb, texts.folder)
     for quote in quotes(kb):
-        source = kb.sources.get(quote.words_of or "")
-        holder = kb.text_holder(source.id) if source else None
-        text = archived_text(texts.folder, holder.text) if holder else None
-        if text is None:
+        page = archived_page(kb, texts.folder, quote.words_of)
+        if page is None:
             continue  # not archived (unverified-quote) or no such file (reported above)
+        source, holder, text = page
         places = [normalise(p) for p in passages(source, text)]
         wanted = normalise(quote.text)
         if not places or any(wanted in place for place in places):
@@ -210,6 +209,16 @@ def misquote(kb: KnowledgeBase):
             else f'closest passage: "{closest_passage(places, wanted)}": copy the words exactly',
             quote.entry,
         )
+
+
+def archived_page(
+    kb: KnowledgeBase, folder: Path, source_id: str | None
+) -> tuple[Source, Source, str] | None:
+    """``(source, the source whose text holds its words, that text)``, when all exist."""
+    source = kb.sources.get(source_id or "")
+    holder = kb.text_holder(source.id) if source else None
+    text = archived_text(folder, holder.text) if holder and holder.text else None
+    return (source, holder, text) if source and holder and text is not None else None
 
 
 def found_elsewhere(text: str, wanted: str) -> str | None:
@@ -236,10 +245,10 @@ def _missing_texts(kb: KnowledgeBase, folder: Path):
 
 def _unmatched_comments(kb: KnowledgeBase, folder: Path):
     for source in kb.sources.values():
-        holder = kb.text_holder(source.id)
-        text = archived_text(folder, holder.text) if holder else None
-        if source.type != "comment" or not source.authors or text is None:
+        page = archived_page(kb, folder, source.id)
+        if source.type != "comment" or not source.authors or page is None:
             continue
+        _, holder, text = page
         if comment_blocks(text) and not passages(source, text):
             on = f" on {source.date}" if source.date else ""
             yield finding(

@@ -78,7 +78,7 @@ def _dangling_sense(kb: KnowledgeBase, ref: Ref, entry, field: str):
             hint,
             entry,
         )
-    if term.sense(ref.sense_id) is None:
+    if term.sense(ref.sense_id or "") is None:
         senses = ", ".join(f"{term.id}#{s.id}" for s in term.senses) or "none"
         return finding(
             "dangling-reference",
