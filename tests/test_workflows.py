@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -244,10 +245,33 @@ def test_this_repository_runs_kb_fmt_check_and_kb_check():
         "kb check",
     )
     assert local["kb-check"]["pass_filenames"] is False
-    for hook in local.values():
+    for hook in (local["kb-fmt-check"], local["kb-check"]):
         assert re.match(hook["files"], "terms/mesa-optimizer.yaml") and not re.match(
             hook["files"], "docs/index.md"
         )
+
+
+def test_this_repository_runs_ruff_and_mypy_on_the_code():
+    local = hooks(".pre-commit-config.yaml")
+    assert local["ruff-check"]["entry"] == "ruff check"
+    assert local["ruff-format"]["entry"] == "ruff format --check"
+    assert (local["mypy"]["entry"], local["mypy"]["pass_filenames"]) == ("mypy", False)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert project["tool"]["mypy"]["files"] == ["tools/kb"]
+    assert "select" in project["tool"]["ruff"]["lint"]
+    for hook in ("ruff-check", "ruff-format", "mypy"):
+        assert re.match(local[hook]["files"], "tools/kb/cli.py")
+        assert not re.match(local[hook]["files"], "terms/mesa-optimizer.yaml")
+
+
+def test_published_hooks_install_only_the_core():
+    """Other repositories' hook environments get kb without MkDocs and the test tools."""
+    for hook in hooks(".pre-commit-hooks.yaml").values():
+        assert hook["language"] == "python"
+        assert "additional_dependencies" not in hook
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    core = " ".join(project["project"]["dependencies"])
+    assert not re.search(r"mkdocs|material|pytest|playwright|pyvis", core)
 
 
 def run_hook(hook: dict, kb_root: Path, files: list[str]):
