@@ -112,8 +112,7 @@ def test_special_pages_exist(site):
         "contributing/index.html",
         "data-model/index.html",
         "schemas/term.schema.json",
-        "assets/kb/vis-network.min.js",
-        "assets/kb/mermaid.min.js",
+        "assets/kb/cytoscape.min.js",
     ):
         assert (site / url).is_file(), url
 
@@ -185,18 +184,18 @@ def test_home_page_shows_live_counts_and_contested_terms(site):
     assert "kb:counts" not in home and "kb:contested" not in home
 
 
-def test_mermaid_is_not_a_page_script(site):
-    """kb.js loads Mermaid when a diagram is drawn; no page names the 3 MB script."""
-    pages = list(site.rglob("*.html"))
-    assert [p for p in pages if "mermaid.min.js" in p.read_text("utf-8")] == []
-    assert "mermaid.min.js" in (site / "assets/kb/kb.js").read_text("utf-8")
+def test_no_diagram_library_is_served_and_claim_pages_draw_their_arguments_in_html(site):
+    """The argument view is HTML drawn at build time: no Mermaid, no vis-network anywhere."""
+    served = [p.name for p in site.rglob("*")]
+    assert not [name for name in served if "mermaid" in name or "vis-network" in name]
     claim = (site / "arguments/the-rlo-sense-is-too-narrow/index.html").read_text("utf-8")
-    assert '<pre class="mermaid">' in claim
+    assert "mermaid" not in claim
+    assert '<section id="responses" class="kb-argmap" data-search-exclude>' in claim
 
 
 def test_entry_pages_link_to_their_focused_graph(site):
     term = (site / "terms/pseudo-alignment/index.html").read_text("utf-8")
-    assert 'href="../../graph/?focus=term:pseudo-alignment&amp;depth=2"' in term
+    assert 'href="../../graph/?focus=term:pseudo-alignment"' in term
 
 
 def test_build_fails_with_positioned_messages(tmp_path, caplog):

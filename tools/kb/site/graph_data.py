@@ -63,7 +63,7 @@ EDGE_WORDS = {
     "sense_of": "sense of",
     "replaced_by": "replaced by",
 }
-MAX_START = 60  # nodes in the explorer's first view
+MAX_START = 40  # nodes in the explorer's first view: all of them readable in a laptop's window
 
 
 def edge_types() -> list[str]:
@@ -123,11 +123,10 @@ def node_label(data: SiteData, node: str) -> str:
     return entry.headline if kind == "claim" else entry.label
 
 
-def start_nodes(data: SiteData, limit: int = MAX_START) -> list[str]:
-    """The explorer's first view without a focus: the vocabulary's most linked terms."""
+def start_node(data: SiteData) -> str | None:
+    """Where the explorer opens without a focus: the most linked term (ties: by id)."""
     terms = [n for n, kind in data.graph.nodes(data="kind") if kind == "term"]
-    ranked = sorted(terms, key=lambda n: (-data.graph.degree(n), n))
-    return sorted(ranked[:limit])
+    return min(terms, key=lambda n: (-data.graph.degree(n), n), default=None)
 
 
 def graph_json(data: SiteData) -> dict:
@@ -144,7 +143,7 @@ def graph_json(data: SiteData) -> dict:
         "edges": edges,
         "kinds": {k: NODE_STYLES[k] for k in NODE_KINDS},
         "types": {t: {**edge_style(t), "words": edge_words(t)} for t in types},
-        "start": start_nodes(data),
+        "start": start_node(data),
         "max": MAX_START,
     }
 
@@ -172,7 +171,7 @@ def graph_link(node: str, linker: Linker) -> str:
     """The "Show in graph" button of an entry page: the explorer focused on the entry."""
     return (
         f"[Show in graph]({linker.href('graph.md')}{focus_query(node)})"
-        '{ .md-button .kb-graph-link title="This entry and its neighbours in the graph '
+        '{ .md-button .kb-graph-link data-search-exclude title="This entry and its neighbours in the graph '
         'explorer" }'
     )
 
@@ -240,8 +239,9 @@ def render_graph_page() -> str:
         "<p>Select a node (click or tap it) to see its name, open its page or add its "
         "neighbours to the view. Double-click a node to add its neighbours at once.</p>"
         "</aside></div></div>",
-        "The view starts small: the vocabulary's most linked terms, or — from an entry's "
-        "*Show in graph* button — the entry and the entries one link away. Grow it from any "
+        "The view starts small: one entry and the entries one link away (the most linked "
+        "term, or the entry whose *Show in graph* button opened it), at most "
+        f"{MAX_START} of them. Grow it from any "
         "node: *Add its neighbours* puts in the entries linked to it. Drag to move, scroll or "
         "pinch to zoom. Line styles tell the links apart as well as colours: supports and "
         "agrees with are solid, objects to and conflicts with dashed, undercuts dotted.",

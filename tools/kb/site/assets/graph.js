@@ -3,9 +3,9 @@
  * Runs on the page holding #kb-graph: loads assets/kb/cytoscape.min.js and
  * assets/kb/graph.json, then draws a small, readable view that the reader grows:
  *
- * - The first view is the entry named by ?focus=<node id> and its neighbours (one link away,
- *   argument links first, at most graph.max nodes), or without a focus the vocabulary's most
- *   linked terms (graph.start, chosen when the site is built).
+ * - The first view is the entry named by ?focus=<node id> (without one, graph.start: the most
+ *   linked term, chosen when the site is built) and its neighbours one link away, argument
+ *   links first, at most graph.max nodes.
  * - Selecting a node (click or tap) shows its full name, its page and an "Add its neighbours"
  *   button in the panel beside the drawing; a double click adds them at once. Search adds the
  *   node found (with its neighbours) to the view. "Start again" goes back to the first view.
@@ -73,7 +73,7 @@
         "label": "data(label)", "font-size": FONT_PX, "color": colours.fg,
         "font-family": getComputedStyle(document.body).fontFamily,
         "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "ellipsis",
-        "text-max-width": 170, "text-background-color": colours.bg,
+        "text-max-width": 140, "text-background-color": colours.bg,
         "text-background-opacity": 1, "text-background-padding": 2,
         "text-background-shape": "roundrectangle", "width": 18, "height": 18,
         "border-width": 1, "border-color": colours.fg } },
@@ -185,44 +185,46 @@
     });
   };
 
-  Explorer.prototype.layout = function (fit) {
+  /* A force-directed layout (cytoscape's own cose) that counts labels as part of the nodes,
+   * so that names do not overlap; `fresh` lays out from scratch, else from where nodes are. */
+  /* cytoscape's force-directed layout (cose), counting labels as part of the nodes so that
+   * names do not overlap, in a box of the drawing area's shape sized for the number of nodes
+   * (at most what the area shows at the readable zoom); `fresh` lays out from scratch, else
+   * from where the nodes are. */
+  Explorer.prototype.layout = function (fresh) {
     var cy = this.cy;
-    var layout = cy.layout({ name: "cose", animate: false, randomize: false, fit: fit,
-      padding: 30, nodeRepulsion: function () { return 90000; },
-      idealEdgeLength: function () { return 110; }, nodeOverlap: 20, numIter: 1500 });
-    layout.run();
+    var most = FONT_PX / MIN_LABEL_PX;
+    var scale = Math.min(most, Math.sqrt(cy.nodes().length * 9000 / (cy.width() * cy.height())));
+    cy.layout({ name: "cose", animate: false, randomize: fresh, fit: fresh, padding: 20,
+      boundingBox: { x1: 0, y1: 0, w: cy.width() * scale, h: cy.height() * scale },
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 6000; },
+      idealEdgeLength: function () { return 50; }, edgeElasticity: function () { return 80; },
+      gravity: 1, componentSpacing: 30, nodeOverlap: 10, numIter: 2500 }).run();
   };
 
   /* Zoom so that the whole view fits, but never below readable labels: centred on the focus
    * (or the view's middle) when the view is too big to fit at that size. */
   Explorer.prototype.readableZoom = function () {
     var cy = this.cy;
-    cy.fit(cy.elements(":visible"), 30);
+    cy.fit(cy.elements().not(".kb-hidden"), 30);
     var least = MIN_LABEL_PX / FONT_PX;
     if (cy.zoom() < least) {
       cy.zoom(least);
-      cy.center(this.focus ? cy.getElementById(this.focus) : cy.elements(":visible"));
+      cy.center(this.focus ? cy.getElementById(this.focus) : cy.elements().not(".kb-hidden"));
     } else if (cy.zoom() > 1.6) {
       cy.zoom(1.6);
-      cy.center(cy.elements(":visible"));
+      cy.center(cy.elements().not(".kb-hidden"));
     }
   };
 
   Explorer.prototype.firstView = function () {
     var cy = this.cy;
     cy.elements().remove();
-    var ids;
-    if (this.focus) {
-      ids = [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1));
-    } else {
-      ids = this.graph.start.slice(0, this.graph.max);
-    }
+    var ids = this.focus ? [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1)) : [];
     this.add(ids, null);
     cy.nodes().removeClass("kb-focus");
     if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus"); }
-    cy.layout({ name: "cose", animate: false, randomize: true, fit: true, padding: 30,
-      nodeRepulsion: function () { return 90000; }, idealEdgeLength: function () { return 110; },
-      nodeOverlap: 20, numIter: 2000 }).run();
+    this.layout(true);
     this.readableZoom();
     this.describe(null);
     this.report();
@@ -251,7 +253,7 @@
   };
 
   Explorer.prototype.report = function (prefix) {
-    var shown = this.cy.nodes(":visible").length;
+    var shown = this.cy.nodes().not(".kb-hidden").length;  // (":visible" lags a class change)
     var drawn = this.cy.nodes().length;
     var text = "Showing " + shown + " of " + this.graph.nodes.length + " entries" +
       (drawn > shown ? " (" + (drawn - shown) + " hidden by the filters)" : "") + ".";
@@ -332,6 +334,11 @@
     });
     cy.on("tap", "node", function (event) { self.describe(event.target.id()); });
     cy.on("dbltap", "node", function (event) { self.expand(event.target.id()); });
+    // A label cut short shows whole on hover (and in the panel, once selected).
+    cy.on("mouseover", "node", function (event) {
+      cy.container().title = event.target.data("kind") + ": " + event.target.data("label");
+    });
+    cy.on("mouseout", "node", function () { cy.container().title = ""; });
     new MutationObserver(function () { self.retheme(); })
       .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   };
@@ -346,10 +353,10 @@
       .then(function (loaded) {
         var explorer = new Explorer(loaded[0], loaded[1], container);
         var focus = new URLSearchParams(location.search).get("focus");
-        explorer.focus = focus && explorer.byId[focus] ? focus : null;
+        explorer.focus = focus && explorer.byId[focus] ? focus : loaded[1].start;
         explorer.wire();
         explorer.firstView();
-        if (focus && !explorer.focus) { explorer.report("No entry “" + focus + "” in the graph. "); }
+        if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
         container.setAttribute("data-drawn", "yes");
       })
       .catch(function (error) {
