@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kb.config import ConfigError, texts_folder
@@ -107,13 +107,14 @@ def archived_text(folder: Path, name: str) -> str | None:
     return _read(path, (stat.st_size, stat.st_mtime_ns)) if path.is_file() else None
 
 
-def comment_blocks(text: str) -> list[tuple[str, str, str]]:
+@lru_cache(maxsize=64)
+def comment_blocks(text: str) -> tuple[tuple[str, str, str], ...]:
     """``(author, date, block)`` of every comment of an archived discussion page."""
     heads = list(COMMENT_HEADER.finditer(text))
     ends = [h.start() for h in heads[1:]] + [len(text)] if heads else []
-    return [
+    return tuple(
         (h.group(1), h.group(2), text[h.start() : end]) for h, end in zip(heads, ends, strict=True)
-    ]
+    )
 
 
 def post_part(text: str) -> str:
@@ -138,7 +139,13 @@ def passages(source: Source, text: str) -> list[str]:
     ]
 
 
-def closest_passage(places: list[str], quote: str) -> str:
+@lru_cache(maxsize=4096)
+def normalised_passages(source: Source, text: str) -> tuple[str, ...]:
+    """:func:`passages`, normalised; cached, as many quotes come from one source."""
+    return tuple(normalise(p) for p in passages(source, text))
+
+
+def closest_passage(places: tuple[str, ...], quote: str) -> str:
     """The stretch of ``places`` that shares the longest run of characters with ``quote``,
     with some context, for a hint."""
     matches = [
@@ -193,7 +200,7 @@ def misquote(kb: KnowledgeBase):
         if page is None:
             continue  # not archived (unverified-quote) or no such file (reported above)
         source, holder, text = page
-        places = [normalise(p) for p in passages(source, text)]
+        places = normalised_passages(source, text)
         wanted = normalise(quote.text)
         if not places or any(wanted in place for place in places):
             continue
