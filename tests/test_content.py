@@ -71,9 +71,9 @@ def seeds() -> Path:
             f"the seed documents are not at {SEEDS}: clone the repository beside shared/ "
             "(../shared/seeds) or set KB_SEEDS to their folder"
         )
-        if os.environ.get("CI"):
+        if "KB_SEEDS" in os.environ:  # the caller says where they are (.ci/run does): required
             pytest.fail(message)
-        pytest.skip(message)
+        pytest.skip(message)  # reported as skipped, e.g. on a forge's CI without the texts
     return SEEDS
 
 
