@@ -342,3 +342,17 @@ def test_kb_new_templates_point_editors_at_the_schema_that_accepts_them(tmp_path
     jsonschema.validate(
         yaml.safe_load(path.read_text("utf-8")), json.loads(schema_path.read_text("utf-8"))
     )
+
+
+def test_forge_ci_without_archived_texts_reports_the_quote_check_as_skipped(tmp_path):
+    """On the forge the texts beside the clone are absent: kb check --format github says so
+    in a notice annotation and passes (not failed, not silently passed)."""
+    clone = tmp_path / "clone"
+    for part in ("terms", "arguments", "sources"):
+        shutil.copytree(ROOT / part, clone / part)
+    shutil.copy(ROOT / "pyproject.toml", clone)
+    result = CliRunner().invoke(cli, ["check", "--format", "github", "--root", str(clone)])
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.stdout.splitlines() if "KB055 unverified-quote" in line]
+    assert len(notices) == 1 and notices[0].startswith("::notice file=")
+    assert "quotes not verified" in notices[0]
