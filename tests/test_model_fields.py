@@ -119,3 +119,13 @@ def test_a_text_path_may_not_leave_the_texts_folder(tmp_path):
     assert (finding.code, finding.location.line) == ("KB001", 5)
     assert "has the wrong form" in finding.message
     assert finding.hint.startswith("write a path inside the texts folder")
+
+
+def test_an_undercut_written_as_a_list_or_a_bare_id_says_how_to_write_one(tmp_path):
+    bad = "id: c\nclaim: C.\nsource: paper\nundercuts:\n  - claim: a\n    supports: [b, d]\n  - a\n"
+    found = loaded(tmp_path, {"arguments/c.yaml": bad}).load_findings
+    assert [(f.location.line, f.location.column, f.message) for f in found] == [
+        (6, 15, "undercuts[0].supports should be text, not a list"),
+        (7, 5, "undercuts[1] should be a mapping, not text"),
+    ]
+    assert all(f.hint.startswith("an undercut names one link: write each item as") for f in found)

@@ -176,7 +176,10 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
             wanted = error.validator_value
             message = f"{where} should be {_type_name({'string': '', 'array': [], 'object': {}, 'boolean': True, 'integer': 0}.get(wanted, wanted))}, not {_type_name(error.instance)}"
             hint = (
-                "check the indentation: a nested field may have slipped to the wrong level"
+                "an undercut names one link: write each item as "
+                "`- {claim: a-claim, supports: b-claim}` (or objects_to:), one per target"
+                if path[:1] == ["undercuts"]
+                else "check the indentation: a nested field may have slipped to the wrong level"
                 if isinstance(error.instance, (dict, list)) or error.instance is None
                 else None
             )
