@@ -24,7 +24,6 @@ no IRI stops the export with its file and line.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,11 +31,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import networkx as nx
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from pyoxigraph import serialize as write_rdf
 
 from kb.exporters import DEFAULT_BASE_IRI, ExportError
-from kb.exporters._common import sorted_graph
 from kb.model import KnowledgeBase
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +57,9 @@ class Vocabulary:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # found directly from now on
+        return term
 
     def __str__(self) -> str:
         return self.iri
@@ -139,8 +139,12 @@ def namespaces(base_iri: str) -> dict[str, str]:
     }
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+
+
 def _segment(text: str) -> str:
-    return quote(text, safe="-._~")
+    """``text`` percent-encoded for one IRI path segment (ids are usually safe as they are)."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="-._~")
 
 
 def node_path(node: str) -> str:
@@ -313,34 +317,40 @@ INVERSES = {SKOS.broader: SKOS.narrower, SKOS.related: SKOS.related}
 
 
 class Triples:
-    """The export's triples, each once, in the order they were built."""
+    """The export's triples, each once, in the order they were first built."""
 
     def __init__(self) -> None:
-        self._triples: dict[tuple, None] = {}
+        self._added: list[tuple] = []
+        self._unique: dict[tuple, None] | None = None
 
     def add(self, triple: tuple) -> None:
-        self._triples[triple] = None
+        self._added.append(triple)
+        self._unique = None
+
+    def unique(self) -> dict[tuple, None]:
+        if self._unique is None:
+            self._unique = dict.fromkeys(self._added)
+        return self._unique
 
     def __contains__(self, triple) -> bool:
-        return tuple(triple) in self._triples
+        return tuple(triple) in self.unique()
 
     def __iter__(self) -> Iterator[tuple]:
-        return iter(self._triples)
+        return iter(self.unique())
 
     def __len__(self) -> int:
-        return len(self._triples)
+        return len(self.unique())
 
     def subjects(self, predicate, obj) -> Iterator:
         """Every subject of a triple with this predicate and object."""
-        return (s for s, p, o in self._triples if p == predicate and o == obj)
+        return (s for s, p, o in self.unique() if p == predicate and o == obj)
 
-    def by_subject(self) -> list[Triple]:
-        """The triples grouped by subject (subjects in first-built order), for writers that
-        write each subject's triples together (Turtle, JSON-LD)."""
-        groups: dict = {}
-        for s, p, o in self._triples:
-            groups.setdefault(s, []).append(Triple(s, p, o))
-        return [triple for group in groups.values() for triple in group]
+    def ntriples(self) -> str:
+        """The triples as N-Triples, one a line, lines sorted (so each subject's triples are
+        together). Each term is written by pyoxigraph (``str`` of a term is its N-Triples
+        form, escapes included)."""
+        lines = sorted(f"{s} {p} {o} ." for s, p, o in self.unique())
+        return "\n".join(lines) + "\n" if lines else ""
 
 
 class RdfBuilder:
@@ -358,11 +368,20 @@ class RdfBuilder:
         }
         self.rdf = Triples()
         self._iris: dict[str, NamedNode] = {}
+        self._paths: dict[str, str] = {}
+        self._plans: dict[tuple[str, str], tuple] = {}
+
+    def path(self, node: str) -> str:
+        """:func:`node_path`, computed once per node."""
+        path = self._paths.get(node)
+        if path is None:
+            path = self._paths[node] = node_path(node)
+        return path
 
     def iri(self, node: str) -> NamedNode:
         iri = self._iris.get(node)
         if iri is None:
-            iri = self._iris[node] = NamedNode(self.base + node_path(node))
+            iri = self._iris[node] = NamedNode(self.base + self.path(node))
         return iri
 
     def agent(self, name: str) -> NamedNode:
@@ -381,8 +400,8 @@ class RdfBuilder:
         """The one concept scheme; terms with no broader term in the graph are its top concepts."""
         self.rdf.add((self.scheme, RDF.type, SKOS.ConceptScheme))
         self.rdf.add((self.scheme, DCTERMS.title, Literal("Alignment Atlas terms", language=LANG)))
-        for node, kind in graph.nodes(data="kind"):
-            if kind != "term":
+        for node in sorted(graph):
+            if graph.nodes[node]["kind"] != "term":
                 continue
             concept = self.iri(node)
             self.rdf.add((concept, SKOS.inScheme, self.scheme))
@@ -390,21 +409,31 @@ class RdfBuilder:
                 self.rdf.add((concept, SKOS.topConceptOf, self.scheme))
                 self.rdf.add((self.scheme, SKOS.hasTopConcept, concept))
 
+    def _field_plan(self, kind: str, name: str) -> tuple[tuple[NamedNode, Callable, bool], ...]:
+        """``(predicate, objects function, reverse)`` for each field of attribute ``name``,
+        worked out once per kind and attribute."""
+        plan = self._plans.get((kind, name))
+        if plan is None:
+            fields = unmapped_guard({**COMMON_FIELDS, **NODE_FIELDS[kind]}, kind, name)
+            plan = tuple((f.predicate(self), f.objects, f.reverse) for f in fields)
+            self._plans[kind, name] = plan
+        return plan
+
     def add_node(self, node: str, data: dict) -> None:
         subject = self.iri(node)
-        fields = {**COMMON_FIELDS, **NODE_FIELDS[data["kind"]]}
+        kind = data["kind"]
         for name, value in data.items():
-            for field in unmapped_guard(fields, data["kind"], name):
+            for predicate, make_objects, reverse in self._field_plan(kind, name):
                 try:
-                    objects = field.objects(self, value)
+                    objects = make_objects(self, value)
                 except ValueError as exc:  # a URL that no encoding makes an IRI
                     raise ExportError(
-                        f"{data.get('path')}:{data.get('line')}: the {name} of {data['kind']} "
+                        f"{data.get('path')}:{data.get('line')}: the {name} of {kind} "
                         f"'{data.get('id')}' cannot be written as RDF ({exc}): {value!r}; "
                         "correct it in the entry"
                     ) from None
                 for obj in objects:
-                    self.add(subject, field.predicate(self), obj, field.reverse)
+                    self.add(subject, predicate, obj, reverse)
 
     def add_edge(self, u: str, v: str, edge_type: str) -> None:
         if edge_type in ARGUMENT_EDGES:
@@ -417,7 +446,7 @@ class RdfBuilder:
         """The RA/CA node of ``u``'s support or attack of ``v``, built from both ends, so it
         is stable and unique."""
         segment = ARGUMENT_EDGES[edge_type][0]
-        return NamedNode(f"{self.base}{segment}/{node_path(u).split('/', 1)[1]}/{node_path(v)}")
+        return NamedNode(f"{self.base}{segment}/{self.path(u).split('/', 1)[1]}/{self.path(v)}")
 
     def add_argument_edge(self, u: str, v: str, edge_type: str) -> None:
         """Support, objection and conflict as AIF: premise I-node → RA/CA node → conclusion
@@ -441,10 +470,13 @@ class RdfBuilder:
             self.rdf.add((ca_node, AIF.Conclusion, attacked))
 
     def build(self, graph: nx.MultiDiGraph) -> Triples:
+        """The triples of ``graph``: nodes by id, attributes by name, edges by source, target
+        and type, so that the same knowledge base always gives the same output."""
         self.add_scheme(graph)
-        for node, data in graph.nodes(data=True):
-            self.add_node(node, data)
-        for u, v, key, data in graph.edges(keys=True, data=True):
+        for node in sorted(graph):
+            data = graph.nodes[node]
+            self.add_node(node, {name: data[name] for name in sorted(data)})
+        for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
             if key == "undercuts":
                 self.add_undercut(u, v, data)
             else:
@@ -462,7 +494,7 @@ def unmapped_guard(fields: dict, kind: str, name: str) -> tuple[Field, ...]:
 
 def rdf_triples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Triples:
     """The whole knowledge base as triples of pyoxigraph terms."""
-    return RdfBuilder(base_iri).build(sorted_graph(base.graph))
+    return RdfBuilder(base_iri).build(base.graph)
 
 
 def build_rdf(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
@@ -500,26 +532,22 @@ def to_rdflib(triples: Iterable[tuple], base_iri: str = DEFAULT_BASE_IRI) -> rdf
     return graph
 
 
-RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "json-ld": RdfFormat.JSON_LD}
-
-
 def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """Write the RDF with pyoxigraph as ``turtle``, ``nt`` or ``json-ld``, byte-stable:
+    """Write the RDF as ``nt``, ``turtle`` or ``json-ld``, byte-stable:
 
-    - Turtle: each subject's triples together, subjects in the graph's sorted order;
     - N-Triples: one triple a line, lines sorted;
-    - JSON-LD: the expanded form (full IRIs, so no prefix can be misread), one node a line.
+    - Turtle: the sorted N-Triples read and rewritten by pyoxigraph with the export's
+      prefixes, so each subject's triples are together and subjects are sorted;
+    - JSON-LD: the same, in expanded form (full IRIs, so no prefix can be misread), one node
+      a line.
     """
-    triples = rdf_triples(base, base_iri)
+    ntriples = rdf_triples(base, base_iri).ntriples()
     if rdf_format == "nt":
-        text = write_rdf([Triple(*t) for t in triples], format=RdfFormat.N_TRIPLES).decode()
-        # split at "\n" only: str.splitlines would also cut at U+2028 inside a literal
-        return "\n".join(sorted(line for line in text.split("\n") if line)) + "\n"
-    grouped = triples.by_subject()
+        return ntriples
+    triples = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
     if rdf_format == "json-ld":
-        nodes = json.loads(write_rdf(grouped, format=RdfFormat.JSON_LD))
-        lines = (json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes)
-        return "[\n" + ",\n".join(lines) + "\n]\n"
-    return write_rdf(
-        grouped, format=RDF_FORMATS[rdf_format], prefixes=namespaces(base_iri)
-    ).decode()
+        text = write_rdf(triples, format=RdfFormat.JSON_LD).decode()
+        # One node a line: `]},{"@id":` only occurs between two nodes (never inside a
+        # string, where `"` is escaped, nor after a value object, which ends in `"}`).
+        return text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
+    return write_rdf(triples, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri)).decode()
