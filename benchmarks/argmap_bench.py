@@ -47,13 +47,13 @@ def tree_elements(data: SiteData, root: str) -> list[dict]:
     return elements
 
 
-LAYOUT = """async ([elements, layout, widths, font]) => {
+LAYOUT = """async ([elements, layout, widths, font, runs]) => {
   const box = document.createElement('div');
   box.style.cssText = 'width:1200px;height:800px';
   document.body.appendChild(box);
   const times = [];
   let cy;
-  for (let i = 0; i < %d; i++) {
+  for (let i = 0; i < runs; i++) {
     if (cy) cy.destroy();
     const start = performance.now();
     cy = cytoscape({container: box, elements, style: [{selector: 'node', style: {
@@ -66,11 +66,11 @@ LAYOUT = """async ([elements, layout, widths, font]) => {
   const scales = widths.map(w => Math.min(1, w / bb.w));
   return {times, width: bb.w, height: bb.h, sizes: scales.map(s => font * s),
           canvas: box.querySelectorAll('canvas').length, svgText: box.querySelectorAll('text').length};
-}""" % RUNS
+}"""
 
 
 def client_side(page, elements: list[dict], layout: str) -> dict:
-    return page.evaluate(LAYOUT, [elements, layout, list(COLUMNS.values()), FONT_PX])
+    return page.evaluate(LAYOUT, [elements, layout, list(COLUMNS.values()), FONT_PX, RUNS])
 
 
 def main() -> int:
@@ -88,8 +88,9 @@ def main() -> int:
 
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
         page = browser.new_page()
         page.set_content("<!doctype html><body></body>")
         page.add_script_tag(path=str(CYTOSCAPE))
@@ -99,10 +100,12 @@ def main() -> int:
             page_html = html[claim].encode()
             for layout in ("breadthfirst", "cose"):
                 result = client_side(page, elements, layout)
-                rows.append((claim, sizes[claim], layout, result, len(payload),
-                             len(gzip.compress(payload))))
-            rows.append((claim, sizes[claim], "html", None, len(page_html),
-                         len(gzip.compress(page_html))))
+                rows.append(
+                    (claim, sizes[claim], layout, result, len(payload), len(gzip.compress(payload)))
+                )
+            rows.append(
+                (claim, sizes[claim], "html", None, len(page_html), len(gzip.compress(page_html)))
+            )
         browser.close()
 
     lines = [
@@ -126,8 +129,10 @@ def main() -> int:
     for claim, size, layout, result, raw, packed in rows:
         name = f"{claim.split(':', 1)[1]} ({size})"
         if result is None:
-            lines.append(f"| {name} | build-time HTML | {raw:,} ({packed:,}) | 0 | "
-                         "column width, grows down | page text, ≥ 12 px (tested) | HTML |")
+            lines.append(
+                f"| {name} | build-time HTML | {raw:,} ({packed:,}) | 0 | "
+                "column width, grows down | page text, ≥ 12 px (tested) | HTML |"
+            )
             continue
         total = raw + len(library)
         lines.append(
