@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from kb.model import Claim, KnowledgeBase, Ref, Term
+from kb.model import Claim, KnowledgeBase, Ref, Sense, Term
 from kb.rules.registry import finding, rule
 
 
@@ -183,8 +183,8 @@ def self_reference(kb: KnowledgeBase):
     What it checks:
     An entry that points at itself: a term broader than, related to or replaced by itself,
     a definition that uses its own term, a sense linked to itself, a claim that supports
-    or objects to itself or undercuts a link it is an end of, a source that is part of or
-    replies to itself.
+    or objects to itself or undercuts a link it is an end of, a sense or claim ``quoted_in``
+    its own source, a source that is part of or replies to itself.
 
     Why it matters:
     Such a link says nothing and usually hides a typo for another id. A definition that
@@ -241,6 +241,7 @@ def self_reference(kb: KnowledgeBase):
                     ("claim", claim.id),
                 )
         yield from _self_undercuts(claim)
+    yield from _quoted_in_own_source(kb)
     for source in kb.sources.values():
         for field, ref in _source_links(source):
             if ref.target == source.id:
@@ -251,6 +252,21 @@ def self_reference(kb: KnowledgeBase):
                     "name another source",
                     ("source", source.id),
                 )
+
+
+def _quoted_in_own_source(kb: KnowledgeBase):
+    items: list[tuple[str, tuple[str, str], Sense | Claim]]
+    items = [(f"sense '{s.key}'", ("term", s.term_id), s) for s in kb.senses()]
+    items += [(f"claim '{c.id}'", ("claim", c.id), c) for c in kb.claims.values()]
+    for what, entry, item in items:
+        if item.quoted_in and item.source and item.quoted_in.target == item.source.target:
+            yield finding(
+                "self-reference",
+                item.quoted_in.location,
+                f"{what} is quoted_in its own source '{item.source.target}'",
+                "remove `quoted_in`: it names the other document that quotes the source's words",
+                entry,
+            )
 
 
 def _self_undercuts(claim: Claim):
