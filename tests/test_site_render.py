@@ -636,7 +636,7 @@ def test_comments_sharing_a_title_get_their_rank(tmp_path):
         ("The author of the ninth and last comment after the post", "Writer of the ninth comment"),
         (
             "The post's author, whose name the archived text does not show",
-            "The post's author (not named)",
+            "Author of “S”",
         ),
         ("not named in the archived documents", "Author not named"),
         (None, "Author not named"),

@@ -121,15 +121,15 @@ _ORDINAL = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
 _WRITER_NAMES = (
     (
         re.compile(rf"\b{_ORDINAL}(?: and last)? participant\b", re.I),
-        lambda m: f"{m.group(1).capitalize()} participant",
+        lambda m, source: f"{m.group(1).capitalize()} participant",
     ),
     (
         re.compile(rf"\bauthor of the {_ORDINAL}(?: and last)? comment\b", re.I),
-        lambda m: f"Writer of the {m.group(1)} comment",
+        lambda m, source: f"Writer of the {m.group(1)} comment",
     ),
-    (re.compile(r"^The post's author\b"), lambda m: "The post's author (not named)"),
-    (re.compile(r"^Wikipedia contributors\b"), lambda m: "Wikipedia contributors"),
-    (re.compile(r"^Two participants\b", re.I), lambda m: "Two participants (not named)"),
+    (re.compile(r"^The post's author\b"), lambda m, source: f"Author of “{source.title}”"),
+    (re.compile(r"^Wikipedia contributors\b"), lambda m, source: "Wikipedia contributors"),
+    (re.compile(r"^Two participants\b", re.I), lambda m, source: "Two participants (not named)"),
 )
 
 
@@ -152,7 +152,7 @@ def participant(source: Source) -> str:
     for pattern, name in _WRITER_NAMES:
         match = pattern.search(source.author_note or "")
         if match:
-            return name(match)
+            return name(match, source)
     return "Author not named"
 
 

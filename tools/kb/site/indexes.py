@@ -44,12 +44,14 @@ def one_line(data: SiteData, term_id: str) -> str:
     return first_sentence(term.senses[0].definition) if term.senses else ""
 
 
-def sortable(table: str, caption: str) -> str:
+def sortable(table: str, caption: str, text_column: int) -> str:
     """A Markdown table that kb.js makes sortable by clicking its headers (it stays a plain,
-    readable table without script); ``caption`` names it for screen readers."""
+    readable table without script); ``caption`` names it for screen readers. On a phone each
+    row becomes a card whose ``text_column`` (1-based: the column of long text) takes the
+    whole width."""
     return (
-        f'<div class="kb-sortable" role="region" aria-label="{escape_html(caption)}" '
-        f'tabindex="0" markdown>\n\n{table}\n\n</div>'
+        f'<div class="kb-sortable kb-text-col-{text_column}" role="region" '
+        f'aria-label="{escape_html(caption)}" tabindex="0" markdown>\n\n{table}\n\n</div>'
     )
 
 
@@ -75,7 +77,7 @@ def render_terms_index(data: SiteData) -> str:
         "heading to sort. See also the "
         f"[glossary]({linker.href('glossary.md')}) and the "
         f"[disputes]({linker.href('disputes.md')}).",
-        sortable("\n".join(rows), "Terms"),
+        sortable("\n".join(rows), "Terms", text_column=4),
     )
 
 
@@ -94,7 +96,7 @@ def render_claims_index(data: SiteData) -> str:
     return join_blocks(
         page_start("Arguments"),
         f"{len(data.base.claims)} claims. Click a column heading to sort.",
-        sortable("\n".join(rows), "Claims"),
+        sortable("\n".join(rows), "Claims", text_column=1),
     )
 
 

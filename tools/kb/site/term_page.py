@@ -12,7 +12,7 @@ from kb.site.context import (
     sense_node,
     term_node,
 )
-from kb.site.entry_parts import attribution, facts, links_of, source_link
+from kb.site.entry_parts import attribution, editors_note, facts, links_of, source_link
 from kb.site.graph_data import graph_link
 from kb.site.local_graph import local_graph
 from kb.site.markup import (
@@ -94,6 +94,7 @@ def sense_card(data: SiteData, term: Term, sense: Sense, linker: Linker) -> str:
         autolink(sense.definition, data.mentions, linker, skip=term.id),
         facts(relations),
         attribution(data, linker, sense.source, sense.locator, sense.quote),
+        editors_note(data, linker, sense.note, skip=term.id),
     )
     kind = " kb-disputed" if conflicts else ""
     return f'<div class="kb-sense{kind}" markdown>\n\n{body}\n</div>'
@@ -125,7 +126,7 @@ def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
     sense = data.base.sense(node.split(":", 1)[1])
     names = holder_links(data, linker, sense) if sense else ""
     link = linker.node(data.base, node)
-    return f"{names} ({link})" if names else link
+    return f"{link}, held by {names}" if names else link
 
 
 def claim_with_writer(data: SiteData, linker: Linker, node: str) -> str:
