@@ -104,13 +104,21 @@ def write_template(
     if os.path.lexists(path):
         raise TemplateError(f"{path} exists already; kb new never overwrites a file")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
         write_atomic(path, render_template(kind, entry_id, schemas, source), exclusive=True)
-    except FileExistsError:
+    except FileExistsError as exc:
+        if exc.filename and Path(exc.filename) != path:  # a file where a folder should be
+            exc.strerror = f"{exc.filename} is a file, not a folder"
+            raise TemplateError(_cannot_write(path, exc)) from None
         raise TemplateError(f"{path} exists already; kb new never overwrites a file") from None
     except OSError as exc:
-        raise TemplateError(
-            f"cannot write {path}: {exc.strerror or exc} (give a knowledge-base folder you may "
-            "write to with --root)"
-        ) from None
+        raise TemplateError(_cannot_write(path, exc)) from None
     return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return (
+        f"cannot write {path}: {exc.strerror or exc} (give a knowledge-base folder you may "
+        "write to with --root)"
+    )
