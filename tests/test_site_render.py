@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -657,3 +658,34 @@ def test_handwritten_links_to_entries_the_base_lacks_become_text(data):
         "See [x](terms/mesa-optimizer.md), y, [t](threads/a-post-on-the-paper.md), "
         "[g](glossary.md) and w."
     )
+
+
+def test_a_conflict_declared_by_both_senses_is_listed_once(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    term = tmp_path / "terms" / "pseudo-alignment.yaml"
+    text = term.read_text("utf-8")
+    text = text.replace(
+        '    quote: "the term pseudo-aligned to refer to mesa-optimizers"\n',
+        '    quote: "the term pseudo-aligned to refer to mesa-optimizers"\n'
+        "    conflicts_with: [pseudo-alignment#loose]\n",
+    )
+    term.write_text(text, "utf-8")
+    both = SiteData(kb.load(tmp_path))
+    assert both.base.sense("pseudo-alignment#rlo").conflicts_with  # declared both ways
+    assert conflicting_pairs(both) == [("pseudo-alignment#loose", "pseudo-alignment#rlo")]
+    assert render_disputes(both).count(" conflicts with ") == 1
+
+
+def test_glossary_entries_show_sense_count_contested_marker_and_whole_sentences(data):
+    page = render_glossary(data)
+    entry = page.split("**[pseudo&#45;alignment](terms/pseudo-alignment.md)**")[1].split("\n- ")[0]
+    assert entry.startswith(
+        ' <small>2 senses</small> <span class="kb-badge kb-status-contested">contested</span>'
+    )
+    assert (
+        "    - *the paper's definition:* A mesa&#45;optimizer is pseudo&#45;aligned when" in entry
+    )
+    assert "robustly off it&#46;" in entry  # the whole sentence, never cut
+    assert "    - *loose usage:* Any learned system" in entry
+    single = page.split("**[optimizer](terms/optimizer.md)**")[1].split("\n")[0]
+    assert single.startswith(" <small>1 sense</small>: ")
