@@ -55,6 +55,16 @@ def edge_id(u: str, edge_type: str, v: str) -> str:
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+#: Control characters (C0 but tab and line breaks, DEL, C1): in a drawing they show as
+#: nothing, and printed to a terminal they are commands (``ESC [ … m``).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """``text`` with every control character replaced by U+FFFD, for the text formats."""
+    return CONTROL.sub("\ufffd", text)
+
+
 def xml_text(value):
     """``value`` with every character XML cannot hold replaced by U+FFFD (text only).
 

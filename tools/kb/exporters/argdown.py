@@ -23,7 +23,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.exporters._common import node_label, sorted_graph, write_text
+from kb.exporters._common import node_label, shown, sorted_graph, write_text
 from kb.model import KnowledgeBase
 
 #: Characters with a meaning in Argdown text (see the lexer of @argdown/core), plus ``=``
@@ -35,7 +35,7 @@ LINK_WORDS = {"supports": "supports", "objects_to": "objects to"}
 
 def escape_text(text: str) -> str:
     """One line of Argdown text that the parser reads back as ``text`` (line breaks → spaces)."""
-    flat = re.sub(r"\s*[\r\n]+\s*", " ", text.strip())
+    flat = re.sub(r"\s*[\r\n]+\s*", " ", shown(text).strip())
     return "".join("\\" + char if char in SPECIAL else char for char in flat)
 
 

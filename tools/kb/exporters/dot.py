@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.exporters._common import drawing_graph, node_label, write_text
+from kb.exporters._common import drawing_graph, node_label, shown, write_text
 from kb.model import KnowledgeBase
 
 NODE_STYLES = {
@@ -32,7 +32,11 @@ EDGE_STYLES = {
 def quoted(text: str) -> str:
     """A DOT double-quoted string whose label shows ``text`` as written (newlines kept)."""
     escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n")
+        shown(text)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
     )
     return '"' + escaped.replace("\n", "\\n") + '"'
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.exporters._common import drawing_graph, node_label, write_text
+from kb.exporters._common import drawing_graph, node_label, shown, write_text
 from kb.model import KnowledgeBase
 
 ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
@@ -81,7 +81,7 @@ def advice(text: str) -> str | None:
 
 def label(text: str) -> str:
     """A quoted Mermaid label that displays ``text`` as written."""
-    escaped = "".join(ENTITIES.get(char, char) for char in text)
+    escaped = "".join(ENTITIES.get(char, char) for char in shown(text))
     return '"' + re.sub(r"\r\n|\r|\n", "<br>", escaped) + '"'
 
 
