@@ -65,7 +65,7 @@ def test_every_named_query_answers_the_same_from_the_store(store_path, name):
 
 
 def test_the_store_holds_answers_worth_comparing(store_path):
-    root, path = store_path
+    _, path = store_path
     store = ox.Store.read_only(str(path))
     answered = [name for name in named_queries() if len(answers_of_store(store, name)) > 1]
     assert len(answered) >= 3, answered
