@@ -58,6 +58,10 @@ def hostile_site(tmp_path_factory) -> Path:
     term["senses"][0]["label"] = f"sense {PAYLOAD}"
     term["senses"][0]["locator"] = f"section {PAYLOAD}"
     (root / "terms" / "optimizer.yaml").write_text(yaml.safe_dump(term, sort_keys=False), "utf-8")
+    (root / "abbreviations.yaml").write_text(
+        yaml.safe_dump({"ML": f'machine " onmouseover="alert(1)" {PAYLOAD}'}), "utf-8"
+    )
+    _edit(root / "sources" / "a-comment-on-the-post.yaml", description="An ML comment.")
     return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("hostile-site"), root)
 
 
@@ -94,6 +98,7 @@ def test_the_payload_reached_the_pages_as_text(hostile_site):
     assert "&lt;/title&gt;&lt;script&gt;alert(" in term
     thread = (hostile_site / "threads" / "a-post-on-the-paper" / "index.html").read_text("utf-8")
     assert "A gist &lt;/title&gt;" in thread
+    assert '<abbr title="machine &quot; onmouseover=&quot;alert(1)&quot; &lt;/title&gt;' in thread
 
 
 def test_no_page_holds_a_script_or_element_from_the_data(hostile_site):
