@@ -64,6 +64,7 @@ FIELD_IN_GRAPH = {
         "conflicts_with": "edge:conflicts_with",
         "refines": "edge:refines",
         "agrees_with": "edge:agrees_with",
+        "note": "note",
     },
     Claim: {
         "id": "id",
@@ -78,6 +79,7 @@ FIELD_IN_GRAPH = {
         "objects_to": "edge:objects_to",
         "undercuts": "edge:undercuts",
         "quoted_in": "quoted_in",
+        "note": "note",
     },
     Source: {
         "id": "id",
@@ -104,6 +106,7 @@ NOT_EXPORTED = {
     "claim_location",
     "quote_location",
     "text_location",
+    "note_location",
     "waivers",
 }
 KIND_OF = {Term: "term", Sense: "sense", Claim: "claim", Source: "source"}

@@ -13,8 +13,9 @@ Node attributes (scalars only, so GraphML and GEXF can carry them):
 ``path``       data file, relative to the root; ``line`` its 1-based line
 term           ``status``, ``primitive`` (bool), ``aliases`` ("|"-joined), ``note``
 sense          ``term``, ``sense_label`` (the sense's own short label), ``definition``,
-               ``source``, ``quoted_in``, ``locator``, ``quote``
-claim          ``title``, ``text``, ``source``, ``quoted_in``, ``locator``, ``quote``
+               ``source``, ``quoted_in``, ``locator``, ``quote``, ``note``
+claim          ``title``, ``text``, ``source``, ``quoted_in``, ``locator``, ``quote``,
+               ``note`` (the editor's note)
 source         ``source_type``, ``title``, ``authors`` ("; "-joined), ``author_note``,
                ``date``, ``url``, ``text`` (archived text, relative to the texts folder),
                ``archived`` (bool: the words are in the archived documents, through the
@@ -144,6 +145,7 @@ def _sense_attrs(term: Term, sense: Sense) -> dict:
         quoted_in=sense.quoted_in.target if sense.quoted_in else None,
         locator=sense.locator,
         quote=sense.quote,
+        note=sense.note,
         path=sense.location.path,
         line=sense.location.line,
     )
@@ -160,6 +162,7 @@ def _claim_attrs(claim: Claim) -> dict:
         quoted_in=claim.quoted_in.target if claim.quoted_in else None,
         locator=claim.locator,
         quote=claim.quote,
+        note=claim.note,
         path=claim.location.path,
         line=claim.location.line,
     )

@@ -400,6 +400,8 @@ def _build_sense(term_id: str, data: PosDict, rel: str) -> Sense | None:
         label=_text(data, "label"),
         quoted_in=_ref(data, "quoted_in", rel),
         quote_location=_value_loc(data, "quote", rel),
+        note=_text(data, "note"),
+        note_location=_value_loc(data, "note", rel),
         **links,
     )
 
@@ -456,6 +458,8 @@ def build_claim(data: PosDict, rel: str, entry_id: str) -> Claim:
         quoted_in=_ref(data, "quoted_in", rel),
         quote_location=_value_loc(data, "quote", rel),
         undercuts=_undercuts(data, rel),
+        note=_text(data, "note"),
+        note_location=_value_loc(data, "note", rel),
     )
 
 

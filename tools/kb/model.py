@@ -114,6 +114,8 @@ class Sense:
     label: str | None = None
     quoted_in: Ref | None = None
     quote_location: Location | None = None
+    note: str | None = None
+    note_location: Location | None = None
 
     @property
     def key(self) -> str:
@@ -177,6 +179,8 @@ class Claim:
     quoted_in: Ref | None = None
     quote_location: Location | None = None
     undercuts: tuple[Undercut, ...] = ()
+    note: str | None = None
+    note_location: Location | None = None
 
     kind = "claim"
 

@@ -257,6 +257,7 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
         "quoted_in": Field(_kb("quotedIn"), _node("source")),
         "locator": Field(_kb("locator"), _plain),
         "quote": Field(_kb("quote"), _text),
+        "note": Field(_fixed(SKOS.editorialNote), _text),
     },
     "claim": {
         "label": Field(_fixed(RDFS.label), _text),
@@ -266,6 +267,7 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
         "quoted_in": Field(_kb("quotedIn"), _node("source")),
         "locator": Field(_kb("locator"), _plain),
         "quote": Field(_kb("quote"), _text),
+        "note": Field(_fixed(RDFS.comment), _text),
     },
     "source": {
         "label": Field(_fixed(RDFS.label), _text),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kb.model import Claim
 from kb.site.argtree import ArgumentView, unindexed_section
 from kb.site.context import SiteData, claim_node
-from kb.site.entry_parts import attribution, facts
+from kb.site.entry_parts import attribution, editors_note, facts
 from kb.site.graph_data import graph_link
 from kb.site.local_graph import local_graph
 from kb.site.markup import Linker, autolink, claim_path, join_blocks, page_start
@@ -25,6 +25,7 @@ def render_claim(data: SiteData, claim: Claim) -> str:
         f'<div class="kb-claim" markdown>\n\n{autolink(claim.claim, data.mentions, linker)}\n\n</div>',
         attribution(data, linker, claim.source, claim.locator, claim.quote),
         facts([("About", ", ".join(linker.term(data.base, ref.target) for ref in claim.about))]),
+        editors_note(data, linker, claim.note),
         unindexed_section("What this claim answers", "answers", "kb-arg-answered", view.context()),
         unindexed_section(
             "Answers to this claim",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textwrap import indent
+
 from kb.model import Ref
 from kb.site.context import SiteData, discussion_of, source_title
-from kb.site.markup import Linker, bullet_list, escape, source_path
+from kb.site.markup import Linker, autolink, bullet_list, escape, source_path
 
 
 def facts(pairs: list[tuple[str, str]]) -> str:
@@ -28,6 +30,14 @@ def attribution(
     if quote:
         parts.append(f"> “{escape(quote)}”")
     return "\n\n".join(parts)
+
+
+def editors_note(data: SiteData, linker: Linker, note: str | None, skip: str | None = None) -> str:
+    """A sense's or claim's ``note`` as an "Editor's note" box, its term mentions linked."""
+    if not note:
+        return ""
+    body = autolink(note, data.mentions, linker, skip=skip)
+    return '!!! note "Editor\'s note"\n\n' + indent(body, "    ")
 
 
 def source_link(data: SiteData, linker: Linker, source_id: str, text: str | None = None) -> str:
