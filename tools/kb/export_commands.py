@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from kb import progress
 from kb.cli_support import knowledge_base_root, open_kb, root_argument, root_option
 from kb.exporters import DEFAULT_BASE_IRI, FORMATS, ExportError
 from kb.query import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT
@@ -118,11 +119,13 @@ def export(ctx, path, root, fmt, output, base_iri, focus, depth):
     base = open_kb(knowledge_base_root(path, root))
     try:
         if output:
-            written = exporter.write(base, output, **options)
+            with progress.task(f"writing the {fmt} export"):
+                written = exporter.write(base, output, **options)
             click.echo(f"wrote {written}", err=True)
             text = None if exporter.folder else written.read_text("utf-8")
         else:
-            text = exporter.generate(base, **options)
+            with progress.task(f"writing the {fmt} export"):
+                text = exporter.generate(base, **options)
             click.echo(text, nl=False)
         _advise(exporter, text)
     except ExportError as exc:

@@ -35,6 +35,7 @@ from pathlib import Path
 import click
 import yaml
 
+from kb import progress
 from kb.atomic import write_atomic
 from kb.loader import LOADER_RULES, schema
 from kb.model import KIND_FOLDERS
@@ -633,7 +634,9 @@ def fmt_command(paths, check, show_diff):
     a YAML error is never touched: its error is printed with file:line:column. Exit 1 when
     a file would change (--check, --diff) or could not be formatted.
     """
-    results = [format_file(path) for path in entry_files(list(paths) or default_paths())]
+    files = entry_files(list(paths) or default_paths())
+    with progress.task("formatting entries", len(files)) as step:
+        results = [step(format_file(path)) for path in files]
     dry_run = check or show_diff
     for result in results:
         if result.error:
