@@ -217,3 +217,24 @@ def test_a_failing_site_build_reports_like_kb_check(tmp_path):
     with pytest.raises(PluginError) as raised:
         plugin.on_config(config)
     assert str(raised.value).endswith("the site is not built.\n" + report)
+
+
+def test_mkdocs_serve_watches_the_entries_and_the_contributing_guide():
+    """Live reload: `mkdocs serve` rebuilds (regenerating every page) when a YAML entry or
+    CONTRIBUTING.md changes."""
+
+    class Server:
+        def __init__(self):
+            self.watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    plugin, config = plugin_for(FIXTURE)
+    server = plugin.on_serve(Server(), config=config, builder=None)
+    assert set(server.watched) == {
+        str(FIXTURE / "terms"),
+        str(FIXTURE / "arguments"),
+        str(FIXTURE / "sources"),
+        str(REPO / "CONTRIBUTING.md"),
+    }
