@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 import kb
+from kb import progress
 from kb.findings import SEVERITY_RANK, Finding
 from kb.site.context import SiteData
 from kb.site.graph_data import graph_json, previews_json
@@ -40,11 +41,11 @@ ASSETS = "assets/kb"  # where the site's own scripts, styles and data live
 # this order (the others are loaded by these scripts where a page needs them):
 PAGE_SCRIPTS = ["kb.js", "graph.js"]
 PAGE_STYLES = ["kb.css", "argmap.css"]
-# Third-party files served from the site itself (no CDN): name under assets/kb/ →
-# (where it comes from, its path there). "npm": node_modules/ (package.json pins the version,
-# `npm ci` installs it). graph.js loads cytoscape on the graph explorer's page only.
-VENDORED: dict[str, tuple[str, str]] = {
-    "cytoscape.min.js": ("npm", "cytoscape/dist/cytoscape.min.js"),
+# Third-party files served from the site itself (no CDN): name under assets/kb/ → its path in
+# node_modules/ (package.json pins the version, `npm ci` installs it). graph.js loads
+# cytoscape on the graph explorer's page only.
+VENDORED: dict[str, str] = {
+    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
 }
 # JSON fetched by the pages' scripts: name under assets/kb/ → what computes it.
 DATA_FILES: dict[str, Callable[[SiteData], object]] = {
@@ -104,13 +105,15 @@ def generate(settings: SiteSettings, scratch: Path) -> GeneratedSite:
     base, findings = load_checked(root, settings.fail_on)
     site = GeneratedSite(SiteData(base, edit_url=settings.edit_url or None), findings)
     contributing = settings.path(settings.contributing)
-    render_pages(site, contributing.read_text("utf-8") if contributing.is_file() else None, scratch)
-    site.texts.update(
-        {
-            f"{ASSETS}/{name}": json.dumps(compute(site.data), ensure_ascii=False)
-            for name, compute in DATA_FILES.items()
-        }
-    )
+    with progress.task("generating the site's pages"):
+        text = contributing.read_text("utf-8") if contributing.is_file() else None
+        render_pages(site, text, scratch)
+        site.texts.update(
+            {
+                f"{ASSETS}/{name}": json.dumps(compute(site.data), ensure_ascii=False)
+                for name, compute in DATA_FILES.items()
+            }
+        )
     site.files.update(static_files(settings.path(settings.node_modules)))
     site.extra_javascript = [f"{ASSETS}/{name}" for name in PAGE_SCRIPTS]
     site.extra_css = [f"{ASSETS}/{name}" for name in PAGE_STYLES]
@@ -145,8 +148,8 @@ def static_files(node_modules: Path) -> dict[str, Path]:
     Schemas of the entry files."""
     assets = resources.files("kb.site") / "assets"
     out = {f"{ASSETS}/{item.name}": Path(str(item)) for item in assets.iterdir() if item.is_file()}
-    for name, (origin, path) in VENDORED.items():
-        out[f"{ASSETS}/{name}"] = ORIGINS[origin](path, node_modules)
+    for name, path in VENDORED.items():
+        out[f"{ASSETS}/{name}"] = npm_file(path, node_modules)
     schemas = resources.files("kb") / "schemas"
     out.update(
         {
@@ -166,6 +169,3 @@ def npm_file(path: str, node_modules: Path) -> Path:
             "(package.json pins them), or set the kb plugin's `node_modules` option"
         )
     return found
-
-
-ORIGINS: dict[str, Callable[[str, Path], Path]] = {"npm": npm_file}
