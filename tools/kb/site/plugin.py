@@ -32,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from kb import progress
 from kb.report import summary_line
 from kb.site.generator import DATA_FOLDERS, GeneratedSite, SiteError, SiteSettings, generate
 
@@ -65,6 +66,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
                 f"kb: mkdocs.yml must enable the Markdown extensions {', '.join(missing)}"
             )
         self._tmp = tempfile.mkdtemp(prefix="kb-site-")
+        progress.set_quiet(not log.isEnabledFor(logging.INFO))  # mkdocs build --quiet
         try:
             self.site = generate(self.settings(config), Path(self._tmp))
         except SiteError as exc:
