@@ -34,7 +34,10 @@ from kb.site.term_page import stance_of
 
 
 def thread_title(discussion: Discussion) -> str:
-    return f"Thread: {discussion.root.title}"
+    """ "Thread: <post title>"; a root that is itself a discussion (kind ``other``, e.g. "Comment
+    thread: are mesa-optimizers general?") keeps its own title."""
+    root = discussion.root
+    return root.title if root.type == "other" else f"Thread: {root.title}"
 
 
 def render_thread(data: SiteData, discussion: Discussion) -> str:
@@ -46,7 +49,7 @@ def render_thread(data: SiteData, discussion: Discussion) -> str:
         page_start(thread_title(discussion)),
         facts(
             [
-                ("Post", linker.source(data.base, root.id)),
+                ("Details" if root.type == "other" else "Post", linker.source(data.base, root.id)),
                 ("By", escape(participant(root))),
                 ("Date", escape(display_date(root.date))),
                 (
