@@ -107,3 +107,13 @@ def test_an_unreadable_file_is_a_finding_not_a_crash(tmp_path, monkeypatch):
     assert "could not be read: Permission denied" in finding.message
     result = CliRunner().invoke(cli, ["fmt", str(root / "terms")])
     assert result.exit_code == 1 and "could not be read: Permission denied" in result.output
+
+
+def test_quoted_values_cannot_forge_or_recolour_report_lines(tmp_path):
+    forged = '"\\e[31mred\\nterms/x.yaml:1:1: KB000 fake"'
+    root = write_kb(tmp_path, {"sources/alpha.yaml": f"id: alpha\ntitle: T\nkind: {forged}\n"})
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "kind is '\\x1b[31mred\\x0aterms/x.yaml:1:1: KB000 fake'" in result.output
+    assert "\x1b" not in result.output
+    assert not any(line.startswith("terms/x.yaml") for line in result.output.splitlines())

@@ -6,6 +6,7 @@ Pure functions shared by ``kb check`` and the site plugin, so both print the sam
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from kb.findings import Finding
@@ -27,13 +28,19 @@ def format_text(findings: list[Finding], root: Path, files: int, show_waived: bo
             continue
         where = f"{display_path(root, f.location.path)}:{f.location.line}:{f.location.column}"
         waived = " (waived)" if f.waived_by else ""
-        lines.append(f"{where}: {f.code} {f.name} [{f.severity}]{waived} {f.message}")
+        lines.append(f"{where}: {f.code} {f.name} [{f.severity}]{waived} {_visible(f.message)}")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    hint: {_visible(f.hint)}")
         if f.waived_by:
-            lines.append(f"    waiver: {f.waived_by}")
+            lines.append(f"    waiver: {_visible(f.waived_by)}")
     lines.append(summary_line(findings, files))
     return "\n".join(lines)
+
+
+def _visible(text: str) -> str:
+    """One line with every control character written as ``\\xNN``: a message quotes what a
+    contributor wrote, and a line break or ``ESC`` in it must not forge or recolour lines."""
+    return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def summary_line(findings: list[Finding], files: int) -> str:
