@@ -327,3 +327,43 @@ def test_graph_page_puts_search_count_and_filters_first():
     boxes = re.findall(r'data-node-kind="(\w+)" checked', page)
     assert boxes == ["term", "sense", "claim", "source"]
     assert "depth" not in page
+
+
+# -- page weight of the built site (a size, not a time) ------------------------------------
+
+BUDGET = 1024 * 1024  # bytes a claim page may load in all (issue 9: at most 1 MB)
+_LOADED = re.compile(r'<(?:script src|link rel="(?:stylesheet|icon)" href)="([^"]+)"')
+_WORKER = re.compile(r'"search": "([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory) -> Path:
+    from kb.site.build import build_site
+
+    repo = Path(__file__).resolve().parents[1]
+    return build_site(
+        repo / "mkdocs.yml", tmp_path_factory.mktemp("argmap-site"), repo, strict=False
+    )
+
+
+def page_weight(site: Path, page: Path) -> int:
+    """Bytes a page loads: its HTML, the scripts, styles and icon it names, and what
+    Material's scripts fetch on every page (the search worker and index, the sitemap that
+    instant navigation reads). Nothing is counted twice."""
+    html = page.read_text("utf-8")
+    files = {page, site / "search" / "search_index.json", site / "sitemap.xml"}
+    for link in _LOADED.findall(html) + _WORKER.findall(html):
+        if not link.startswith(("http:", "https:", "//")):
+            files.add((page.parent / link.split("?")[0]).resolve())
+    return sum(f.stat().st_size for f in files)
+
+
+@pytest.mark.slow
+def test_every_claim_page_loads_at_most_one_megabyte(repo_site):
+    claims = sorted((repo_site / "arguments").glob("*/index.html"))
+    assert len(claims) > 100
+    weights = {page.parent.name: page_weight(repo_site, page) for page in claims}
+    heaviest = max(weights, key=weights.get)
+    assert weights[heaviest] <= BUDGET, (heaviest, weights[heaviest])
+    # The count is real: the search index and Material's bundle are in it.
+    assert weights[heaviest] > (repo_site / "search" / "search_index.json").stat().st_size

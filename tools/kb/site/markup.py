@@ -260,12 +260,18 @@ def bullet_list(items: list[str], empty: str | None = None) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def section(title: str, body: str, anchor: str | None = None) -> str:
-    """A ``##`` section, or nothing when ``body`` is empty (pages show only what exists)."""
+def section(title: str, body: str, anchor: str | None = None, indexed: bool = True) -> str:
+    """A ``##`` section, or nothing when ``body`` is empty (pages show only what exists).
+
+    ``indexed=False`` leaves it out of the site search: for lists of links to other entries,
+    whose words those entries' own pages hold (every page loads the search index, so text
+    indexed twice costs every reader; no ``<section>`` may be nested inside, see
+    kb.site.argtree.unindexed_section)."""
     if not body.strip():
         return ""
     attrs = f" {{ #{safe_id(anchor)} }}" if anchor else ""
-    return f"## {escape(title)}{attrs}\n\n{body}\n"
+    text = f"## {escape(title)}{attrs}\n\n{body}\n"
+    return text if indexed else f"<section data-search-exclude markdown>\n\n{text}\n</section>\n"
 
 
 def abbreviation_definitions(abbreviations: dict[str, str]) -> str:

@@ -50,10 +50,6 @@ def render_source(data: SiteData, source: Source) -> str:
                     escape(source.author_note) if source.author_note and not source.authors else "",
                 ),
                 ("Date", escape(display_date(source.date))),
-                (
-                    "Title",
-                    escape(source.title) if source_title(data.base, source) != source.title else "",
-                ),
                 ("Original", external_link(source.url, source.url) if source.url else ""),
                 ("Part of", _chain(data, node, "part_of", linker)),
                 (
@@ -66,21 +62,28 @@ def render_source(data: SiteData, source: Source) -> str:
             ]
         ),
         autolink(source.description, data.mentions, linker) if source.description else "",
-        section("Parts", bullet_list([linker.node(data.base, n) for n in parts(data, node)])),
-        section("Senses defined here", senses_citing(data, node, linker)),
+        section(
+            "Parts",
+            bullet_list([linker.node(data.base, n) for n in parts(data, node)]),
+            indexed=False,
+        ),
+        section("Senses defined here", senses_citing(data, node, linker), indexed=False),
         section(
             "Claims made here",
             bullet_list(
                 [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in claims]
             ),
+            indexed=False,
         ),
         section(
             "Works it refers to",
             bullet_list([linker.node(data.base, n) for n in data.outgoing(node, "references")]),
+            indexed=False,
         ),
         section(
             "Referred to by",
             bullet_list([linker.node(data.base, n) for n in data.incoming(node, "references")]),
+            indexed=False,
         ),
         local_graph(data, source_node(source.id), linker),
     )

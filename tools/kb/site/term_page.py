@@ -47,9 +47,16 @@ def render_term(data: SiteData, term: Term) -> str:
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
         vocabulary_tree(data, term, linker),
         section("Senses", senses_grid(data, term, linker)),
-        section("Its definitions use", links_of(data, linker, uses_of(data, term))),
-        section("Used in the definitions of", links_of(data, linker, used_by(data, term))),
-        section("Claims about this term", claims_by_stance(data, term, linker), anchor="claims"),
+        section("Its definitions use", links_of(data, linker, uses_of(data, term)), indexed=False),
+        section(
+            "Used in the definitions of", links_of(data, linker, used_by(data, term)), indexed=False
+        ),
+        section(
+            "Claims about this term",
+            claims_by_stance(data, term, linker),
+            anchor="claims",
+            indexed=False,
+        ),
         local_graph(data, term_node(term.id), linker),
     )
 
