@@ -192,9 +192,13 @@ def test_argument_view_marks_each_answer_with_words_and_line_style(data):
     assert "✓</span> For</span>" in nested and "objects to the claim above" in nested
     assert 'class="kb-arg kb-arg-for"' in nested
     assert "<summary>1 answer to it (1 for this page's claim)</summary>" in nested
-    # Who said it, linked to the source.
+    # Who said it, linked to the source; a comment is named by its title, which names its writer.
     assert (
-        '<span class="kb-arg-who">B. Replier</span>, in <a href="../../sources/a-reply-to-the-comment/">'
+        '<span class="kb-arg-who">Evan Hubinger and Chris van Merwijk</span>, in '
+        '<a href="../../sources/risks-from-learned-optimization/">' in html
+    )
+    assert (
+        '<p class="kb-arg-by">By <a href="../../sources/a-reply-to-the-comment/">B. Replier, '
         in html
     )
 

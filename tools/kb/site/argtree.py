@@ -183,15 +183,19 @@ class ArgumentView:
         return f'<a href="{href}">{label}</a>'
 
     def byline(self, node: str) -> str:
-        """Who said it: the writers of the node's source, and the source linked."""
+        """Who said it: the writers of the node's source, and the source linked (a comment,
+        whose title starts with its writer, is named once: by its title)."""
         attrs = self.data.graph.nodes[node] if node in self.data.graph else {}
         source = self.data.base.sources.get(attrs.get("source", ""))
         if source is None:
             return '<p class="kb-arg-by">Source not recorded</p>'
-        who = escape_html(participant(source))
+        who = participant(source)
+        link = self.link(f"source:{source.id}")
+        if node_label(self.data, f"source:{source.id}").startswith(who):
+            return f'<p class="kb-arg-by">By {link}</p>'
         return (
-            f'<p class="kb-arg-by"><span class="kb-arg-who">{who}</span>, in '
-            f"{self.link(f'source:{source.id}')}</p>"
+            f'<p class="kb-arg-by"><span class="kb-arg-who">{escape_html(who)}</span>, in '
+            f"{link}</p>"
         )
 
     def card(self, node: str, head: str) -> str:
