@@ -203,3 +203,18 @@ def test_cli_check_same_output_with_and_without_cache(atlas, capsys):
         outputs.append((exit_info.value.code, capsys.readouterr().out))
     assert outputs[0][0] == 1
     assert outputs == [outputs[0]] * 4
+
+
+def test_parsing_in_two_processes_gives_the_same_entries(atlas, monkeypatch):
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(cache, "_cpus", lambda: 2)
+    parsed_in_two = []
+    real = cache._parse_in_two_processes
+    monkeypatch.setattr(
+        cache, "_parse_in_two_processes", lambda jobs: parsed_in_two.append(len(jobs)) or real(jobs)
+    )
+    assert snapshot_of(load_tree(atlas)) == snapshot_of(load_kb(atlas))
+    assert parsed_in_two and parsed_in_two[0] > 100
+    claim = next((atlas / "arguments").glob("*.yaml"))
+    touch_with(claim, "source: ", "source: missing-")
+    assert cached(atlas) == fresh(atlas)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import multiprocessing
 import os
 import pickle
 import stat
@@ -61,6 +62,9 @@ KEPT_RESULTS = 8
 """How many results (one per set of check options) the findings file keeps."""
 
 YAML_SUFFIXES = (".yaml", ".yml")
+FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
+PARALLEL_FROM = 2_000
+"""Files to parse from which a second process pays for its start and for sending results back."""
 
 
 def cache_enabled(use_cache: bool = True) -> bool:
@@ -331,6 +335,33 @@ def _file_key(rel: str, kind: str, content: bytes) -> bytes:
     ).digest()
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _parse(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
+    """:func:`kb.loader.load_entry_file` of each ``(path, rel, kind, raw)``."""
+    with gc_paused():
+        return [load_entry_file(Path(path), rel, kind, raw=raw) for path, rel, kind, raw in jobs]
+
+
+def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
+    """:func:`_parse` of ``jobs``, the second half in a forked process; the results come back
+    pickled. Where a process cannot be forked, everything is parsed here."""
+    half = len(jobs) // 2
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            pending = pool.apply_async(_parse, (jobs[half:],))
+            first = _parse(jobs[:half])
+            return first + pending.get()
+    except (OSError, ValueError):  # no fork on this platform, or no process to spare
+        return _parse(jobs)
+
+
 def _shard(rel: str) -> int:
     """Which entries file holds ``rel``: touching one entry rewrites one small file."""
     return zlib.crc32(rel.encode()) % SHARDS
@@ -343,6 +374,7 @@ class _CachedReader:
         self.snap, self.cache_dir, self.on_file = snap, cache_dir, on_file
         self.known: dict[int, dict[bytes, tuple]] = {}
         self.used: dict[int, dict[bytes, tuple]] = {}
+        self.parsed: dict[bytes, tuple] = {}
 
     def _shard_path(self, shard: int) -> Path:
         return self.cache_dir / ENTRIES_FOLDER / f"{shard:02x}.bin"
@@ -353,13 +385,30 @@ class _CachedReader:
             self.known[shard] = stored if isinstance(stored, dict) else {}
         return self.known[shard]
 
+    def prefetch(self, root: Path) -> None:
+        """Parse the files the cache does not hold ahead of the loader, half of them in a
+        second process, when there are many and a second CPU: a first run on a big tree
+        then takes little more than half as long. Nothing changes when this is skipped."""
+        jobs, keys = [], []
+        for rel, content in self.snap.content.items():
+            kind = FOLDER_KINDS.get(rel.split("/", 1)[0])
+            raw = self.snap.raw.get(rel)
+            if kind is None or raw is None or rel in self.snap.symlinks:
+                continue
+            key = _file_key(rel, kind, content)
+            if key not in self._known(_shard(rel)):
+                jobs.append((str(root / rel), rel, kind, raw))
+                keys.append(key)
+        if len(jobs) >= PARALLEL_FROM and _cpus() > 1:
+            self.parsed = dict(zip(keys, _parse_in_two_processes(jobs), strict=True))
+
     def __call__(self, path: Path, rel: str, kind: str):
         self.on_file()
         content = self.snap.content.get(rel)
         if content is None or rel in self.snap.symlinks:
             return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
         key, shard = _file_key(rel, kind, content), _shard(rel)
-        result = self._known(shard).get(key)
+        result = self._known(shard).get(key) or self.parsed.get(key)
         if result is None:
             raw = self.snap.raw.get(rel) or _read(str(path))
             if raw is None or hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest() != content:
@@ -382,6 +431,7 @@ def _load(root: Path, snap: Snapshot, cache_dir: Path | None) -> KnowledgeBase:
     with progress.task("reading entries", len(snap.content)) as step:
         reader = _CachedReader(snap, cache_dir, step)
         with gc_paused():
+            reader.prefetch(root)
             base = load_kb(root, read_entry=reader)
         reader.save()
     return base
