@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from kb.config import ConfigError, texts_folder
@@ -88,7 +88,7 @@ def texts_of(kb: KnowledgeBase) -> Texts:
     return Texts(folder)
 
 
-@cache
+@lru_cache(maxsize=128)
 def _read(path: Path, stamp: tuple[int, int]) -> str | None:
     """The text of ``path`` (``stamp`` is its size and modification time, so an edited file is
     read again); None when it cannot be read as UTF-8."""
