@@ -531,7 +531,9 @@ def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
                 entries.append(path)
             elif not name.startswith(".") or path.suffix in ENTRY_SUFFIXES:
                 strays.append(path)
-    return sorted(entries), [_stray_finding(path, root) for path in sorted(strays)]
+    # Sorted as paths sort, by their parts (a key: comparing Path objects is slow on big trees)
+    entries.sort(key=lambda path: tuple(map(os.path.normcase, path.parts)))
+    return entries, [_stray_finding(path, root) for path in sorted(strays)]
 
 
 def load_entry_file(
