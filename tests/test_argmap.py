@@ -275,7 +275,7 @@ def test_local_graph_keeps_its_size_and_says_what_it_leaves_out(tmp_path):
     assert f'width="{width[0]}"' in svg and f'height="{width[1]}"' in svg  # drawn 1:1
     assert 'font-size="13"' in svg
     assert section.count('class="kb-lg-node"') == PER_GROUP + 1  # supporters shown, the source
-    assert "and 3 more in the graph explorer" in section
+    assert "and 3 more in the explorer" in section
     assert f'href="../../graph/{focus_query("claim:root")}"' in section
     assert "supported by ←" in section
 

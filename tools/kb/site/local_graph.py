@@ -29,7 +29,7 @@ WIDTH = 360
 ENTRY_W, GAP, ROW_H, HEAD_H, FONT, LINE = 132, 28, 44, 24, 13, 16
 NODE_X = ENTRY_W + GAP
 NODE_W = WIDTH - NODE_X - 2
-CHARS = 27  # characters of a label line that fit NODE_W at FONT px
+CHARS = 25  # characters of a label line that fit NODE_W at FONT px
 ENTRY_CHARS = 14  # the same for the entry's box
 DASHES = {"dashed": "7 4", "dotted": "2 3"}
 OUT_WORDS = {
@@ -172,7 +172,7 @@ def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
         if hidden > 0:
             rows.append(
                 f'<a xlink:href="{explorer}" class="kb-lg-more"><text x="{NODE_X + 8}" '
-                f'y="{y + 16}">and {hidden} more in the graph explorer</text></a>'
+                f'y="{y + 16}">and {hidden} more in the explorer</text></a>'
             )
             y += ROW_H - 6
         y += 6
