@@ -45,7 +45,10 @@ WIDTH = 100
 PROSE_FIELDS = frozenset({"definition", "claim", "note", "description"})
 SEQUENCE_INDENT = 4  # how far the keys of a list item sit right of their list's key
 FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
-HEADER, END = ("<header>",), ("<end>",)  # anchors of comments above the first / below the last key
+HEADER, END = ("<header>",), ("<end>",)
+START = Mark(
+    1, 1
+)  # where a problem without a better position is reported  # anchors of comments above the first / below the last key
 
 
 class FormatError(Exception):
@@ -58,7 +61,7 @@ class FormatError(Exception):
     def __init__(
         self,
         message: str,
-        mark: Mark = Mark(1, 1),
+        mark: Mark = START,
         hint: str | None = None,
         rule: tuple[str, str] | None = None,
     ):
@@ -88,7 +91,7 @@ def key_orders(kind: str) -> dict[str | None, tuple[str, ...]]:
     """Canonical key order of an entry (under None) and of the items of its lists of
     mappings (under the list's key), from the JSON Schema."""
     properties = schema(kind)["properties"]
-    orders = {None: tuple(properties)}
+    orders: dict[str | None, tuple[str, ...]] = {None: tuple(properties)}
     for name in ("senses", "waivers", "undercuts"):
         if name in properties:
             orders[name] = tuple(properties[name]["items"]["properties"])
@@ -180,15 +183,15 @@ def anchors(data, text: str, path: tuple = ()) -> list[tuple[tuple, Mark]]:
     found = []
     if isinstance(data, PosDict):
         for key, value in data.items():
-            found.append((path + (key,), data.key_marks[key]))
-            found += anchors(value, text, path + (key,))
+            found.append(((*path, key), data.key_marks[key]))
+            found += anchors(value, text, (*path, key))
     elif isinstance(data, PosList):
         flow = _char_at(text, data.mark) == "["
-        for i, (item, mark) in enumerate(zip(data, data.item_marks)):
+        for i, (item, mark) in enumerate(zip(data, data.item_marks, strict=True)):
             if isinstance(item, (PosDict, PosList)):
-                found += anchors(item, text, path + (i,))
+                found += anchors(item, text, (*path, i))
             elif not flow:
-                found.append((path + (i,), mark))
+                found.append(((*path, i), mark))
     return found
 
 
@@ -304,7 +307,7 @@ def fold_positions(text: str, width: int) -> list[int]:
         for i, ch in enumerate(text)
         if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " "
     ]
-    for i in candidates + [len(text)]:
+    for i in [*candidates, len(text)]:
         if i - line_start > width and last is not None:
             breaks.append(last)
             line_start = last + 1
@@ -356,10 +359,10 @@ def canonical(
 
     key = next((step for step in reversed(path) if isinstance(step, str)), None)
     if isinstance(node, dict):
-        out = CommentedMap()
+        mapping = CommentedMap()
         for k in ordered_keys(node, orders.get(key if path else None, ())):
-            out[k] = canonical(node[k], path + (k,), indent, orders, block_lists)
-        return out
+            mapping[k] = canonical(node[k], (*path, k), indent, orders, block_lists)
+        return mapping
     if isinstance(node, list):
         block = (
             path in block_lists
@@ -367,7 +370,7 @@ def canonical(
             or not fits_as_flow_list(node, key, indent)
         )
         out = CommentedSeq(
-            canonical(item, path + (i,), indent + SEQUENCE_INDENT, orders, block_lists, not block)
+            canonical(item, (*path, i), indent + SEQUENCE_INDENT, orders, block_lists, not block)
             for i, item in enumerate(node)
         )
         if block:
@@ -539,7 +542,7 @@ def write_result(result: FileResult) -> FileResult:
     """Write a formatted file atomically (the old text stays whole if anything fails); the
     result, with an error when the file could not be written."""
     try:
-        write_atomic(result.path, result.formatted)
+        write_atomic(result.path, result.formatted or "")
     except OSError as exc:
         return FileResult(
             result.path,
@@ -557,7 +560,7 @@ def unified_diff(result: FileResult, name: str) -> str:
     return "".join(
         difflib.unified_diff(
             result.original.splitlines(True),
-            result.formatted.splitlines(True),
+            (result.formatted or "").splitlines(True),
             f"{name} (as written)",
             f"{name} (kb fmt)",
         )
@@ -589,6 +592,7 @@ def default_paths() -> list[Path]:
 def describe_error(result: FileResult) -> str:
     """``path:line:column: CODE name message`` and the hint, like ``kb check`` prints them."""
     error = result.error
+    assert error is not None, "only results with an error are described"
     rule = f"{error.rule[0]} {error.rule[1]} " if error.rule else ""
     text = f"{result.path}:{error.mark.line}:{error.mark.column}: {rule}{error.message} (not formatted)"
     return text + (f"\n    hint: {error.hint}" if error.hint else "")

@@ -174,14 +174,21 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
             )
         elif error.validator == "type":
             wanted = error.validator_value
-            message = f"{where} should be {_type_name({'string': '', 'array': [], 'object': {}, 'boolean': True, 'integer': 0}.get(wanted, wanted))}, not {_type_name(error.instance)}"
+            wanted_name = _type_name(
+                {"string": "", "array": [], "object": {}, "boolean": True, "integer": 0}.get(
+                    wanted, wanted
+                )
+            )
+            message = f"{where} should be {wanted_name}, not {_type_name(error.instance)}"
             hint = (
                 "an undercut names one link: write each item as "
                 "`- {claim: a-claim, supports: b-claim}` (or objects_to:), one per target"
                 if path[:1] == ["undercuts"]
                 else "check the indentation: a nested field may have slipped to the wrong level"
                 if isinstance(error.instance, (dict, list)) or error.instance is None
-                else None
+                else "put the value in quotes to make it text"
+                if wanted == "string"
+                else f"write {wanted_name} here"
             )
         elif error.validator == "enum":
             allowed = [str(v) for v in error.validator_value]
@@ -218,7 +225,7 @@ def _strings(node, mark: Mark | None, path: tuple = ()):
         for key, value in node.items():
             yield from _strings(value, node.value_marks.get(key, mark), (*path, key))
     elif isinstance(node, PosList):
-        for i, (item, item_mark) in enumerate(zip(node, node.item_marks)):
+        for i, (item, item_mark) in enumerate(zip(node, node.item_marks, strict=True)):
             yield from _strings(item, item_mark, (*path, i))
     elif isinstance(node, str):
         yield path, mark, node
@@ -259,7 +266,9 @@ def _value_findings(data: PosDict, rel: str, entry) -> list[Finding]:
             )
     for key, separator, what in LIST_SEPARATORS:
         items = data.get(key)
-        for item, mark in zip(items, items.item_marks) if isinstance(items, PosList) else ():
+        for item, mark in (
+            zip(items, items.item_marks, strict=True) if isinstance(items, PosList) else ()
+        ):
             if isinstance(item, str) and separator in item:
                 findings.append(
                     _finding(
@@ -323,7 +332,7 @@ def _refs(data: PosDict, key: str, rel: str) -> tuple[Ref, ...]:
         return ()
     return tuple(
         Ref(item, _loc(rel, mark))
-        for item, mark in zip(value, value.item_marks)
+        for item, mark in zip(value, value.item_marks, strict=True)
         if isinstance(item, str) and item
     )
 
@@ -334,7 +343,7 @@ def _texts(data: PosDict, key: str, rel: str) -> tuple[tuple[str, ...], tuple[Lo
         return (), ()
     pairs = [
         (item, _loc(rel, mark))
-        for item, mark in zip(value, value.item_marks)
+        for item, mark in zip(value, value.item_marks, strict=True)
         if isinstance(item, str) and item.strip()
     ]
     return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
@@ -362,7 +371,7 @@ def _waivers(data: PosDict, rel: str) -> tuple[Waiver, ...]:
     if not isinstance(value, PosList):
         return ()
     out = []
-    for item, mark in zip(value, value.item_marks):
+    for item, mark in zip(value, value.item_marks, strict=True):
         if isinstance(item, PosDict) and isinstance(item.get("rule"), str):
             reason = item.get("reason")
             members, _ = _texts(item, "members", rel)
@@ -618,7 +627,7 @@ def load_kb(root: str | Path, read_entry=load_entry_file) -> KnowledgeBase:
             f"{root} has no terms/, arguments/ or sources/ folder: give the folder that holds them"
         )
     kb = KnowledgeBase(root=root)
-    tables = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
+    tables: dict[str, dict] = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
     for kind, folder in KIND_FOLDERS.items():
         paths, strays = _yaml_files(root / folder, root)
         kb.load_findings.extend(strays)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kb.exporters import DEFAULT_BASE_IRI
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
     from rdflib import Graph
-    from rdflib.query import Result
+    from rdflib.query import Result, ResultRow
 
     from kb.model import KnowledgeBase
 
@@ -156,13 +158,13 @@ def _forbid_network() -> None:
         raise OSError("kb query makes no network requests")
 
     socket.socket = refuse  # type: ignore[assignment,misc]
-    socket.create_connection = refuse  # type: ignore[assignment]
-    socket.getaddrinfo = refuse  # type: ignore[assignment]
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
 
 
 def _rows(result: Result) -> int:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return len(result.graph)
+        return len(result.graph) if result.graph is not None else 0
     return 0 if result.type == "ASK" else -1
 
 
@@ -214,7 +216,7 @@ def bounded_answer(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
+    child = context.Process(  # type: ignore[attr-defined]
         target=_answer_in_child,
         args=(sender, graph, text, base_iri, fmt, row_limit),
         daemon=True,
@@ -274,15 +276,19 @@ def format_table(result: Result, base_iri: str = DEFAULT_BASE_IRI) -> str:
     """Aligned columns with a header line; one line a row; multi-line values on one line."""
     if result.type == "ASK":
         return "true" if result.askAnswer else "false"
-    names = [str(var) for var in result.vars]
-    rows = [[" ".join(compact(value, base_iri).split()) for value in row] for row in result]
+    names = [str(var) for var in result.vars or ()]
+    rows = [
+        [" ".join(compact(value, base_iri).split()) for value in row]
+        for row in cast("Iterable[ResultRow]", result)
+    ]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
     lines = [
-        "  ".join(name.ljust(width) for name, width in zip(names, widths)).rstrip(),
+        "  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True)).rstrip(),
         "  ".join("-" * width for width in widths),
     ]
     lines += [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
     ]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
@@ -293,7 +299,7 @@ def format_result(result: Result, fmt: str, base_iri: str = DEFAULT_BASE_IRI) ->
 
     CONSTRUCT and DESCRIBE results are RDF graphs and come out as Turtle whatever ``fmt``.
     """
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+    if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
         return result.graph.serialize(format="turtle")
     if fmt == "table":
         return format_table(result, base_iri)

@@ -15,7 +15,7 @@ import yaml
 try:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 #: The loader class every reader of entries uses (libyaml's when available), so that
 #: kb check and kb fmt never disagree on what a file says.
@@ -275,8 +275,8 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
     Never raises for bad input.
     """
     text, problem = _decode(raw)
-    if problem:
-        return None, [problem]
+    if text is None:
+        return None, [problem] if problem else []
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -307,8 +307,8 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
             ]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        yaml_mark = exc.problem_mark or exc.context_mark
+        where = Mark(yaml_mark.line + 1, yaml_mark.column + 1) if yaml_mark else Mark(1, 1)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         return None, [
             YamlProblem(
@@ -327,7 +327,14 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
             )
         ]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        return None, [YamlProblem("syntax", Mark(1, 1), f"YAML could not be read: {exc}")]
+        return None, [
+            YamlProblem(
+                "syntax",
+                Mark(1, 1),
+                f"YAML could not be read: {exc}",
+                "write the entry as plain YAML: fields, lists and text",
+            )
+        ]
     finally:
         loader.dispose()
     return data, list(dict.fromkeys(loader.problems))  # an alias used twice: one problem
