@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -117,3 +118,28 @@ def test_quoted_values_cannot_forge_or_recolour_report_lines(tmp_path):
     assert "kind is '\\x1b[31mred\\x0aterms/x.yaml:1:1: KB000 fake'" in result.output
     assert "\x1b" not in result.output
     assert not any(line.startswith("terms/x.yaml") for line in result.output.splitlines())
+
+
+@pytest.mark.parametrize(
+    "tagged", ["!!int", "!!bool maybe", "!!seq {a: b}", "!!omap {a: 1}"], ids=str.split
+)
+def test_mkdocs_build_reports_a_tagged_value_without_a_traceback(tmp_path, caplog, tagged):
+    """Issue 11 class 6: these values used to end the site build in a raw traceback."""
+    import shutil
+
+    from mkdocs.exceptions import Abort
+
+    from kb.site.build import build_site
+
+    repo = Path(__file__).resolve().parents[1]
+    broken = tmp_path / "kb"
+    shutil.copytree(repo / "tests" / "fixtures" / "site", broken)
+    path = next((broken / "terms").glob("*.yaml"))
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\nlabel: ", f"\nlabel: {tagged}\nnote: ", 1), "utf-8")
+    with pytest.raises(Abort):
+        build_site(repo / "mkdocs.yml", tmp_path / "site", broken)
+    assert "kb: the knowledge base has problems; the site is not built." in caplog.text
+    assert f"terms/{path.name}:" in caplog.text and "KB006 yaml-syntax [error]" in caplog.text
+    assert f"the YAML tag '{tagged.split()[0]}' is not allowed" in caplog.text
+    assert "Traceback" not in caplog.text
