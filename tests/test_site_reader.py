@@ -178,3 +178,13 @@ def test_comment_titles_tell_comments_apart(base):
     repeated = {t for t in titles if titles.count(t) > 1}
     assert repeated == set()
     assert data.discussions
+
+
+def test_a_paragraph_links_a_term_at_most_once(site):
+    repeated = []
+    for page in reader_pages(site):
+        for paragraph in re.findall(r"<p\b[^>]*>(.*?)</p>", page.read_text("utf-8"), re.S):
+            links = re.findall(r'<a class="kb-term" href="([^"]+)"', paragraph)
+            if len(links) != len(set(links)):
+                repeated.append(f"{page.parent.relative_to(site)}: {sorted(links)}")
+    assert repeated == []
