@@ -9,7 +9,7 @@ knowledge base at build time, so the home page never shows a stale, hand-typed n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kb.model import Term
@@ -135,7 +135,7 @@ def unlink_missing_entries(markdown: str, data: SiteData) -> str:
     """Links of a hand-written page to entry or thread pages that this knowledge base does not
     have, as plain text: the pages in docs/ are written for the project's own content and are
     built with any knowledge base (a test fixture, a fork starting afresh)."""
-    tables = {
+    tables: dict[str, Mapping[str, object]] = {
         "terms": data.base.terms,
         "arguments": data.base.claims,
         "sources": data.base.sources,

@@ -133,7 +133,7 @@ def render_sources_index(data: SiteData) -> str:
 
 def glossary_rows(data: SiteData) -> list[tuple[str, str, str | None]]:
     """``(name, term id, alias of)`` for every label and alias, sorted A–Z."""
-    rows = []
+    rows: list[tuple[str, str, str | None]] = []
     for term in data.base.terms.values():
         rows.append((term.label, term.id, None))
         rows.extend((alias, term.id, term.label) for alias in term.aliases)
@@ -197,10 +197,11 @@ def _letter_anchor(letter: str) -> str:
 
 def conflicting_pairs(data: SiteData) -> list[tuple[str, str]]:
     """Every conflict between two senses, once (A↔B, not also B↔A), as sorted sense keys."""
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for sense in data.base.senses():
         for target in data.outgoing(sense_node(sense.key), "conflicts_with"):
-            pairs.add(tuple(sorted((sense.key, node_id(target)))))
+            first, second = sorted((sense.key, node_id(target)))
+            pairs.add((first, second))
     return sorted(pairs)
 
 
