@@ -323,15 +323,15 @@ class Triples:
 
     def __init__(self) -> None:
         self._added: list[tuple] = []
-        self._unique: dict[tuple, None] | None = None
-
-    def add(self, triple: tuple) -> None:
-        self._added.append(triple)
-        self._unique = None
+        self.add = self._added.append  # the builder's hot path: a plain list append
+        self._unique: dict[tuple, None] = {}
+        self._counted = 0
 
     def unique(self) -> dict[tuple, None]:
-        if self._unique is None:
+        """The triples added so far, each once, in the order first added."""
+        if self._counted != len(self._added):
             self._unique = dict.fromkeys(self._added)
+            self._counted = len(self._added)
         return self._unique
 
     def __contains__(self, triple) -> bool:
@@ -393,10 +393,16 @@ class RdfBuilder:
         self.rdf.add((iri, FOAF.name, Literal(name)))
         return iri
 
-    def add(self, subject, predicate, obj, reverse=False) -> None:
+    def add(self, subject, predicate, obj, reverse=False, inverse=None) -> None:
+        """One triple, and its inverse when SKOS states one (``inverse``: found once per
+        field or edge type by :meth:`inverse_of`, as looking it up per triple costs)."""
         self.rdf.add((obj, predicate, subject) if reverse else (subject, predicate, obj))
-        if predicate in INVERSES:
-            self.rdf.add((obj, INVERSES[predicate], subject))
+        if inverse is not None:
+            self.rdf.add((obj, inverse, subject))
+
+    @staticmethod
+    def inverse_of(predicate: NamedNode) -> NamedNode | None:
+        return INVERSES.get(predicate)
 
     def add_scheme(self, graph: nx.MultiDiGraph) -> None:
         """The one concept scheme; terms with no broader term in the graph are its top concepts."""
@@ -417,7 +423,10 @@ class RdfBuilder:
         plan = self._plans.get((kind, name))
         if plan is None:
             fields = unmapped_guard({**COMMON_FIELDS, **NODE_FIELDS[kind]}, kind, name)
-            plan = tuple((f.predicate(self), f.objects, f.reverse) for f in fields)
+            plan = tuple(
+                (f.predicate(self), f.objects, f.reverse, self.inverse_of(f.predicate(self)))
+                for f in fields
+            )
             self._plans[kind, name] = plan
         return plan
 
@@ -425,7 +434,7 @@ class RdfBuilder:
         subject = self.iri(node)
         kind = data["kind"]
         for name, value in data.items():
-            for predicate, make_objects, reverse in self._field_plan(kind, name):
+            for predicate, make_objects, reverse, inverse in self._field_plan(kind, name):
                 try:
                     objects = make_objects(self, value)
                 except ValueError as exc:  # a URL that no encoding makes an IRI
@@ -435,14 +444,15 @@ class RdfBuilder:
                         "correct it in the entry"
                     ) from None
                 for obj in objects:
-                    self.add(subject, predicate, obj, reverse)
+                    self.add(subject, predicate, obj, reverse, inverse)
 
     def add_edge(self, u: str, v: str, edge_type: str) -> None:
         if edge_type in ARGUMENT_EDGES:
             self.add_argument_edge(u, v, edge_type)
             return
         predicate, reverse = EDGE_PROPERTIES[edge_type]
-        self.add(self.iri(u), predicate(self), self.iri(v), reverse)
+        predicate = predicate(self)
+        self.add(self.iri(u), predicate, self.iri(v), reverse, self.inverse_of(predicate))
 
     def scheme_iri(self, u: str, v: str, edge_type: str) -> NamedNode:
         """The RA/CA node of ``u``'s support or attack of ``v``, built from both ends, so it
