@@ -40,6 +40,7 @@ senses:
     # locator: "section 2"        # where in the source
     # quote: "a short exact quote"
     # conflicts_with: [other-term#sense]   # also: refines, agrees_with
+    # note: why this reading       # editor's note, if the passage could be read otherwise
 """,
     "claim": """\
 # yaml-language-server: $schema={schemas}/claim.schema.json
@@ -58,6 +59,7 @@ about: []                         # term ids the claim is about
 # undercuts:                      # "granted, but it does not follow": a link another claim makes
 #   - claim: other-claim-id       # the claim that makes the link
 #     supports: claim-id          # or objects_to: what it supports or objects to
+# note: why linked this way       # editor's note, if the passage could be read otherwise
 """,
     "source": """\
 # yaml-language-server: $schema={schemas}/source.schema.json
