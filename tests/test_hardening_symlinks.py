@@ -126,3 +126,24 @@ def test_diff_refuses_a_committed_link_with_a_clear_error(tmp_path):
     assert "terms/beta.yaml is a symbolic link in commit" in result.output
     assert "never follows links" in result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("folder", ["term", "Terms", "argument", "source", "Sources"])
+def test_entries_in_a_misnamed_data_folder_are_findings(tmp_path, folder):
+    root = write_kb(tmp_path, {f"{folder}/alpha.yaml": term_yaml("alpha")})
+    found = _stray(root)
+    assert list(found) == [(f"{folder}/alpha.yaml", 1, 1)]
+    assert f"the folder {folder}/ is not read; did you mean" in found[f"{folder}/alpha.yaml", 1, 1]
+
+
+def test_an_entry_at_the_root_is_a_finding_but_tool_settings_are_not(tmp_path):
+    root = write_kb(
+        tmp_path,
+        {
+            "alpha.yaml": term_yaml("alpha"),
+            "mkdocs.yml": "site_name: Atlas\n",
+            ".pre-commit-config.yaml": "repos: []\n",
+            "docs/notes.yaml": "id: not-an-entry-folder\n",
+        },
+    )
+    assert list(_stray(root)) == [("alpha.yaml", 1, 1)]

@@ -517,6 +517,54 @@ def _stray_finding(path: Path, root: Path) -> Finding:
     return _finding("stray-file", Location(rel), message, hint)
 
 
+_ENTRY_START = re.compile(r"^id:\s*\S", re.M)
+
+
+def _misplaced_entries(root: Path) -> list[Finding]:
+    """Entries the loader never sees: YAML files in a folder named almost like a data folder
+    (``term/``, ``Sources/``), and files at the root that begin like an entry (``id: …``)."""
+    folders = list(KIND_FOLDERS.values())
+    findings = []
+    for item in sorted(root.iterdir()):
+        if item.name.startswith(".") or item.is_symlink() or item.name in folders:
+            continue
+        if item.is_dir():
+            close = difflib.get_close_matches(item.name.lower(), folders, n=1, cutoff=0.75)
+            files = (
+                sorted(p for p in item.rglob("*") if p.suffix in ENTRY_SUFFIXES) if close else []
+            )
+            findings += [
+                _misplaced(
+                    path, root, f"the folder {item.name}/ is not read; did you mean {close[0]}/?"
+                )
+                for path in files
+            ]
+        elif item.suffix in ENTRY_SUFFIXES and item.is_file() and _begins_like_an_entry(item):
+            findings.append(
+                _misplaced(item, root, "entries go in terms/, arguments/ or sources/, by kind")
+            )
+    return findings
+
+
+def _begins_like_an_entry(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(_ENTRY_START.search(head))
+
+
+def _misplaced(path: Path, root: Path, why: str) -> Finding:
+    rel = path.relative_to(root).as_posix()
+    return _finding(
+        "stray-file",
+        Location(rel),
+        f"{rel} looks like an entry but is not read: {why}",
+        "move it into the data folder of its kind (terms/, arguments/ or sources/)",
+    )
+
+
 def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
     """The entry files under ``folder`` and a finding for every other file or link in it.
 
@@ -627,6 +675,7 @@ def load_kb(root: str | Path, read_entry=load_entry_file) -> KnowledgeBase:
             f"{root} has no terms/, arguments/ or sources/ folder: give the folder that holds them"
         )
     kb = KnowledgeBase(root=root)
+    kb.load_findings.extend(_misplaced_entries(root))
     tables: dict[str, dict] = {"term": kb.terms, "claim": kb.claims, "source": kb.sources}
     for kind, folder in KIND_FOLDERS.items():
         paths, strays = _yaml_files(root / folder, root)

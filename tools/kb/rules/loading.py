@@ -165,6 +165,8 @@ def stray_file(kb: KnowledgeBase):
     a symbolic link (to a file or a folder, dangling or not), a file whose name does not end
     in ``.yaml`` or ``.yml`` (``mesa-optimizer.YAML``, ``mesa-optimizer.yaml.txt``), or
     something that is not a regular file. Hidden files such as ``.gitkeep`` are passed over.
+    Also YAML files in a folder named almost like a data folder (``term/``, ``Sources/``) and
+    files at the root of the knowledge base that begin like an entry (``id: …``).
 
     Why it matters:
     Such a file would otherwise be skipped without a word: the contributor believes the
