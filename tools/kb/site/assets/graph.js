@@ -190,16 +190,21 @@
   /* cytoscape's force-directed layout (cose), counting labels as part of the nodes so that
    * names do not overlap, in a box of the drawing area's shape sized for the number of nodes
    * (at most what the area shows at the readable zoom); `fresh` lays out from scratch, else
-   * from where the nodes are. */
+   * from where the nodes are. It runs REFRESH iterations an animation frame (no long task
+   * holds the page) and shows the nodes where they end; returns a promise of the end. */
   Explorer.prototype.layout = function (fresh) {
     var cy = this.cy;
     var most = FONT_PX / MIN_LABEL_PX;
     var scale = Math.min(most, Math.sqrt(cy.nodes().length * 9000 / (cy.width() * cy.height())));
-    cy.layout({ name: "cose", animate: false, randomize: fresh, fit: fresh, padding: 20,
+    var layout = cy.layout({ name: "cose", animate: true, refresh: 30, animationThreshold: 1e9,
+      randomize: fresh, fit: false, padding: 20,
       boundingBox: { x1: 0, y1: 0, w: cy.width() * scale, h: cy.height() * scale },
       nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 6000; },
       idealEdgeLength: function () { return 50; }, edgeElasticity: function () { return 80; },
-      gravity: 1, componentSpacing: 30, nodeOverlap: 10, numIter: 2500 }).run();
+      gravity: 1, componentSpacing: 30, nodeOverlap: 10, numIter: 1000 });
+    var done = layout.promiseOn("layoutstop");
+    layout.run();
+    return done;
   };
 
   /* Zoom so that the whole view fits, but never below readable labels: centred on the focus
@@ -217,28 +222,34 @@
     }
   };
 
+  /* The first view (see the top of this file); returns a promise of its layout's end. */
   Explorer.prototype.firstView = function () {
+    var self = this;
     var cy = this.cy;
     cy.elements().remove();
     var ids = this.focus ? [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1)) : [];
     this.add(ids, null);
     cy.nodes().removeClass("kb-focus");
     if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus"); }
-    this.layout(true);
-    this.readableZoom();
     this.describe(null);
     this.report();
+    cy.container().style.visibility = "hidden";  // until the nodes are in place
+    return this.layout(true).then(function () {
+      self.readableZoom();
+      cy.container().style.visibility = "";
+    });
   };
 
-  /* Add up to EXPAND_MAX neighbours of `id` not shown yet; returns how many were added. */
+  /* Add up to EXPAND_MAX neighbours of `id` not shown yet; returns how many were added (the
+   * layout makes room for them right after). */
   Explorer.prototype.expand = function (id) {
+    var self = this;
     var more = this.hiddenNeighbours(id).slice(0, EXPAND_MAX);
     if (!more.length) { this.report(); return 0; }
     this.add(more, id);
-    this.layout(false);
-    this.cy.center(this.cy.getElementById(id));
     this.describe(id);
     this.report();
+    this.layout(false).then(function () { self.cy.center(self.cy.getElementById(id)); });
     return more.length;
   };
 
@@ -355,9 +366,10 @@
         var focus = new URLSearchParams(location.search).get("focus");
         explorer.focus = focus && explorer.byId[focus] ? focus : loaded[1].start;
         explorer.wire();
-        explorer.firstView();
-        if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
-        container.setAttribute("data-drawn", "yes");
+        return explorer.firstView().then(function () {
+          if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
+          container.setAttribute("data-drawn", "yes");
+        });
       })
       .catch(function (error) {
         container.setAttribute("data-drawn", "failed");
