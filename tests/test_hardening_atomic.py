@@ -227,3 +227,14 @@ def test_export_that_cannot_be_written_exits_2_and_keeps_the_old_file(tmp_path, 
     assert f"cannot write {out}: No space left on device" in result.output
     assert out.read_text() == "old export\n"
     assert _leftovers(tmp_path) == []
+
+
+def test_bytes_with_a_mode_and_no_sync_for_caches(tmp_path, monkeypatch):
+    synced = []
+    monkeypatch.setattr(atomic.os, "fsync", synced.append)
+    path = write_atomic(tmp_path / "cache.bin", b"\x00\x01", mode=0o600, sync=False)
+    assert path.read_bytes() == b"\x00\x01"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert synced == []
+    write_atomic(tmp_path / "entry.yaml", "text\n")
+    assert synced  # text for people is flushed to disk before the rename

@@ -35,28 +35,39 @@ def _mode_for(path: Path, exclusive: bool) -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends as given) to ``path`` atomically.
+def write_atomic(
+    path: str | Path,
+    data: str | bytes,
+    *,
+    exclusive: bool = False,
+    mode: int | None = None,
+    sync: bool = True,
+) -> Path:
+    """Write ``data`` (text is written as UTF-8, line ends as given) to ``path`` atomically.
 
     ``exclusive`` refuses to replace an existing file (:class:`FileExistsError`), for
-    commands that never overwrite (``kb new``). Raises :class:`SymlinkRefused` when ``path``
-    is a symbolic link, and :class:`OSError` when the folder cannot be written; the target
-    is then untouched.
+    commands that never overwrite (``kb new``). ``mode`` sets the permission bits (default:
+    the old file's, or the umask's for a new file). ``sync=False`` skips flushing to disk,
+    for files that may be lost but never half written (caches). Raises
+    :class:`SymlinkRefused` when ``path`` is a symbolic link, and :class:`OSError` when the
+    folder cannot be written; the target is then untouched.
     """
     path = Path(path)
     if path.is_symlink():
         raise SymlinkRefused(
             0, f"{path} is a symbolic link; kb never writes through links", str(path)
         )
-    mode = _mode_for(path, exclusive)
+    mode = _mode_for(path, exclusive) if mode is None else mode
+    content = data.encode("utf-8") if isinstance(data, str) else data
     with tempfile.NamedTemporaryFile(
         "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     ) as handle:
         temporary = Path(handle.name)
         try:
-            handle.write(text.encode("utf-8"))
+            handle.write(content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         except BaseException:
             handle.close()
             temporary.unlink()
@@ -71,7 +82,8 @@ def write_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> Pat
         if os.path.lexists(temporary):
             temporary.unlink()
         raise
-    _sync_folder(path.parent)
+    if sync:
+        _sync_folder(path.parent)
     return path
 
 

@@ -34,7 +34,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +44,7 @@ from importlib import metadata
 from pathlib import Path
 
 from kb import progress
+from kb.atomic import write_atomic
 from kb.findings import Finding
 from kb.loader import load_entry_file, load_kb
 from kb.model import KIND_FOLDERS, KnowledgeBase
@@ -268,7 +268,7 @@ def _secret() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_atomic(path, os.urandom(DIGEST_SIZE), mode=0o600)
+        write_atomic(path, os.urandom(DIGEST_SIZE), mode=0o600, sync=False)
         return path.read_bytes()
     except OSError:
         return None
@@ -276,20 +276,6 @@ def _secret() -> bytes | None:
 
 def _sign(payload: bytes, key: bytes) -> bytes:
     return hashlib.blake2b(payload, key=key, digest_size=DIGEST_SIZE).digest()
-
-
-def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(name, mode)
-        os.replace(name, path)
-    except BaseException:
-        if os.path.lexists(name):
-            os.unlink(name)
-        raise
 
 
 def read_cache_file(path: Path) -> object | None:
@@ -320,7 +306,7 @@ def write_cache_file(path: Path, value: object) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MAGIC + _sign(payload, key) + payload)
+        write_atomic(path, MAGIC + _sign(payload, key) + payload, mode=0o644, sync=False)
     except OSError:
         pass
 
