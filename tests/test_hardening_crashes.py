@@ -143,3 +143,20 @@ def test_mkdocs_build_reports_a_tagged_value_without_a_traceback(tmp_path, caplo
     assert f"terms/{path.name}:" in caplog.text and "KB006 yaml-syntax [error]" in caplog.text
     assert f"the YAML tag '{tagged.split()[0]}' is not allowed" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_diff_text_shows_control_characters_instead_of_sending_them(tmp_path):
+    root = write_kb(tmp_path, {"terms/alpha.yaml": term_yaml("alpha")})
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "base"]):
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.org", "-c", "user.name=T", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+    changed = term_yaml("alpha").replace("label: alpha", 'label: "alpha\\e[2J\\nfake line"')
+    (root / "terms" / "alpha.yaml").write_text(changed)
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "label: alpha → alpha\\x1b[2J\\nfake line" in result.output
+    assert "\x1b" not in result.output

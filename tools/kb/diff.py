@@ -295,16 +295,26 @@ def summary(diff: KbDiff) -> str:
     return ", ".join(parts) + "."
 
 
+def _printable(text: str) -> str:
+    """``text`` on one line, control characters written out (``\\n``, ``\\x1b``): a value
+    must not forge report lines or send commands to the terminal."""
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _short(value) -> str:
     if value is None or value == []:
         return "(none)"
     if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+        return "[" + ", ".join(_printable(str(item)) for item in value) + "]"
+    return _printable(str(value))
 
 
 def _finding_line(f) -> str:
-    return f"{f.location}: {f.code} {f.name} [{f.severity}] {f.message}"
+    return f"{f.location}: {f.code} {f.name} [{f.severity}] {_printable(f.message)}"
 
 
 def format_text(diff: KbDiff) -> str:
@@ -316,7 +326,8 @@ def format_text(diff: KbDiff) -> str:
             lines.append(f"\n{kind.capitalize()}s")
         for e in rows:
             lines.append(
-                f"  {sign[e.change]} {e.id}" + (f"  ({_one_line(e.label, 70)})" if e.label else "")
+                f"  {sign[e.change]} {_printable(e.id)}"
+                + (f"  ({_printable(_one_line(e.label, 70))})" if e.label else "")
             )
             lines += [f"      {name}: {_short(old)} → {_short(new)}" for name, old, new in e.fields]
     if diff.edges_added or diff.edges_removed:
