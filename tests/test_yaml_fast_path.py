@@ -1,0 +1,156 @@
+"""The direct builder of parse_yaml gives exactly what PyYAML's constructors give.
+
+``kb.yamlread._build_document`` builds plain text, mappings and lists itself and hands every
+other node (tags, numbers, dates, aliases) to the loader's constructors. Whatever the input,
+the data (values and every position) and the problems must be those of the constructors'
+path, ``loader.construct_document``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from kb import yamlread
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def slow_parse(raw: bytes) -> tuple:
+    """parse_yaml with PyYAML's constructors building the whole document."""
+    fast = yamlread._build_document
+    yamlread._build_document = lambda loader, node: loader.construct_document(node)
+    try:
+        return yamlread.parse_yaml(raw)
+    finally:
+        yamlread._build_document = fast
+
+
+def shape(value):
+    """Values with their positions, comparable with ==."""
+    if isinstance(value, yamlread.PosDict):
+        return (
+            "map",
+            value.mark,
+            [(k, value.key_marks[k], value.value_marks[k], shape(v)) for k, v in value.items()],
+        )
+    if isinstance(value, yamlread.PosList):
+        return (
+            "seq",
+            value.mark,
+            [(m, shape(v)) for v, m in zip(value, value.item_marks, strict=True)],
+        )
+    return (type(value).__name__, value)
+
+
+def same_as_constructors(raw: bytes) -> None:
+    fast_data, fast_problems = yamlread.parse_yaml(raw)
+    slow_data, slow_problems = slow_parse(raw)
+    assert shape(fast_data) == shape(slow_data)
+    assert fast_problems == slow_problems
+
+
+SNIPPETS = [
+    "id: a\nlabel: A\n",
+    "a: 1\nb: true\nc: ~\nd: 2019-06-01\ne: 1.5\nf: '1'\ng: !!str 3\n",
+    "a: &x {b: [1, 2]}\nc: *x\nd: *x\n",
+    "a: &s text\nb: *s\n",
+    "a: &r [*r]\n",
+    "a: 1\na: 2\n[1]: x\n<<: {b: 1}\n",
+    "a: !!omap [{b: 1}]\nb: !!set {c: null}\nc: !custom x\nd: !!int 'x'\n",
+    "- a\n- {b: c, b: d}\n- [e, [f, {g: h}]]\n",
+    "plain text\n",
+    "a: =\n",
+    "? [a, b]\n: c\n",
+]
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_snippets(snippet):
+    same_as_constructors(snippet.encode())
+
+
+keys = st.sampled_from(["id", "label", "a", "b", "1", "true", "<<", "? x", "'q'"])
+scalars = st.sampled_from(
+    [
+        "x",
+        "'y'",
+        '"z"',
+        "1",
+        "2.5",
+        "true",
+        "~",
+        "2019-06-01",
+        "!!str 3",
+        "!!int x",
+        "&a v",
+        "*a",
+        "!t s",
+        "",
+    ]
+)
+
+
+def _render(node, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(node, dict):
+        if not node:
+            return "{}"
+        return "\n" + "".join(
+            f"{pad}{k}: {_render(v, indent + 2)}\n" for k, v in node.items()
+        ).rstrip("\n")
+    if isinstance(node, list):
+        if not node:
+            return "[]"
+        return "\n" + "".join(f"{pad}- {_render(v, indent + 2)}\n" for v in node).rstrip("\n")
+    return node
+
+
+trees = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(keys, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(keys, trees, min_size=1, max_size=4))
+@example({"a": "&a v", "b": "*a"})
+def test_generated_documents(tree):
+    text = _render(tree).lstrip("\n") + "\n"
+    same_as_constructors(text.encode())
+
+
+def test_every_entry_of_the_knowledge_base():
+    files = sorted((ROOT / "terms").glob("*.yaml")) + sorted((ROOT / "sources").glob("*.yaml"))
+    files += sorted((ROOT / "arguments").glob("*.yaml"))
+    assert len(files) > 100
+    for path in files:
+        same_as_constructors(path.read_bytes())
+
+
+def test_the_fast_path_is_the_one_in_use():
+    loader = yamlread._PositionLoader("a: b\n")
+    node = loader.get_single_node()
+    assert isinstance(node, yaml.MappingNode)
+    assert yamlread._build_document(loader, node) == {"a": "b"}
+
+
+def test_nesting_deeper_than_the_limit_is_refused_at_any_depth():
+    for levels in (yamlread.MAX_DEPTH + 1, 400):
+        text = "id: a\nsenses:\n" + "".join("  " * i + "-\n" for i in range(1, levels + 1))
+        data, problems = yamlread.parse_yaml(text.encode())
+        assert data is None
+        assert [p.message for p in problems] == [
+            "the file nests lists and mappings too deeply to be read"
+        ]
+    data, problems = yamlread.parse_yaml(
+        ("a:\n" + "".join("  " * i + "-\n" for i in range(1, 50))).encode()
+    )
+    assert problems == [] and isinstance(data["a"], list)
