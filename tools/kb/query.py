@@ -273,12 +273,15 @@ def compact(term, base_iri: str = DEFAULT_BASE_IRI) -> str:
 
 
 def format_table(result: Result, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """Aligned columns with a header line; one line a row; multi-line values on one line."""
+    """Aligned columns with a header line; one line a row; multi-line values on one line,
+    control characters shown as U+FFFD (never sent to the terminal)."""
     if result.type == "ASK":
         return "true" if result.askAnswer else "false"
+    from kb.exporters._common import shown
+
     names = [str(var) for var in result.vars or ()]
     rows = [
-        [" ".join(compact(value, base_iri).split()) for value in row]
+        [shown(" ".join(compact(value, base_iri).split())) for value in row]
         for row in cast("Iterable[ResultRow]", result)
     ]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
