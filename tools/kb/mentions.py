@@ -19,7 +19,6 @@ capitalised ("Goodhart's law").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -43,6 +42,14 @@ def _words(text: str) -> list[re.Match]:
 
 def _norm(word: str) -> str:
     return word.lower().replace("’", "'")
+
+
+def _tokens(text: str, words: list[re.Match]) -> list[str]:
+    """Each word of ``text`` normalised; for ASCII text (nearly all) in one pass over the
+    lower-cased text, whose words are the same as the text's."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    return [_norm(m.group()) for m in words]
 
 
 def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -83,13 +90,10 @@ class MentionIndex:
     def _candidates(self, tokens: list[str]) -> dict[int, list[tuple[int, str, tuple]]]:
         """Word index → ``(word count, term id, key)`` of every name found there, longest first."""
         joined = " " + " ".join(tokens) + " "
-        starts, offset = [], 0
-        for token in tokens:  # where each word starts in ``joined``
-            starts.append(offset)
-            offset += len(token) + 1
         found: dict[int, list[tuple[int, str, tuple]]] = {}
         for end, (count, term_id, key, width) in self._automaton.iter(joined):
-            first = bisect_right(starts, end - width + 1) - 1
+            # words hold no spaces: the spaces before a match's own count its words
+            first = joined.count(" ", 0, end - width + 1)
             found.setdefault(first, []).append((count, term_id, key))
         for options in found.values():
             options.sort(key=lambda option: -option[0])
@@ -100,7 +104,7 @@ class MentionIndex:
         if not self._index:
             return []
         words = _words(text)
-        candidates = self._candidates([_norm(m.group()) for m in words])
+        candidates = self._candidates(_tokens(text, words))
         found = []
         free = 0  # the first word not yet inside a mention
         for i in sorted(candidates):
