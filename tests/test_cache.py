@@ -218,3 +218,15 @@ def test_parsing_in_two_processes_gives_the_same_entries(atlas, monkeypatch):
     claim = next((atlas / "arguments").glob("*.yaml"))
     touch_with(claim, "source: ", "source: missing-")
     assert cached(atlas) == fresh(atlas)
+
+
+def test_entries_put_in_the_wrong_place_are_seen(atlas):
+    cached(atlas)
+    entry = next((atlas / "terms").glob("*.yaml")).read_text("utf-8")
+    (atlas / "stray-entry.yaml").write_text(entry, "utf-8")
+    assert cached(atlas) == fresh(atlas)
+    (atlas / "term").mkdir()
+    (atlas / "term" / "lost.yaml").write_text(entry, "utf-8")
+    expected = fresh(atlas)
+    assert sum(f.location.path.startswith(("term/", "stray")) for f in expected) == 2
+    assert cached(atlas) == expected

@@ -46,7 +46,7 @@ from pathlib import Path
 from kb import progress
 from kb.atomic import write_atomic
 from kb.findings import Finding
-from kb.loader import load_entry_file, load_kb
+from kb.loader import load_entry_file, load_kb, misplaced_folder
 from kb.model import KIND_FOLDERS, KnowledgeBase
 
 CACHE_FOLDER = ".kb-cache"
@@ -207,9 +207,35 @@ def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
                 parts.append(f"F {rel} ".encode() + content)
             else:
                 parts.append(f"O {rel} {_mode(entry)}".encode())
+    parts += _root_parts(root)
     snap.digest = _hash(*parts)
     snap.symlinks = frozenset(symlinks)
     return snap
+
+
+def _root_parts(root: Path) -> list[bytes]:
+    """What the loader looks at beside the data folders, for entries put in the wrong place:
+    the names at the root, the bytes of YAML files there, and the names inside folders named
+    almost like a data folder (:func:`kb.loader.misplaced_folder`)."""
+    parts = []
+    try:
+        items = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return [b"R ?"]
+    for item in items:
+        if item.name.startswith(".") or item.name in KIND_FOLDERS.values():
+            continue
+        if item.is_symlink():
+            parts.append(f"R L {item.name}".encode())
+        elif item.is_dir(follow_symlinks=False):
+            parts.append(f"R D {item.name}".encode())
+            if misplaced_folder(item.name):
+                parts += [f"R {rel}".encode() for rel, _ in _walk(item.path, item.name)]
+        elif item.name.endswith(YAML_SUFFIXES):
+            parts.append(f"R F {item.name} ".encode() + _hash(_read(item.path) or b"?"))
+        else:
+            parts.append(f"R O {item.name}".encode())
+    return parts
 
 
 def _readlink(path: str) -> str:

@@ -520,6 +520,12 @@ def _stray_finding(path: Path, root: Path) -> Finding:
 _ENTRY_START = re.compile(r"^id:\s*\S", re.M)
 
 
+def misplaced_folder(name: str) -> list[str]:
+    """The data folder that a folder at the root called ``name`` was probably meant to be
+    (``term`` → ``[terms]``), or ``[]``; its YAML files are then reported."""
+    return difflib.get_close_matches(name.lower(), list(KIND_FOLDERS.values()), n=1, cutoff=0.75)
+
+
 def _misplaced_entries(root: Path) -> list[Finding]:
     """Entries the loader never sees: YAML files in a folder named almost like a data folder
     (``term/``, ``Sources/``), and files at the root that begin like an entry (``id: …``)."""
@@ -529,7 +535,7 @@ def _misplaced_entries(root: Path) -> list[Finding]:
         if item.name.startswith(".") or item.is_symlink() or item.name in folders:
             continue
         if item.is_dir():
-            close = difflib.get_close_matches(item.name.lower(), folders, n=1, cutoff=0.75)
+            close = misplaced_folder(item.name)
             files = (
                 sorted(p for p in item.rglob("*") if p.suffix in ENTRY_SUFFIXES) if close else []
             )
