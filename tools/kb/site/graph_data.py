@@ -1,6 +1,6 @@
 """The graph explorer's data and page, and the names and addresses of graph nodes on the site.
 
-Labels and titles are plain strings; the explorer's script (assets/graph.js, drawing with
+Labels and titles are plain strings; the explorer's script (assets/explorer.js, drawing with
 cytoscape) puts them into the page with ``textContent`` or as cytoscape's plain-text labels,
 never as HTML.
 

@@ -1,0 +1,352 @@
+/* Alignment Atlas: the graph explorer (cytoscape, served from the site itself), loaded by
+ * graph.js on the explorer's page only, with cytoscape and assets/kb/graph.json.
+ *
+ * It draws a small, readable view that the reader grows:
+ *
+ * - The first view is the entry named by ?focus=<node id> (without one, graph.start: the most
+ *   linked term, chosen when the site is built) and its neighbours one link away, argument
+ *   links first, at most graph.max nodes.
+ * - Selecting a node (click or tap) shows its full name, its page and an "Add its neighbours"
+ *   button in the panel beside the drawing; a double click adds them at once. Search adds the
+ *   node found (with its neighbours) to the view. "Start again" goes back to the first view.
+ * - The check boxes hide node kinds and link types; the status line counts what is shown.
+ *
+ * Labels are plain text (cytoscape draws them; the panel uses textContent). They sit on a
+ * background of the page's colour, in the page's text colour, read from Material's palette
+ * (light or dark) and followed when the reader switches it, so their contrast is the page's.
+ * The initial zoom never makes a label smaller than MIN_LABEL_PX. window.kbGraph exposes the
+ * cytoscape instance and the explorer for tests.
+ */
+(function () {
+  "use strict";
+  var FONT_PX = 13;
+  var MIN_LABEL_PX = 12;
+  var EXPAND_MAX = 30;
+  var PRIORITY = ["supports", "objects_to", "undercuts", "conflicts_with", "agrees_with",
+    "refines", "sense_of", "broader", "related", "replaced_by", "about", "uses", "cites",
+    "in_reply_to", "part_of", "references"];
+  /* A CSS colour as opaque "rgb(r, g, b)", blended over `under` when it is translucent. */
+  function opaque(colour, under) {
+    var probe = document.createElement("span");
+    probe.style.color = colour;
+    document.body.appendChild(probe);
+    var parts = getComputedStyle(probe).color.match(/[\d.]+/g).map(Number);
+    probe.remove();
+    var alpha = parts.length > 3 ? parts[3] : 1;
+    var base = under || [255, 255, 255];
+    var rgb = [0, 1, 2].map(function (i) { return Math.round(parts[i] * alpha + base[i] * (1 - alpha)); });
+    return rgb;
+  }
+
+  function rgb(values) { return "rgb(" + values.join(", ") + ")"; }
+
+  /* The page's background and text colours (Material's palette variables). */
+  function pageColours() {
+    var style = getComputedStyle(document.body);
+    var bg = opaque(style.getPropertyValue("--md-default-bg-color").trim() || "#fff");
+    var fg = opaque(style.getPropertyValue("--md-default-fg-color").trim() || "#000", bg);
+    return { bg: rgb(bg), fg: rgb(fg) };
+  }
+
+  function cyStyle(graph, colours) {
+    var rules = [
+      { selector: "node", style: {
+        "label": "data(label)", "font-size": FONT_PX, "color": colours.fg,
+        "font-family": getComputedStyle(document.body).fontFamily,
+        "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "ellipsis",
+        "text-max-width": 140, "text-background-color": colours.bg,
+        "text-background-opacity": 1, "text-background-padding": 2,
+        "text-background-shape": "roundrectangle", "width": 18, "height": 18,
+        "border-width": 1, "border-color": colours.fg } },
+      { selector: "node.kb-focus", style: { "width": 30, "height": 30, "border-width": 3,
+        "font-weight": "bold" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": colours.fg,
+        "underlay-color": colours.fg, "underlay-opacity": 0.15, "underlay-padding": 6 } },
+      { selector: "node.kb-more", style: { "border-style": "double", "border-width": 4 } },
+      { selector: ".kb-hidden", style: { "display": "none" } },
+      { selector: "edge", style: { "width": 2, "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.9 } }
+    ];
+    Object.keys(graph.kinds).forEach(function (kind) {
+      rules.push({ selector: "node[kind = '" + kind + "']", style: {
+        "background-color": graph.kinds[kind].colour, "shape": graph.kinds[kind].shape } });
+    });
+    Object.keys(graph.types).forEach(function (type) {
+      var t = graph.types[type];
+      rules.push({ selector: "edge[type = '" + type + "']", style: {
+        "line-color": t.colour, "target-arrow-color": t.colour, "line-style": t.line,
+        "line-dash-pattern": t.line === "dotted" ? [2, 3] : [7, 4] } });
+    });
+    return rules;
+  }
+
+  function checked(group) {
+    var on = {};
+    document.querySelectorAll("input[data-" + group + "]").forEach(function (box) {
+      on[box.getAttribute("data-" + group)] = box.checked;
+    });
+    return on;
+  }
+
+  function Explorer(cytoscape, graph, container, siteRoot) {
+    var self = this;
+    this.graph = graph;
+    this.siteRoot = siteRoot;
+    this.byId = {};
+    this.links = {};   // node id -> [{other, type, out}]
+    graph.nodes.forEach(function (n) { self.byId[n.id] = n; self.links[n.id] = []; });
+    graph.edges.forEach(function (e, i) {
+      e.id = "e" + i;
+      if (self.links[e.from] && self.links[e.to]) {
+        self.links[e.from].push({ other: e.to, type: e.type, out: true, edge: e });
+        self.links[e.to].push({ other: e.from, type: e.type, out: false, edge: e });
+      }
+    });
+    this.status = document.getElementById("kb-graph-status");
+    this.info = document.getElementById("kb-graph-info");
+    this.focus = null;
+    this.cy = cytoscape({ container: container, style: cyStyle(graph, pageColours()),
+      minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false });
+    window.kbGraph = { cy: this.cy, explorer: this };
+  }
+
+  /* The node's neighbours, argument links first, then by name. */
+  Explorer.prototype.neighbours = function (id) {
+    var self = this;
+    var rank = function (type) { var i = PRIORITY.indexOf(type); return i < 0 ? PRIORITY.length : i; };
+    var best = {};
+    this.links[id].forEach(function (link) {
+      if (link.other !== id && (!(link.other in best) || rank(link.type) < best[link.other])) {
+        best[link.other] = rank(link.type);
+      }
+    });
+    return Object.keys(best).sort(function (a, b) {
+      return best[a] - best[b] || self.byId[a].label.localeCompare(self.byId[b].label);
+    });
+  };
+
+  Explorer.prototype.hiddenNeighbours = function (id) {
+    var cy = this.cy;
+    return this.neighbours(id).filter(function (other) { return cy.getElementById(other).empty(); });
+  };
+
+  /* Put nodes (and every edge between shown nodes) into the drawing; new nodes start around
+   * `near` (a shown node) so the layout grows from there. Returns the added nodes. */
+  Explorer.prototype.add = function (ids, near) {
+    var self = this;
+    var cy = this.cy;
+    var centre = near ? cy.getElementById(near).position() : { x: 0, y: 0 };
+    var fresh = ids.filter(function (id) { return self.byId[id] && cy.getElementById(id).empty(); });
+    var elements = fresh.map(function (id, i) {
+      var angle = 2 * Math.PI * i / Math.max(1, fresh.length);
+      var n = self.byId[id];
+      return { group: "nodes", data: { id: id, label: n.label, kind: n.kind, url: n.url },
+        position: { x: centre.x + 120 * Math.cos(angle), y: centre.y + 120 * Math.sin(angle) } };
+    });
+    var added = cy.add(elements);
+    var edges = {};  // by id: an edge between two new nodes is met from both ends
+    fresh.forEach(function (id) {
+      self.links[id].forEach(function (link) {
+        var e = link.edge;
+        if (!cy.getElementById(link.other).empty() && cy.getElementById(e.id).empty()) {
+          edges[e.id] = { group: "edges", data: { id: e.id, source: e.from, target: e.to, type: e.type } };
+        }
+      });
+    });
+    cy.add(Object.keys(edges).map(function (key) { return edges[key]; }));
+    this.markMore();
+    this.applyFilters();
+    return added;
+  };
+
+  /* Nodes with neighbours not yet shown get a double border (and say so in the panel). */
+  Explorer.prototype.markMore = function () {
+    var self = this;
+    this.cy.nodes().forEach(function (node) {
+      node.toggleClass("kb-more", self.hiddenNeighbours(node.id()).length > 0);
+    });
+  };
+
+  /* A force-directed layout (cytoscape's own cose) that counts labels as part of the nodes,
+   * so that names do not overlap; `fresh` lays out from scratch, else from where nodes are. */
+  /* cytoscape's force-directed layout (cose), counting labels as part of the nodes so that
+   * names do not overlap, in a box of the drawing area's shape sized for the number of nodes
+   * (at most what the area shows at the readable zoom); `fresh` lays out from scratch, else
+   * from where the nodes are. It runs REFRESH iterations an animation frame (no long task
+   * holds the page) and shows the nodes where they end; returns a promise of the end. */
+  Explorer.prototype.layout = function (fresh) {
+    var cy = this.cy;
+    var most = FONT_PX / MIN_LABEL_PX;
+    var scale = Math.min(most, Math.sqrt(cy.nodes().length * 9000 / (cy.width() * cy.height())));
+    var layout = cy.layout({ name: "cose", animate: true, refresh: 30, animationThreshold: 1e9,
+      randomize: fresh, fit: false, padding: 20,
+      boundingBox: { x1: 0, y1: 0, w: cy.width() * scale, h: cy.height() * scale },
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 6000; },
+      idealEdgeLength: function () { return 50; }, edgeElasticity: function () { return 80; },
+      gravity: 1, componentSpacing: 30, nodeOverlap: 10, numIter: 1000 });
+    var done = layout.promiseOn("layoutstop");
+    layout.run();
+    return done;
+  };
+
+  /* Zoom so that the whole view fits, but never below readable labels: centred on the focus
+   * (or the view's middle) when the view is too big to fit at that size. */
+  Explorer.prototype.readableZoom = function () {
+    var cy = this.cy;
+    cy.fit(cy.elements().not(".kb-hidden"), 30);
+    var least = MIN_LABEL_PX / FONT_PX;
+    if (cy.zoom() < least) {
+      cy.zoom(least);
+      cy.center(this.focus ? cy.getElementById(this.focus) : cy.elements().not(".kb-hidden"));
+    } else if (cy.zoom() > 1.6) {
+      cy.zoom(1.6);
+      cy.center(cy.elements().not(".kb-hidden"));
+    }
+  };
+
+  /* The first view (see the top of this file); returns a promise of its layout's end. */
+  Explorer.prototype.firstView = function () {
+    var self = this;
+    var cy = this.cy;
+    cy.elements().remove();
+    var ids = this.focus ? [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1)) : [];
+    this.add(ids, null);
+    cy.nodes().removeClass("kb-focus");
+    if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus"); }
+    this.describe(null);
+    this.report();
+    cy.container().style.visibility = "hidden";  // until the nodes are in place
+    return this.layout(true).then(function () {
+      self.readableZoom();
+      cy.container().style.visibility = "";
+    });
+  };
+
+  /* Add up to EXPAND_MAX neighbours of `id` not shown yet; returns how many were added (the
+   * layout makes room for them right after). */
+  Explorer.prototype.expand = function (id) {
+    var self = this;
+    var more = this.hiddenNeighbours(id).slice(0, EXPAND_MAX);
+    if (!more.length) { this.report(); return 0; }
+    this.add(more, id);
+    this.describe(id);
+    this.report();
+    this.layout(false).then(function () { self.cy.center(self.cy.getElementById(id)); });
+    return more.length;
+  };
+
+  Explorer.prototype.applyFilters = function () {
+    var kinds = checked("node-kind");
+    var types = checked("edge-type");
+    var self = this;
+    this.cy.nodes().forEach(function (n) {
+      n.toggleClass("kb-hidden", kinds[n.data("kind")] === false && n.id() !== self.focus);
+    });
+    this.cy.edges().forEach(function (e) { e.toggleClass("kb-hidden", types[e.data("type")] === false); });
+  };
+
+  Explorer.prototype.report = function (prefix) {
+    var shown = this.cy.nodes().not(".kb-hidden").length;  // (":visible" lags a class change)
+    var drawn = this.cy.nodes().length;
+    var text = "Showing " + shown + " of " + this.graph.nodes.length + " entries" +
+      (drawn > shown ? " (" + (drawn - shown) + " hidden by the filters)" : "") + ".";
+    this.status.textContent = (prefix || "") + text;
+  };
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  /* The panel beside the drawing: the selected node's full name, kind, page and growth. */
+  Explorer.prototype.describe = function (id) {
+    var self = this;
+    var info = this.info;
+    if (!id) { return; }
+    var n = this.byId[id];
+    var hidden = this.hiddenNeighbours(id).length;
+    info.textContent = "";
+    info.appendChild(element("p", n.kind, "kb-ex-kind"));
+    info.appendChild(element("p", n.label, "kb-ex-label"));
+    var open = element("a", "Open its page");
+    open.href = new URL(n.url, this.siteRoot).href;
+    open.className = "md-button kb-ex-open";
+    info.appendChild(open);
+    var grow = element("button", hidden ? "Add its neighbours (" + hidden + " more)"
+      : "All its neighbours are shown", "md-button kb-ex-expand");
+    grow.type = "button";
+    grow.disabled = !hidden;
+    grow.addEventListener("click", function () { self.expand(id); });
+    info.appendChild(grow);
+  };
+
+  /* The node a search text names: an exact label first, else the first label containing it. */
+  Explorer.prototype.find = function (text) {
+    var query = text.trim().toLowerCase();
+    if (!query) { return null; }
+    var nodes = this.graph.nodes;
+    var hit = nodes.filter(function (n) { return n.label.toLowerCase() === query; })[0] ||
+      nodes.filter(function (n) { return n.label.toLowerCase().indexOf(query) >= 0; })[0];
+    return hit ? hit.id : null;
+  };
+
+  Explorer.prototype.show = function (text) {
+    var hit = this.find(text);
+    if (!hit) { this.report("Nothing is called “" + text.trim() + "”. "); return; }
+    var cy = this.cy;
+    if (cy.getElementById(hit).empty()) {
+      var near = this.neighbours(hit).filter(function (o) { return !cy.getElementById(o).empty(); })[0];
+      this.add([hit], near || null);
+      this.expand(hit);
+    }
+    cy.nodes().unselect();
+    cy.getElementById(hit).select();
+    cy.center(cy.getElementById(hit));
+    this.describe(hit);
+    this.report();
+  };
+
+  Explorer.prototype.retheme = function () {
+    this.cy.style(cyStyle(this.graph, pageColours()));
+  };
+
+  Explorer.prototype.wire = function () {
+    var self = this;
+    var cy = this.cy;
+    var input = document.getElementById("kb-graph-search");
+    var list = document.getElementById("kb-graph-names");
+    list.textContent = "";
+    this.graph.nodes.forEach(function (n) { list.appendChild(element("option")).value = n.label; });
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { self.show(input.value); } });
+    document.getElementById("kb-graph-find").addEventListener("click", function () { self.show(input.value); });
+    document.getElementById("kb-graph-reset").addEventListener("click", function () { self.firstView(); });
+    document.querySelectorAll("input[data-node-kind], input[data-edge-type]").forEach(function (box) {
+      box.addEventListener("change", function () { self.applyFilters(); self.report(); });
+    });
+    cy.on("tap", "node", function (event) { self.describe(event.target.id()); });
+    cy.on("dbltap", "node", function (event) { self.expand(event.target.id()); });
+    // A label cut short shows whole on hover (and in the panel, once selected).
+    cy.on("mouseover", "node", function (event) {
+      cy.container().title = event.target.data("kind") + ": " + event.target.data("label");
+    });
+    cy.on("mouseout", "node", function () { cy.container().title = ""; });
+    new MutationObserver(function () { self.retheme(); })
+      .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  };
+
+  /* Draw the explorer in `container` (graph: graph.json's data); the promise ends when the
+   * first view is in place. */
+  function start(cytoscape, graph, container, siteRoot) {
+    var explorer = new Explorer(cytoscape, graph, container, siteRoot);
+    var focus = new URLSearchParams(location.search).get("focus");
+    explorer.focus = focus && explorer.byId[focus] ? focus : graph.start;
+    explorer.wire();
+    return explorer.firstView().then(function () {
+      if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
+    });
+  }
+
+  window.kbExplorer = { start: start };
+})();
