@@ -230,3 +230,16 @@ def test_entries_put_in_the_wrong_place_are_seen(atlas):
     expected = fresh(atlas)
     assert sum(f.location.path.startswith(("term/", "stray")) for f in expected) == 2
     assert cached(atlas) == expected
+
+
+def test_a_cache_folder_that_is_a_link_is_never_written_through(atlas, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (atlas / CACHE_FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    assert cached(atlas) == fresh(atlas)
+    assert list(elsewhere.iterdir()) == []
+    (atlas / CACHE_FOLDER).unlink()
+    (atlas / CACHE_FOLDER / "entries").parent.mkdir()
+    (atlas / CACHE_FOLDER / "entries").symlink_to(elsewhere, target_is_directory=True)
+    assert cached(atlas) == fresh(atlas)
+    assert list(elsewhere.iterdir()) == []

@@ -329,6 +329,8 @@ def write_cache_file(path: Path, value: object) -> None:
     key = _secret()
     if key is None:
         return
+    if path.parent.is_symlink():  # the entries folder replaced by a link: never written through
+        return
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -450,7 +452,14 @@ def _load(root: Path, snap: Snapshot, cache_dir: Path | None) -> KnowledgeBase:
 
 
 def _cache_dir(root: Path, use_cache: bool) -> Path | None:
-    return Path(root) / CACHE_FOLDER if cache_enabled(use_cache) else None
+    """``<root>/.kb-cache``, or None when the cache is off or that name is taken by anything
+    but a plain folder (a committed link must not make kb write elsewhere)."""
+    folder = Path(root) / CACHE_FOLDER
+    if not cache_enabled(use_cache) or folder.is_symlink():
+        return None
+    if folder.exists() and not folder.is_dir():
+        return None
+    return folder
 
 
 def _snapshot(root: Path, cache_dir: Path | None) -> Snapshot:
