@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import kb
 from kb.site.build import build_site
@@ -18,6 +19,10 @@ from kb.site.build import build_site
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+# Every wait is on a condition (a URL, an element's state, a script's answer); these are only
+# the limits after which a condition that never comes true fails, generous for a loaded machine.
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -73,6 +78,8 @@ def browser():
 @pytest.fixture
 def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
