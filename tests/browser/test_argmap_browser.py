@@ -137,6 +137,12 @@ def test_argument_views_read_at_12px_or_more(browser, repo_url, largest_claims, 
             ".map(e => e.getBoundingClientRect().right))"
         )
         assert right <= width, (claim, right, width)
+        # The local graph, drawn 1:1, fits a phone's column too (its frame would scroll).
+        frame = page.evaluate(
+            "(() => { const f = document.querySelector('.kb-lg-frame');"
+            " return [f.scrollWidth, f.clientWidth]; })()"
+        )
+        assert frame[0] <= frame[1], (claim, frame)
         assert page.errors == [] and page.outside == []
         page.context.close()
 

@@ -25,11 +25,11 @@ from kb.site.graph_data import (
 from kb.site.markup import Linker, escape_html
 
 PER_GROUP = 5
-WIDTH = 360
+WIDTH = 356  # the content column of a 390 px phone: never wider, so it never scrolls there
 ENTRY_W, GAP, ROW_H, HEAD_H, FONT, LINE = 132, 28, 44, 24, 13, 16
 NODE_X = ENTRY_W + GAP
 NODE_W = WIDTH - NODE_X - 2
-CHARS = 25  # characters of a label line that fit NODE_W at FONT px
+CHARS = 24  # characters of a label line that fit NODE_W at FONT px
 ENTRY_CHARS = 14  # the same for the entry's box
 DASHES = {"dashed": "7 4", "dotted": "2 3"}
 OUT_WORDS = {
