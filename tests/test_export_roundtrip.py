@@ -98,7 +98,7 @@ def test_csv_rows_hold_every_node_and_edge(name, tmp_path):
 def test_csv_header_starts_with_node_kind_id_label():
     files = FORMATS["csv"].generate(fixture("complete"))
     assert files["nodes.csv"].splitlines()[0].startswith("node,kind,entry_id,label,")
-    assert files["edges.csv"].splitlines()[0] == "source,target,type"
+    assert files["edges.csv"].splitlines()[0] == "source,target,type,premise,relation"
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
