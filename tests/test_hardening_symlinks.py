@@ -147,3 +147,15 @@ def test_an_entry_at_the_root_is_a_finding_but_tool_settings_are_not(tmp_path):
         },
     )
     assert list(_stray(root)) == [("alpha.yaml", 1, 1)]
+
+
+def test_fmt_never_writes_through_a_hard_link(tmp_path, outside):
+    """A hard link cannot be told from a file, but the atomic rename replaces the folder
+    entry: the other name keeps the old content."""
+    root = write_kb(tmp_path / "kb", {})
+    (root / "terms").mkdir()
+    os.link(outside, root / "terms" / "outside.yaml")
+    result = CliRunner().invoke(cli, ["fmt", str(root / "terms")])
+    assert result.exit_code == 0, result.output
+    assert (root / "terms" / "outside.yaml").read_text().startswith("id: outside\nlabel: outside")
+    assert outside.read_text() == OUTSIDE
