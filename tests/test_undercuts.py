@@ -12,8 +12,10 @@ from rdflib import RDF, Graph, Namespace, URIRef
 import kb
 from kb.diff import compare, format_text
 from kb.exporters import FORMATS
+from kb.exporters.rdf import build_rdf
 from kb.fmt import format_text as fmt_text
 from kb.loader import schema
+from kb.query import named_queries, run_query
 from kb.rules import run_rules
 from kb.templates import render_template
 from tests.helpers import write_kb
@@ -177,3 +179,16 @@ def test_kb_fmt_writes_undercuts_as_a_block_list_with_plain_ids():
     assert fmt_text(messy, "claim") == (
         "id: a\nclaim: >-\n  A.\nsource: paper\nundercuts:\n  - claim: b\n    supports: c\n"
     )
+
+
+def test_named_queries_list_undercut_links_and_count_an_undercut_as_an_answer(base):
+    rdf = build_rdf(base)
+    rows = run_query(rdf, named_queries()["undercut-links"].text)
+    links = {(str(r["premise"]), str(r["link_kind"]), str(r["target"])) for r in rows}
+    atlas, aif = "urn:example:alignment-atlas:", "http://www.arg.dundee.ac.uk/aif#"
+    assert links == {
+        (atlas + "claim/b", aif + "RA-node", atlas + "claim/c"),
+        (atlas + "claim/b", aif + "CA-node", atlas + "claim/d"),
+    }
+    assert {str(r["undercutter_label"]) for r in rows} == {"B holds, but it bears on neither."}
+    assert list(run_query(rdf, named_queries()["unanswered-objections"].text)) == []
