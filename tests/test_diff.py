@@ -232,3 +232,26 @@ def test_unknown_revisions_are_usage_errors(repo, args, message):
     result = kb_diff(repo, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_quotes_of_both_revisions_are_checked_against_the_same_texts(repo):
+    """A misquote that both revisions hold is no change, wherever [tool.kb] texts points from
+    the working tree; an environment without the texts adds no finding either."""
+    term = repo / "terms" / "mesa-optimizer.yaml"
+    term.write_text(
+        term.read_text().replace("    locator:", '    quote: "words nobody wrote"\n    locator:', 1)
+    )
+    (repo / "sources" / "risks-from-learned-optimization.yaml").write_text(
+        (repo / "sources" / "risks-from-learned-optimization.yaml").read_text() + "text: rlo.txt\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a quote")
+    (repo / "texts").mkdir()
+    (repo / "texts" / "rlo.txt").write_text("The paper's words.\n")
+    for texts in ("texts", "no-such-folder"):
+        (repo / "pyproject.toml").write_text(f'[tool.kb]\ntexts = "{texts}"\n')
+        result = CliRunner().invoke(cli, ["diff", "HEAD", "--root", str(repo)])
+        assert result.exit_code == 0, result.output
+        assert result.output == "kb diff HEAD → working tree: No change to the knowledge graph.\n"
+    check = CliRunner().invoke(cli, ["check", "--root", str(repo)]).output
+    assert "KB055 unverified-quote" in check  # kb check still says the quotes were not verified

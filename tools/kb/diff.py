@@ -166,11 +166,34 @@ def _edge_types(data: dict) -> list[str]:
     return [f"undercuts ({premise} {relation})" for premise, relation in links]
 
 
+# Rules that describe where kb diff runs (are the archived texts here?), not either revision.
+ENVIRONMENT_RULES = ("unverified-quote",)
+
+
 def active_findings(base: KnowledgeBase) -> dict[tuple, object]:
     """Unwaived findings keyed by what they say, not where (an edit above moves lines)."""
     from kb.rules import run_rules
 
-    return {(f.code, f.location.path, f.message): f for f in run_rules(base) if not f.waived_by}
+    return {
+        (f.code, f.location.path, f.message): f
+        for f in run_rules(base)
+        if not f.waived_by and f.name not in ENVIRONMENT_RULES
+    }
+
+
+def same_texts(root: Path, *bases: KnowledgeBase) -> None:
+    """Check every revision's quotes against the archived texts the working tree's
+    ``[tool.kb] texts`` names: a revision extracted to a temporary folder has no
+    pyproject.toml, and a relative folder would point elsewhere from there."""
+    from kb.config import ConfigError, texts_folder
+
+    try:
+        folder = texts_folder(root)
+    except ConfigError:
+        return
+    if folder is not None and folder.is_dir():
+        for base in bases:
+            base.texts = folder.resolve()
 
 
 # -- the comparison ------------------------------------------------------------------------
@@ -263,6 +286,7 @@ def diff_revisions(root: Path, base: str, head: str | None) -> KbDiff:
     with tempfile.TemporaryDirectory(prefix="kb-diff-") as tmp:
         old = load_revision(root, base, Path(tmp) / "base")
         new = load_revision(root, head, Path(tmp) / "head")
+        same_texts(root, old, new)
         return compare(old, new, base, head or WORKING_TREE)
 
 
