@@ -243,3 +243,24 @@ def test_a_cache_folder_that_is_a_link_is_never_written_through(atlas, tmp_path)
     (atlas / CACHE_FOLDER / "entries").symlink_to(elsewhere, target_is_directory=True)
     assert cached(atlas) == fresh(atlas)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_mentions_kept_between_runs_give_the_same_findings(atlas):
+    cached(atlas)
+    term = next(
+        p
+        for p in sorted((atlas / "terms").glob("*.yaml"))
+        if "definition: >-" in p.read_text("utf-8")
+    )
+    touch_with(
+        term,
+        "definition: >-\n",
+        "definition: >-\n      An optimizer and a mesa-optimizer and a base objective, restated.\n",
+    )
+    expected = fresh(atlas)
+    assert any(f.name == "unlisted-use" and f.location.path.endswith(term.name) for f in expected)
+    assert cached(atlas) == expected
+    found = cache.mentions.MEMO.in_use()[1]
+    assert len(found) > 50
+    touch_with(term, "restated", "restated again")
+    assert cached(atlas) == fresh(atlas)

@@ -43,7 +43,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from kb import progress
+from kb import mentions, progress
 from kb.atomic import write_atomic
 from kb.findings import Finding
 from kb.loader import load_entry_file, load_kb, misplaced_folder
@@ -51,6 +51,7 @@ from kb.model import KIND_FOLDERS, KnowledgeBase
 
 CACHE_FOLDER = ".kb-cache"
 FILES_FILE = "files.bin"
+MENTIONS_FILE = "mentions.bin"
 ENTRIES_FOLDER = "entries"
 SHARDS = 64
 FINDINGS_FILE = "findings.bin"
@@ -484,6 +485,31 @@ def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
     return _load(root, _snapshot(root, cache_dir), cache_dir)
 
 
+def _restore_mentions(cache_dir: Path | None) -> int:
+    """Give :data:`kb.mentions.MEMO` the mentions found by earlier runs; how many there are.
+
+    Rules re-run whenever anything changed, and looking every definition up for term names
+    is their largest part: with the answers kept, only new or changed texts are searched.
+    """
+    stored = read_cache_file(cache_dir / MENTIONS_FILE) if cache_dir else None
+    if (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == tool_fingerprint()  # the search that found them is unchanged
+        and isinstance(stored[2], dict)
+    ):
+        mentions.MEMO.restore(stored[1], stored[2])
+        return len(stored[2])
+    mentions.MEMO.restore(b"", {})
+    return 0
+
+
+def _keep_mentions(cache_dir: Path | None, restored: int) -> None:
+    digest, found = mentions.MEMO.in_use()
+    if cache_dir and (mentions.MEMO.added or len(found) != restored):
+        write_cache_file(cache_dir / MENTIONS_FILE, (tool_fingerprint(), digest, found))
+
+
 @dataclass(frozen=True)
 class CheckResult:
     findings: list[Finding]
@@ -513,8 +539,10 @@ def cached_check(
     if isinstance(results.get(key), CheckResult):
         return results[key]
     base = _load(root, snap, cache_dir)
+    kept = _restore_mentions(cache_dir)
     with progress.task("running the rules"), gc_paused():
         result = CheckResult(run(base), base.files_read)
+    _keep_mentions(cache_dir, kept)
     if cache_dir:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]

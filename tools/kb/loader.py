@@ -508,6 +508,9 @@ def _stray_finding(path: Path, root: Path) -> Finding:
             "and links are never followed"
         )
         hint = "replace the link with the file itself, or delete it"
+    elif path.is_dir():
+        message = f"the folder {rel} could not be read, so no entry in it is loaded"
+        hint = "make the folder readable, or remove it"
     elif path.suffix in ENTRY_SUFFIXES:
         message = f"{rel} is not a regular file, so it is not read as an entry"
         hint = "replace it with a regular YAML file, or delete it"
@@ -581,22 +584,51 @@ def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
         return [], [_stray_finding(folder, root)]
     if not folder.is_dir():
         return [], []
-    entries, strays = [], []
-    for here, folders, files in os.walk(folder):
-        place = Path(here)
-        for name in folders:
-            if (place / name).is_symlink():
-                strays.append(place / name)
-        folders[:] = sorted(name for name in folders if not (place / name).is_symlink())
-        for name in files:
-            path = place / name
-            if path.suffix in ENTRY_SUFFIXES and path.is_file() and not path.is_symlink():
-                entries.append(path)
-            elif not name.startswith(".") or path.suffix in ENTRY_SUFFIXES:
-                strays.append(path)
-    # Sorted as paths sort, by their parts (a key: comparing Path objects is slow on big trees)
-    entries.sort(key=lambda path: tuple(map(os.path.normcase, path.parts)))
-    return entries, [_stray_finding(path, root) for path in sorted(strays)]
+    entries: list[str] = []
+    strays: list[str] = []
+    _scan(str(folder), entries, strays)
+    entries.sort(key=_path_order)
+    strays.sort(key=_path_order)
+    return [Path(path) for path in entries], [_stray_finding(Path(path), root) for path in strays]
+
+
+def _scan(folder: str, entries: list[str], strays: list[str]) -> None:
+    """Sort what is under ``folder`` into entry files and strays, as os.walk would walk it
+    (a link to a folder is listed, never entered; an unreadable folder is a stray), but
+    with the file types the directory listing already holds: a big tree costs no extra calls."""
+    try:
+        with os.scandir(folder) as listing:
+            items = list(listing)
+    except OSError:
+        strays.append(folder)
+        return
+    for item in items:
+        try:
+            is_dir = item.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if item.is_symlink():
+                strays.append(item.path)
+            else:
+                _scan(item.path, entries, strays)
+            continue
+        suffix = _suffix(item.name)
+        if suffix in ENTRY_SUFFIXES and item.is_file() and not item.is_symlink():
+            entries.append(item.path)
+        elif not item.name.startswith(".") or suffix in ENTRY_SUFFIXES:
+            strays.append(item.path)
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _path_order(path: str) -> list[str]:
+    """The order in which Path objects sort (by their parts), for plain strings."""
+    return os.path.normcase(path).split(os.sep)
 
 
 def load_entry_file(

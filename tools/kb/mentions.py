@@ -18,9 +18,11 @@ capitalised ("Goodhart's law").
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 import ahocorasick
@@ -61,26 +63,50 @@ def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
 
 
 class MentionIndex:
-    """An index of names → term ids, built once and used for many texts."""
+    """An index of names → term ids, built once and used for many texts.
+
+    The tables are built on the first search. Every search's answer is kept in a memo for the
+    same names (see :class:`_Memo`), which :mod:`kb.cache` keeps between runs: a second
+    ``kb check`` looks no text up twice.
+    """
 
     def __init__(self, names: Iterable[tuple[str, str]]):
         """``names`` yields ``(term_id, name)`` pairs (labels and aliases)."""
-        self._index: dict[tuple[str, ...], str] = {}
-        self._capitalised: set[tuple[str, ...]] = set()
-        for term_id, name in names:
+        self._names = list(names)
+        listed = "\n".join(f"{term_id}\t{name}" for term_id, name in self._names)
+        self.digest = hashlib.blake2b(listed.encode(), digest_size=16).digest()
+
+    @cached_property
+    def _tables(self) -> tuple[dict[tuple[str, ...], str], set[tuple[str, ...]], object]:
+        index: dict[tuple[str, ...], str] = {}
+        capitalised: set[tuple[str, ...]] = set()
+        for term_id, name in self._names:
             tokens = tuple(_norm(m.group()) for m in _words(name))
             if not tokens:
                 continue
             for variant in _variants(tokens):
-                self._index.setdefault(variant, term_id)
+                index.setdefault(variant, term_id)
                 if name[:1].isupper():
-                    self._capitalised.add(variant)
-        self._automaton = ahocorasick.Automaton()
-        for key, term_id in self._index.items():
+                    capitalised.add(variant)
+        automaton = ahocorasick.Automaton()
+        for key, term_id in index.items():
             wrapped = f" {' '.join(key)} "  # the spaces make only whole words match
-            self._automaton.add_word(wrapped, (len(key), term_id, key, len(wrapped)))
-        if self._index:
-            self._automaton.make_automaton()
+            automaton.add_word(wrapped, (len(key), term_id, key, len(wrapped)))
+        if index:
+            automaton.make_automaton()
+        return index, capitalised, automaton
+
+    @property
+    def _index(self) -> dict[tuple[str, ...], str]:
+        return self._tables[0]
+
+    @property
+    def _capitalised(self) -> set[tuple[str, ...]]:
+        return self._tables[1]
+
+    @property
+    def _automaton(self):
+        return self._tables[2]
 
     @classmethod
     def for_terms(cls, terms) -> MentionIndex:
@@ -101,6 +127,9 @@ class MentionIndex:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, longest first at each position, non-overlapping."""
+        return list(MEMO.answer(self.digest, text, self._search))
+
+    def _search(self, text: str) -> list[Mention]:
         if not self._index:
             return []
         words = _words(text)
@@ -126,6 +155,35 @@ class MentionIndex:
             and key not in self._capitalised
             and not _starts_a_sentence(text, word.start())
         )
+
+
+class _Memo:
+    """Answers of :meth:`MentionIndex.find` for one set of names (the latest index used):
+    the same names and text always give the same mentions."""
+
+    def __init__(self) -> None:
+        self.restore(b"", {})
+
+    def restore(self, digest: bytes, found: dict[str, tuple[Mention, ...]]) -> None:
+        """Start from answers kept earlier for the names whose digest is ``digest``."""
+        self.digest, self.found, self.used, self.added = digest, dict(found), set(), 0
+
+    def answer(self, digest: bytes, text: str, search) -> tuple[Mention, ...]:
+        if digest != self.digest:
+            self.restore(digest, {})
+        found = self.found.get(text)
+        if found is None:
+            found = self.found[text] = tuple(search(text))
+            self.added += 1
+        self.used.add(text)
+        return found
+
+    def in_use(self) -> tuple[bytes, dict[str, tuple[Mention, ...]]]:
+        """The digest and the answers looked up since :meth:`restore`, to keep."""
+        return self.digest, {text: self.found[text] for text in self.used}
+
+
+MEMO = _Memo()
 
 
 def _starts_a_sentence(text: str, start: int) -> bool:
