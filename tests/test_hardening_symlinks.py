@@ -159,3 +159,19 @@ def test_fmt_never_writes_through_a_hard_link(tmp_path, outside):
     assert result.exit_code == 0, result.output
     assert (root / "terms" / "outside.yaml").read_text().startswith("id: outside\nlabel: outside")
     assert outside.read_text() == OUTSIDE
+
+
+def test_an_unreadable_folder_is_a_finding(tmp_path, monkeypatch):
+    root = write_kb(tmp_path, {"terms/alpha.yaml": term_yaml("alpha"), "terms/locked/b.yaml": ""})
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = _stray(root)
+    assert list(found) == [("terms/locked", 1, 1)]
+    assert "the folder terms/locked could not be read" in found["terms/locked", 1, 1]
+    assert list(kb.load(root).terms) == ["alpha"]
