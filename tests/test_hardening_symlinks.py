@@ -175,3 +175,18 @@ def test_an_unreadable_folder_is_a_finding(tmp_path, monkeypatch):
     assert list(found) == [("terms/locked", 1, 1)]
     assert "the folder terms/locked could not be read" in found["terms/locked", 1, 1]
     assert list(kb.load(root).terms) == ["alpha"]
+
+
+def test_fmt_reports_an_unreadable_folder(tmp_path, monkeypatch):
+    root = write_kb(tmp_path, {"terms/alpha.yaml": term_yaml("alpha"), "terms/locked/b.yaml": ""})
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = CliRunner().invoke(cli, ["fmt", str(root / "terms")])
+    assert result.exit_code == 1
+    assert "terms/locked is a folder that cannot be read" in result.output

@@ -461,7 +461,13 @@ def format_text(text: str, kind: str | None = None) -> str:
 def format_file(path: Path) -> FileResult:
     """Format one file in memory (nothing is written)."""
     if path.is_symlink() or not path.is_file():
-        what = "a symbolic link" if path.is_symlink() else "not a regular file"
+        what = (
+            "a symbolic link"
+            if path.is_symlink()
+            else "a folder that cannot be read"
+            if path.is_dir()
+            else "not a regular file"
+        )
         return FileResult(
             path,
             "",
@@ -507,8 +513,12 @@ def _data_folders(folder: Path) -> list[Path]:
 
 def _yaml_under(folder: Path):
     """YAML files under ``folder``, links included (so that they are reported, never
-    followed); hidden folders and node_modules are not entered."""
-    for here, folders, files in os.walk(folder):
+    followed), and folders that cannot be read (so that they are reported too); hidden
+    folders and node_modules are not entered."""
+    unreadable: list[OSError] = []
+    for here, folders, files in os.walk(folder, onerror=unreadable.append):
+        yield from (Path(error.filename) for error in unreadable if error.filename)
+        unreadable.clear()
         place = Path(here)
         links = [name for name in folders if (place / name).is_symlink()]
         folders[:] = [
@@ -520,6 +530,7 @@ def _yaml_under(folder: Path):
         for name in files:
             if not name.startswith(".") and Path(name).suffix in (".yaml", ".yml"):
                 yield place / name
+    yield from (Path(error.filename) for error in unreadable if error.filename)
 
 
 def entry_files(paths: list[Path]) -> list[Path]:
