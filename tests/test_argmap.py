@@ -321,6 +321,10 @@ def test_graph_json_starts_small_and_styles_links_without_colour_alone(data):
     assert styles["objects_to"]["words"] == "objects to"
     assert len({(k["shape"]) for k in graph["kinds"].values()}) == 4
     assert set(EDGE_STYLES) >= set(styles) - {"undercuts"}
+    # Who said it travels with claims and senses (the explorer's panel shows it).
+    by = {node["id"]: node.get("by") for node in graph["nodes"]}
+    assert by["claim:narrowness-is-deliberate"] == "B. Replier"
+    assert by["term:pseudo-alignment"] is None
 
 
 def test_graph_page_puts_search_count_and_filters_first():

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from kb.graph import EDGE_TYPES, NODE_KINDS
-from kb.site.context import SiteData, node_id, node_kind, source_title
+from kb.site.context import SiteData, node_id, node_kind, participant, source_title
 from kb.site.markup import (
     Linker,
     claim_path,
@@ -132,10 +132,18 @@ def start_node(data: SiteData) -> str | None:
 def graph_json(data: SiteData) -> dict:
     """Everything the explorer draws: nodes, typed edges, their styles, the first view."""
     graph: nx.MultiDiGraph = data.graph
-    nodes = [
-        {"id": node, "kind": kind, "label": node_label(data, node), "url": node_url(node)}
-        for node, kind in graph.nodes(data="kind")
-    ]
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        item = {
+            "id": node,
+            "kind": attrs["kind"],
+            "label": node_label(data, node),
+            "url": node_url(node),
+        }
+        source = data.base.sources.get(attrs.get("source", "")) if "source" in attrs else None
+        if source is not None:
+            item["by"] = participant(source)  # who said it (claims and senses)
+        nodes.append(item)
     edges = [{"from": u, "to": v, "type": key} for u, v, key in graph.edges(keys=True)]
     types = edge_types()
     return {

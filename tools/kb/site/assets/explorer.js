@@ -270,6 +270,7 @@
     info.textContent = "";
     info.appendChild(element("p", n.kind, "kb-ex-kind"));
     info.appendChild(element("p", n.label, "kb-ex-label"));
+    if (n.by) { info.appendChild(element("p", "By " + n.by, "kb-ex-by")); }
     var open = element("a", "Open its page");
     open.href = new URL(n.url, this.siteRoot).href;
     open.className = "md-button kb-ex-open";
@@ -331,7 +332,12 @@
     cy.on("mouseover", "node", function (event) {
       cy.container().title = event.target.data("kind") + ": " + event.target.data("label");
     });
-    cy.on("mouseout", "node", function () { cy.container().title = ""; });
+    cy.on("mouseover", "edge", function (event) {
+      var source = self.byId[event.target.data("source")], target = self.byId[event.target.data("target")];
+      cy.container().title = source.label + " — " + self.graph.types[event.target.data("type")].words +
+        " — " + target.label;
+    });
+    cy.on("mouseout", "node, edge", function () { cy.container().title = ""; });
     new MutationObserver(function () { self.retheme(); })
       .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   };
