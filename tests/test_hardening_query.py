@@ -150,3 +150,11 @@ def test_the_defaults_are_documented_in_the_help():
 def test_nonsense_bounds_are_usage_errors(option):
     result = CliRunner().invoke(cli, ["query", "--root", str(ROOT), *option, "ASK {}"])
     assert result.exit_code == 2 and "Invalid value for" in result.output
+
+
+def test_a_query_that_eats_memory_is_stopped(graph, monkeypatch):
+    import kb.query
+
+    monkeypatch.setattr(kb.query, "MEMORY_HEADROOM", 64 * 1024**2)
+    with pytest.raises(QueryLimitExceeded, match="needs more memory than kb query allows"):
+        bounded_answer(graph, CROSS_PRODUCT, timeout=60)

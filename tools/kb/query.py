@@ -105,6 +105,8 @@ def run_query(graph: Graph, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Resu
         raise QueryError(
             f"the query is not valid SPARQL: {exc.msg} (line {line}, column {exc.col})"
         ) from None
+    except MemoryError:
+        raise
     except Exception as exc:
         raise QueryError(f"the query failed: {type(exc).__name__}: {exc}") from None
 
@@ -184,12 +186,35 @@ def answer(graph: Graph, text: str, base_iri: str, fmt: str, row_limit: int) -> 
     return format_result(result, fmt, base_iri)
 
 
+#: How much more memory than it starts with the query's process may take, in bytes.
+MEMORY_HEADROOM = 2 * 1024**3
+
+
+def _limit_memory() -> None:
+    """In the query's own process: a query that would eat the machine's memory fails with
+    MemoryError instead (Unix; elsewhere the timeout alone bounds it)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:  # Linux: the current size, in pages
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+        limit = size + MEMORY_HEADROOM
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
 def _answer_in_child(connection, graph, text, base_iri, fmt, row_limit) -> None:
     _forbid_network()
+    _limit_memory()
     try:
         connection.send(("ok", answer(graph, text, base_iri, fmt, row_limit)))
     except QueryError as exc:
         connection.send(("refused" if isinstance(exc, QueryLimitExceeded) else "error", str(exc)))
+    except MemoryError:
+        connection.send(("refused", "the query needs more memory than kb query allows; narrow it"))
     except Exception as exc:  # the parent turns any failure into one line, never a traceback
         connection.send(("error", f"the query failed: {type(exc).__name__}: {exc}"))
     finally:
