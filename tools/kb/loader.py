@@ -359,10 +359,10 @@ def _undercuts(data: PosDict, rel: str) -> tuple[Undercut, ...]:
         if not isinstance(item, PosDict):
             continue
         claim = _ref(item, "claim", rel)
-        relations = [r for r in ARGUMENT_LINKS if _ref(item, r, rel)]
-        if claim and len(relations) == 1:
-            target = _ref(item, relations[0], rel)
-            out.append(Undercut(claim, relations[0], target, _loc(rel, mark)))
+        links = [(r, target) for r in ARGUMENT_LINKS if (target := _ref(item, r, rel))]
+        if claim and len(links) == 1:
+            (relation, target), *_ = links
+            out.append(Undercut(claim, relation, target, _loc(rel, mark)))
     return tuple(out)
 
 
