@@ -385,13 +385,14 @@ def _shard(rel: str) -> int:
 class _CachedReader:
     """Stands in for :func:`kb.loader.load_entry_file`, answering from the cache when it can."""
 
-    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[[], object]):
+    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[..., object]):
         self.snap, self.cache_dir, self.on_file = snap, cache_dir, on_file
         self.known: dict[int, dict[bytes, tuple]] = {}
         self.used: dict[int, dict[bytes, tuple]] = {}
         self.parsed: dict[bytes, tuple] = {}
 
     def _shard_path(self, shard: int) -> Path:
+        assert self.cache_dir is not None
         return self.cache_dir / ENTRIES_FOLDER / f"{shard:02x}.bin"
 
     def _known(self, shard: int) -> dict[bytes, tuple]:
@@ -539,10 +540,10 @@ def cached_check(
     if isinstance(results.get(key), CheckResult):
         return results[key]
     base = _load(root, snap, cache_dir)
-    kept = _restore_mentions(cache_dir)
+    restored = _restore_mentions(cache_dir)
     with progress.task("running the rules"), gc_paused():
         result = CheckResult(run(base), base.files_read)
-    _keep_mentions(cache_dir, kept)
+    _keep_mentions(cache_dir, restored)
     if cache_dir:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]

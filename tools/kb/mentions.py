@@ -166,7 +166,10 @@ class _Memo:
 
     def restore(self, digest: bytes, found: dict[str, tuple[Mention, ...]]) -> None:
         """Start from answers kept earlier for the names whose digest is ``digest``."""
-        self.digest, self.found, self.used, self.added = digest, dict(found), set(), 0
+        self.digest = digest
+        self.found: dict[str, tuple[Mention, ...]] = dict(found)
+        self.used: set[str] = set()
+        self.added = 0
 
     def answer(self, digest: bytes, text: str, search) -> tuple[Mention, ...]:
         if digest != self.digest:

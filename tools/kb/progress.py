@@ -22,14 +22,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO, TypeVar
+from typing import Any, TextIO
 
 DELAY = 0.5
 """Seconds of work before the progress line first appears."""
 INTERVAL = 0.1
 """Seconds between two redraws of the line."""
 
-T = TypeVar("T")
 _quiet = False
 
 
@@ -82,14 +81,14 @@ class _Line:
                 self.visible = False
 
 
-def _no_op(value: T = None) -> T:
+def _no_op(value: Any = None) -> Any:
     return value
 
 
 @contextmanager
 def task(
     label: str, total: int | None = None, stream: TextIO | None = None
-) -> Iterator[Callable[[T], T]]:
+) -> Iterator[Callable[..., Any]]:
     """Report progress of the work in the ``with`` block; yields ``step(value) -> value``.
 
     Call ``step`` once per unit of work (it returns its argument, so it can wrap a value in
@@ -107,7 +106,7 @@ def task(
         ticker = threading.Thread(target=_tick, args=(line, stop), daemon=True)
         ticker.start()
 
-    def step(value: T = None) -> T:
+    def step(value: Any = None) -> Any:
         line.done += 1
         line.draw()
         return value

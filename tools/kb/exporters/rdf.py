@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 import networkx as nx
@@ -196,7 +196,7 @@ class Field:
     """
 
     predicate: Callable[[RdfBuilder], NamedNode]
-    objects: Callable[[RdfBuilder, object], Iterable]
+    objects: Callable[[RdfBuilder, Any], Iterable]
     reverse: bool = False
 
 
@@ -362,7 +362,7 @@ class RdfBuilder:
         self.base = check_base_iri(base_iri)
         self.kb = vocabulary(self.base)
         self.scheme = NamedNode(self.base + "scheme")
-        self.classes = {
+        self.classes: dict[str, list[NamedNode]] = {
             "term": [SKOS.Concept],
             "sense": [self.kb.Sense, AIF["I-node"]],
             "claim": [self.kb.Claim, AIF["I-node"]],
@@ -417,7 +417,9 @@ class RdfBuilder:
                 self.rdf.add((concept, SKOS.topConceptOf, self.scheme))
                 self.rdf.add((self.scheme, SKOS.hasTopConcept, concept))
 
-    def _field_plan(self, kind: str, name: str) -> tuple[tuple[NamedNode, Callable, bool], ...]:
+    def _field_plan(
+        self, kind: str, name: str
+    ) -> tuple[tuple[NamedNode, Callable, bool, NamedNode | None], ...]:
         """``(predicate, objects function, reverse)`` for each field of attribute ``name``,
         worked out once per kind and attribute."""
         plan = self._plans.get((kind, name))
@@ -450,8 +452,8 @@ class RdfBuilder:
         if edge_type in ARGUMENT_EDGES:
             self.add_argument_edge(u, v, edge_type)
             return
-        predicate, reverse = EDGE_PROPERTIES[edge_type]
-        predicate = predicate(self)
+        property_of, reverse = EDGE_PROPERTIES[edge_type]
+        predicate = property_of(self)
         self.add(self.iri(u), predicate, self.iri(v), reverse, self.inverse_of(predicate))
 
     def scheme_iri(self, u: str, v: str, edge_type: str) -> NamedNode:
@@ -558,8 +560,9 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
         return ntriples
     triples = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
     if rdf_format == "json-ld":
-        text = write_rdf(triples, format=RdfFormat.JSON_LD).decode()
+        text = cast(bytes, write_rdf(triples, format=RdfFormat.JSON_LD)).decode()
         # One node a line: `]},{"@id":` only occurs between two nodes (never inside a
         # string, where `"` is escaped, nor after a value object, which ends in `"}`).
         return text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
-    return write_rdf(triples, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri)).decode()
+    turtle = write_rdf(triples, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri))
+    return cast(bytes, turtle).decode()

@@ -118,9 +118,12 @@ def run_rules(
     """
     chosen = resolve_rules(select) if select else set(RULES)
     chosen -= resolve_rules(ignore)
-    overrides = {find_rule(k).name if find_rule(k) else k: v for k, v in (severities or {}).items()}
+    overrides = {
+        (rule.name if (rule := find_rule(k)) else k): v for k, v in (severities or {}).items()
+    }
     resolve_rules(overrides)
-    findings, used = [], set()
+    findings: list[Finding] = []
+    used: set[tuple] = set()
     for rule in RULES.values():
         if rule.name not in chosen or rule.name == "unused-waiver":
             continue
