@@ -133,7 +133,16 @@ def test_undercutters_sit_under_the_link_they_deny_and_count_against_it(tmp_path
         "supports",
     )
     context = ArgumentView(base, "arguments/cuts-support.md", "claim:cuts-support").context()
-    assert 'Undercuts the link from <a href="../backer/">Claim backer</a> (supports) to' in context
+    assert (
+        'Undercuts: grants <a href="../backer/">Claim backer</a>, but denies that it supports'
+        in context
+    )
+    # …and the premise's page shows, under the link, who undercuts it.
+    premise = ArgumentView(base, "arguments/backer.md", "claim:backer").context()
+    assert (
+        'Undercut by <a href="../cuts-support/">Claim cuts-support</a>: it grants this claim but '
+        "denies that it supports the claim above." in premise
+    )
 
 
 def test_loops_stop_where_a_node_would_repeat(tmp_path):

@@ -309,31 +309,37 @@ class ArgumentView:
         return f'{legend}<div class="kb-arg-columns">{columns}</div>'
 
     def context(self) -> str:
-        """What the page's claim answers, one line each with who said the target."""
+        """What the page's claim answers, each with who said it; under a support or objection
+        that another claim undercuts, that undercutter."""
         items = []
         for item in answered(self.data, self.root):
             if item.relation == "undercuts":
                 words = (
-                    f"Undercuts the link from {self.link(item.premise or '')} "
-                    f"({WORDS.get(item.link or '', '')}) to"
+                    f"Undercuts: grants {self.link(item.premise or '')}, but denies that it "
+                    f"{WORDS.get(item.link or '', 'supports')}"
                 )
             else:
                 words = WORDS[item.relation].capitalize()
-            kind = node_kind(item.target)
-            target = (
-                self.card(
-                    item.target,
-                    f'<p class="kb-arg-head"><span class="kb-arg-rel">{words}</span></p>',
+            head = f'<p class="kb-arg-head"><span class="kb-arg-rel">{words}</span></p>'
+            if node_kind(item.target) == "claim":
+                target = self.card(item.target, head)
+            else:
+                target = (
+                    f'<div class="kb-arg-card">{head}<p class="kb-arg-title">'
+                    f"{self.link(item.target)}</p>{self.byline(item.target)}</div>"
                 )
-                if kind == "claim"
-                else (
-                    f'<div class="kb-arg-card"><p class="kb-arg-head"><span class="kb-arg-rel">'
-                    f'{words}</span></p><p class="kb-arg-title">{self.link(item.target)}</p>'
-                    f"{self.byline(item.target)}</div>"
-                )
-            )
-            items.append(f'<li class="kb-arg kb-arg-target">{target}</li>')
+            items.append(f'<li class="kb-arg kb-arg-target">{target}{self.disputed(item)}</li>')
         return f'<ul class="kb-arg-list">{"".join(items)}</ul>' if items else ""
+
+    def disputed(self, item: Answered) -> str:
+        """The claims that undercut this claim's link to ``item.target``, one line each."""
+        if item.relation not in RELATIONS:
+            return ""
+        return "".join(
+            f'<p class="kb-arg-more">Undercut by {self.link(other)}: it grants this claim but '
+            f"denies that it {WORDS[item.relation]} the claim above.</p>"
+            for other in undercutters(self.data, self.root, item.relation, item.target)
+        )
 
 
 __all__ = ["Answer", "ArgumentView", "answered", "responses", "undercutters", "unindexed_section"]
