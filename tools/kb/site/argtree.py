@@ -56,23 +56,26 @@ class Answer:
         return 1 + sum(child.size() for child in self.children)
 
 
+def undercut_links(attrs: dict) -> list[tuple[str, str]]:
+    """The links an ``undercuts`` edge denies, as ``(premise claim id, relation)`` (the graph
+    joins several with "|", see kb.graph)."""
+    premises = str(attrs.get("premise", "")).split("|")
+    relations = str(attrs.get("relation", "")).split("|")
+    return list(zip(premises, relations, strict=False))
+
+
 def undercutters(data: SiteData, premise: str, relation: str, target: str) -> list[str]:
     """Claims that undercut ``premise``'s ``relation`` link to ``target`` (sorted)."""
-    found = set()
     if target not in data.graph:
         return []
-    premise_id = premise.split(":", 1)[1]
-    for source, _, key, attrs in data.graph.in_edges(target, keys=True, data=True):
-        if key != "undercuts":
-            continue
-        pairs = zip(
-            str(attrs.get("premise", "")).split("|"),
-            str(attrs.get("relation", "")).split("|"),
-            strict=False,
-        )
-        if (premise_id, relation) in pairs:
-            found.add(source)
-    return sorted(found)
+    link = (premise.split(":", 1)[1], relation)
+    return sorted(
+        {
+            source
+            for source, _, key, attrs in data.graph.in_edges(target, keys=True, data=True)
+            if key == "undercuts" and link in undercut_links(attrs)
+        }
+    )
 
 
 def _answers_to(data: SiteData, node: str, side: int, link: tuple[str, str] | None) -> list[Answer]:
@@ -134,18 +137,13 @@ def answered(data: SiteData, root: str) -> list[Answered]:
         for target in data.outgoing(root, relation)
     ]
     if root in data.graph:
-        for _, target, key, attrs in sorted(data.graph.out_edges(root, keys=True, data=True)):
-            if key != "undercuts":
-                continue
-            pairs = zip(
-                str(attrs.get("premise", "")).split("|"),
-                str(attrs.get("relation", "")).split("|"),
-                strict=False,
-            )
-            out += [
-                Answered("undercuts", target, f"claim:{premise}", relation)
-                for premise, relation in pairs
-            ]
+        edges = sorted(data.graph.out_edges(root, keys=True, data=True), key=lambda e: e[1])
+        out += [
+            Answered("undercuts", target, f"claim:{premise}", relation)
+            for _, target, key, attrs in edges
+            if key == "undercuts"
+            for premise, relation in undercut_links(attrs)
+        ]
     return out
 
 
