@@ -1,7 +1,7 @@
 """Atomic file writes: a file is either its old self or completely new, never half written.
 
-Every command that writes files (``kb fmt``, ``kb new``, ``kb export -o``) goes through
-:func:`write_atomic`: the text goes to a temporary file in the target's folder, is flushed
+Every command that writes files (``kb fmt``, ``kb new``, ``kb export -o``, the cache) goes
+through :func:`write_atomic`: the data goes to a temporary file in the target's folder, is flushed
 to disk, takes the target's permission bits, and is renamed over the target with
 :func:`os.replace` (atomic on POSIX and Windows when both are on one file system). A run
 killed at any moment leaves at worst a stray ``.<name>.<random>.tmp`` beside the target,
@@ -23,6 +23,16 @@ class SymlinkRefused(OSError):
     """The target is a symbolic link; writes never follow links."""
 
 
+def _read_umask() -> int:
+    """The process's umask (reading it means setting it, so this is done once, at import)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _mode_for(path: Path, exclusive: bool) -> int:
     """The permission bits the written file gets: the old file's, or the umask default."""
     if not exclusive:
@@ -30,9 +40,7 @@ def _mode_for(path: Path, exclusive: bool) -> int:
             return stat.S_IMODE(path.lstat().st_mode)
         except FileNotFoundError:
             pass
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return 0o666 & ~_UMASK
 
 
 def write_atomic(
