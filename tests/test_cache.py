@@ -215,6 +215,12 @@ def test_parsing_in_two_processes_gives_the_same_entries(atlas, monkeypatch):
     )
     assert snapshot_of(load_tree(atlas)) == snapshot_of(load_kb(atlas))
     assert parsed_in_two and parsed_in_two[0] > 100
+    shutil.rmtree(atlas / CACHE_FOLDER)
+    assert cached(atlas) == fresh(atlas)  # entries written aside by a forked process
+    files = [p.relative_to(atlas).as_posix() for p in atlas.rglob("*.yaml")]
+    written = (atlas / CACHE_FOLDER / cache.ENTRIES_FOLDER).glob("*.bin")
+    assert {p.name for p in written} == {f"{cache._shard(rel):02x}.bin" for rel in files}
+    assert snapshot_of(load_tree(atlas)) == snapshot_of(load_kb(atlas))
     claim = next((atlas / "arguments").glob("*.yaml"))
     touch_with(claim, "source: ", "source: missing-")
     assert cached(atlas) == fresh(atlas)

@@ -26,6 +26,7 @@ Set ``KB_NO_CACHE=1`` (or pass ``use_cache=False``) to read everything afresh.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import hmac
@@ -390,6 +391,8 @@ class _CachedReader:
         self.known: dict[int, dict[bytes, tuple]] = {}
         self.used: dict[int, dict[bytes, tuple]] = {}
         self.parsed: dict[bytes, tuple] = {}
+        self.new = 0
+        """How many files were parsed rather than taken from the cache."""
 
     def _shard_path(self, shard: int) -> Path:
         assert self.cache_dir is not None
@@ -424,7 +427,10 @@ class _CachedReader:
         if content is None or rel in self.snap.symlinks:
             return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
         key, shard = _file_key(rel, kind, content), _shard(rel)
-        result = self._known(shard).get(key) or self.parsed.get(key)
+        result = self._known(shard).get(key)
+        if result is None:
+            self.new += 1
+            result = self.parsed.get(key)
         if result is None:
             raw = self.snap.raw.get(rel) or _read(str(path))
             if raw is None or hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest() != content:
@@ -443,14 +449,44 @@ class _CachedReader:
                 write_cache_file(self._shard_path(shard), used)
 
 
-def _load(root: Path, snap: Snapshot, cache_dir: Path | None) -> KnowledgeBase:
+def _load(
+    root: Path, snap: Snapshot, cache_dir: Path | None
+) -> tuple[KnowledgeBase, Callable[[], None]]:
+    """The knowledge base, and a function to call before exiting, which waits until the
+    cache has been written (see :func:`_save_aside`)."""
     with progress.task("reading entries", len(snap.content)) as step:
         reader = _CachedReader(snap, cache_dir, step)
         with gc_paused():
             reader.prefetch(root)
             base = load_kb(root, read_entry=reader)
+    return base, _save_aside(reader)
+
+
+def _save_aside(reader: _CachedReader) -> Callable[[], None]:
+    """Write the entries the reader parsed; after a first run over many files, in a forked
+    process, so that pickling thousands of entries overlaps the rules (on a second CPU).
+    Returns the function that waits for the writing to end."""
+    if reader.new < PARALLEL_FROM or _cpus() < 2 or not hasattr(os, "fork"):
         reader.save()
-    return base
+        return lambda: None
+    try:
+        pid = os.fork()
+    except OSError:
+        reader.save()
+        return lambda: None
+    if pid == 0:  # the child writes and leaves at once (no exit handlers, no stdio flush)
+        code = 0
+        try:
+            reader.save()
+        except BaseException:
+            code = 1
+        os._exit(code)
+    return lambda: _wait(pid)
+
+
+def _wait(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):  # already reaped
+        os.waitpid(pid, 0)
 
 
 def _cache_dir(root: Path, use_cache: bool) -> Path | None:
@@ -483,7 +519,9 @@ def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
-    return _load(root, _snapshot(root, cache_dir), cache_dir)
+    base, saved = _load(root, _snapshot(root, cache_dir), cache_dir)
+    saved()
+    return base
 
 
 def _restore_mentions(cache_dir: Path | None) -> int:
@@ -539,11 +577,14 @@ def cached_check(
     results = stored if isinstance(stored, dict) else {}
     if isinstance(results.get(key), CheckResult):
         return results[key]
-    base = _load(root, snap, cache_dir)
-    restored = _restore_mentions(cache_dir)
-    with progress.task("running the rules"), gc_paused():
-        result = CheckResult(run(base), base.files_read)
-    _keep_mentions(cache_dir, restored)
+    base, saved = _load(root, snap, cache_dir)
+    try:
+        restored = _restore_mentions(cache_dir)
+        with progress.task("running the rules"), gc_paused():
+            result = CheckResult(run(base), base.files_read)
+        _keep_mentions(cache_dir, restored)
+    finally:
+        saved()
     if cache_dir:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
