@@ -466,6 +466,8 @@ def _save_aside(reader: _CachedReader) -> Callable[[], None]:
     """Write the entries the reader parsed; after a first run over many files, in a forked
     process, so that pickling thousands of entries overlaps the rules (on a second CPU).
     Returns the function that waits for the writing to end."""
+    if not reader.cache_dir:
+        return lambda: None
     if reader.new < PARALLEL_FROM or _cpus() < 2 or not hasattr(os, "fork"):
         reader.save()
         return lambda: None
