@@ -404,16 +404,21 @@ class RdfBuilder:
     def inverse_of(predicate: NamedNode) -> NamedNode | None:
         return INVERSES.get(predicate)
 
-    def add_scheme(self, graph: nx.MultiDiGraph) -> None:
-        """The one concept scheme; terms with no broader term in the graph are its top concepts."""
+    def add_scheme(self, graph: nx.MultiDiGraph, edges: list[tuple] | None = None) -> None:
+        """The one concept scheme; terms with no broader term in the graph are its top concepts.
+
+        ``edges`` are the graph's ``(u, v, key, data)`` when the caller has them already."""
         self.rdf.add((self.scheme, RDF.type, SKOS.ConceptScheme))
         self.rdf.add((self.scheme, DCTERMS.title, Literal("Alignment Atlas terms", language=LANG)))
+        if edges is None:
+            edges = list(graph.edges(keys=True, data=True))
+        narrower = {u for u, _, key, _ in edges if key == "broader"}
         for node in sorted(graph):
             if graph.nodes[node]["kind"] != "term":
                 continue
             concept = self.iri(node)
             self.rdf.add((concept, SKOS.inScheme, self.scheme))
-            if not any(key == "broader" for _, _, key in graph.out_edges(node, keys=True)):
+            if node not in narrower:
                 self.rdf.add((concept, SKOS.topConceptOf, self.scheme))
                 self.rdf.add((self.scheme, SKOS.hasTopConcept, concept))
 
@@ -486,11 +491,11 @@ class RdfBuilder:
     def build(self, graph: nx.MultiDiGraph) -> Triples:
         """The triples of ``graph``: nodes by id, attributes by name, edges by source, target
         and type, so that the same knowledge base always gives the same output."""
-        self.add_scheme(graph)
-        for node in sorted(graph):
-            data = graph.nodes[node]
+        edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])
+        self.add_scheme(graph, edges)
+        for node, data in sorted(graph.nodes(data=True), key=lambda n: n[0]):
             self.add_node(node, {name: data[name] for name in sorted(data)})
-        for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        for u, v, key, data in edges:
             if key == "undercuts":
                 self.add_undercut(u, v, data)
             else:
