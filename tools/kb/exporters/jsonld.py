@@ -1,4 +1,4 @@
-"""The RDF export (see :mod:`kb.exporters.rdf` for the mapping) as JSON-LD (compacted with the prefixes of the mapping as its context)."""
+"""The RDF export (see :mod:`kb.exporters.rdf` for the mapping) as JSON-LD, in expanded form."""
 
 from __future__ import annotations
 
