@@ -6,13 +6,20 @@ Two things are kept between runs:
 - **parsed entries**: what :func:`kb.loader.load_entry_file` returns for each file (the built
   entry and the file's own findings), keyed by the file's path, kind and bytes;
 - **findings**: the result of a whole check, keyed by a snapshot of every file under the data
-  folders (path, type, and the bytes of each YAML file), the options of the check and any
-  further inputs it reads (such as a folder of archived texts).
+  folders (path, type, and the bytes of each YAML file) and of what the loader checks for
+  misplaced entries at the root, the options of the check and any further inputs it reads
+  (such as a folder of archived texts);
+- **mentions** of term names found in each definition (:data:`kb.mentions.MEMO`), keyed by
+  the names indexed and the text.
 
-Both keys include :func:`tool_fingerprint` — the package version and the bytes of the ``kb``
+All keys include :func:`tool_fingerprint` — the package version and the bytes of the ``kb``
 package's own code and schemas — so a new version of the tool never reuses an old result.
 Whole-knowledge-base rules (references, loops) are re-run whenever anything changed: with
-the entries cached they take a small part of a check.
+the entries and mentions kept they take a small part of a check.
+
+Which files are YAML is learnt from one directory walk; a file is read and hashed unless its
+status (times, size, inode) is the one recorded with its hash at least two seconds after
+its last change, as git's index does (:func:`snapshot`).
 
 A cache file is never trusted: it carries a keyed BLAKE2 digest of its content under a
 secret kept outside the repository (``$XDG_CACHE_HOME/alignment-atlas-kb/secret``, mode
