@@ -238,3 +238,18 @@ def test_mkdocs_serve_watches_the_entries_and_the_contributing_guide():
         str(FIXTURE / "sources"),
         str(REPO / "CONTRIBUTING.md"),
     }
+
+
+@pytest.mark.slow
+def test_mkdocs_builds_the_written_folder_strictly_with_the_same_pages(both_builds, tmp_path):
+    """Any MkDocs-compatible builder: MkDocs itself, without the kb plugin, builds the folder
+    (strict: no broken link, no page left out of the navigation unannounced)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    mkdocs_site, zensical_site = both_builds
+    folder = zensical_site.parent
+    config = load_config(str(folder / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    assert "kb" not in config.plugins
+    build(config)
+    assert pages(tmp_path / "site") == pages(mkdocs_site)
