@@ -4,9 +4,12 @@ time as an SVG (real text, links, no script), with a link to the graph explorer.
 The drawing is a fan: the entry on the left, its neighbours on the right in groups, one group
 per kind of link and direction, each headed by what the link means ("supported by",
 "objects to"). The lines take the link's colour and line style (kb.site.graph_data's palette),
-so colour is never the only cue. The SVG keeps its size (it is never shrunk to fit a narrow
-column: the frame scrolls instead), so its 13 px labels stay 13 px; a group shows at most
+so colour is never the only cue. The SVG is as wide as a phone's column and keeps its size
+(it is never scaled to fit), so its 13 px labels stay 13 px; a group shows at most
 :data:`PER_GROUP` neighbours and says how many more the explorer shows.
+
+Links are ``xlink:href``: Material's instant navigation sets ``.href`` on every ``a[href]`` of
+a page, which an SVG link does not allow (the script would stop with an error).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 from kb.site.argtree import unindexed_section
 from kb.site.context import SiteData
 from kb.site.graph_data import (
+    GREY,
+    NODE_STYLES,
     edge_style,
     edge_types,
     explorer_url,
@@ -68,7 +73,6 @@ IN_WORDS = {
     "in_reply_to": "replies to it",
     "references": "referred to by",
 }
-KIND_COLOURS = {"term": "#0072B2", "sense": "#56B4E9", "claim": "#E69F00", "source": "#CC79A7"}
 
 
 @dataclass
@@ -132,7 +136,7 @@ def _node_box(data: SiteData, page: str, node: str, y: int) -> str:
         f'<a xlink:href="{escape_html(relative_url(page, node))}" class="kb-lg-node">'
         f"<title>{escape_html(kind)}: {escape_html(label)}</title>"
         f'<rect x="{NODE_X}" y="{y + 2}" width="{NODE_W}" height="{ROW_H - 4}" rx="4" '
-        f'style="stroke:{KIND_COLOURS.get(kind, "#8a8a8a")}"/>'
+        f'style="stroke:{NODE_STYLES.get(kind, {}).get("colour", GREY)}"/>'
         f"<text>{_lines(label, NODE_X + 8, top, CHARS, 2)}</text></a>"
     )
 
@@ -151,7 +155,7 @@ def _edge(y_from: int, y_to: int, edge_type: str) -> str:
 def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
     """The fan drawing of ``node`` and ``groups`` as an SVG element (links relative to
     ``page``, the docs path of the page that shows it)."""
-    rows, edges, y = [], [], 0
+    rows, y = [], 0
     centres: list[tuple[int, str]] = []
     explorer = escape_html(explorer_url(page, node))
     for group in groups:
