@@ -115,12 +115,14 @@ def node_label(data: SiteData, node: str) -> str:
     base = data.base
     if kind == "sense":
         return sense_name(base, ident)
-    entry = {"term": base.terms, "claim": base.claims, "source": base.sources}[kind].get(ident)
-    if entry is None:
-        return ident
     if kind == "source":
-        return source_title(base, entry)
-    return entry.headline if kind == "claim" else entry.label
+        source = base.sources.get(ident)
+        return source_title(base, source) if source else ident
+    if kind == "claim":
+        claim = base.claims.get(ident)
+        return claim.headline if claim else ident
+    term = base.terms.get(ident)
+    return term.label if term else ident
 
 
 def start_node(data: SiteData) -> str | None:
