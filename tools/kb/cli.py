@@ -329,12 +329,11 @@ def stats(path, root, fmt, top):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The MkDocs config using the kb plugin.",
 )
-@root_option
+@root_option(default="the kb plugin's root in the config")
 def site(out, config_file, root):
     """Write the site's pages, data and assets, with the hand-written pages of docs/ and a
     builder config (OUT/mkdocs.yml), so that Zensical or any MkDocs-compatible builder
-    builds the site without the kb plugin. Needs the [site] extra and `npm ci`. The
-    knowledge base is the kb plugin's root in the config unless --root is given.
+    builds the site without the kb plugin. Needs the [site] extra and `npm ci`.
 
     \b
     Examples:

@@ -15,17 +15,22 @@ import click
 from kb.cache import load_tree
 from kb.loader import NotAKnowledgeBase
 
-ROOT_HELP = "The knowledge-base folder, holding terms/, arguments/ and sources/  [default: .]"
+ROOT_HELP = "The knowledge-base folder, holding terms/, arguments/ and sources/"
 
 
-def root_option(command):
-    """``--root DIR``: the knowledge-base folder, the same option on every command."""
-    return click.option(
-        "--root",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help=ROOT_HELP,
-    )(command)
+def root_option(command=None, *, default: str = "."):
+    """``--root DIR``: the knowledge-base folder, the same option on every command
+    (``default`` only says in the help what the command uses when it is not given)."""
+
+    def add(command):
+        return click.option(
+            "--root",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help=f"{ROOT_HELP}  [default: {default}]",
+        )(command)
+
+    return add(command) if command is not None else add
 
 
 def root_argument(command):
