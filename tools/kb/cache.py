@@ -484,6 +484,7 @@ def _save_aside(reader: _CachedReader) -> Callable[[], None]:
         reader.save()
         return lambda: None
     if pid == 0:  # the child writes and leaves at once (no exit handlers, no stdio flush)
+        gc.disable()  # it frees nothing before exiting: no need to walk the whole heap
         code = 0
         try:
             reader.save()
