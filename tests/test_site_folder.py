@@ -253,3 +253,16 @@ def test_mkdocs_builds_the_written_folder_strictly_with_the_same_pages(both_buil
     assert "kb" not in config.plugins
     build(config)
     assert pages(tmp_path / "site") == pages(mkdocs_site)
+
+
+def test_refuses_a_folder_inside_docs_and_a_broken_config(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((REPO / "mkdocs.yml").read_text("utf-8"), "utf-8")
+    (tmp_path / "docs").mkdir()
+    code, output = kb_site(str(tmp_path / "docs" / "out"), "--config", str(config))
+    assert code == 1 and "is inside the docs folder" in output
+    assert [p.name for p in (tmp_path / "docs").iterdir()] == []
+    config.write_text("site_name: [unclosed\n", "utf-8")
+    code, output = kb_site(str(tmp_path / "out"), "--config", str(config))
+    assert code == 1 and "is not valid YAML" in output and "line 2" in output
+    assert "Traceback" not in output

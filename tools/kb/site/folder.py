@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from kb.site.generator import GeneratedSite, SiteError, SiteSettings, generate
@@ -47,14 +47,23 @@ def write_site_folder(config_file: Path, out: Path, root: Path | None = None) ->
         config = yaml.load(config_file.read_text("utf-8"))
     except OSError as exc:
         raise SiteError(f"cannot read {config_file}: {exc.strerror}") from None
+    except YAMLError as exc:
+        raise SiteError(f"{config_file} is not valid YAML: {exc}") from None
+    if not isinstance(config, dict):
+        raise SiteError(f"{config_file} is not an MkDocs config (a mapping of settings)")
     settings = _settings(config, config_file.parent, root)
+    handwritten = config_file.parent / config.get("docs_dir", "docs")
+    if out.resolve().is_relative_to(handwritten.resolve()):
+        raise SiteError(
+            f"{out} is inside the docs folder {handwritten}; choose a folder outside it"
+        )
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kb-site-", dir=out.parent))
     try:
         site = generate(settings, staging / "exports")
         docs = staging / "docs"
-        pages = _write_docs(site, config_file.parent / config.get("docs_dir", "docs"), docs)
+        pages = _write_docs(site, handwritten, docs)
         shutil.rmtree(staging / "exports")
         _write_config(yaml, config, site, config_file, staging / "mkdocs.yml", out)
         (staging / MARKER).write_text("Written by kb site; replaced whole by the next run.\n")
