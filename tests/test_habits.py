@@ -1,13 +1,19 @@
 """The habits of a kept Python project, checked like any behaviour: no import cycles between
-the package's modules, and the package is what it says it is (version, types, license)."""
+the package's modules, the package is what it says it is (version, types, license), and the
+linter, formatter and type checker configured in pyproject.toml find nothing."""
 
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 
 import kb
@@ -111,3 +117,23 @@ def test_package_is_typed_and_licensed():
     assert content.startswith("Attribution 4.0 International")
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "CC-BY-4.0" in readme and "MIT" in readme
+
+
+def tool(name: str) -> str:
+    """The console script ``name`` of the Python running the tests (the [test] extra)."""
+    found = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
+    assert found, f"{name} is not installed: pip install -e '.[test]'"
+    return found
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [tool(args[0]), *args[1:]], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+@pytest.mark.slow
+def test_mypy_finds_nothing_in_the_package():
+    result = run_tool("mypy")  # files and options: [tool.mypy] in pyproject.toml
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
