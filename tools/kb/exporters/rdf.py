@@ -34,6 +34,7 @@ import networkx as nx
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from pyoxigraph import serialize as write_rdf
 
+from kb.cache import gc_paused
 from kb.exporters import DEFAULT_BASE_IRI, ExportError
 from kb.model import KnowledgeBase
 
@@ -513,7 +514,8 @@ def unmapped_guard(fields: dict, kind: str, name: str) -> tuple[Field, ...]:
 
 def rdf_triples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Triples:
     """The whole knowledge base as triples of pyoxigraph terms."""
-    return RdfBuilder(base_iri).build(base.graph)
+    with gc_paused():  # hundreds of thousands of tuples, no cycles among them
+        return RdfBuilder(base_iri).build(base.graph)
 
 
 def build_rdf(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
@@ -560,14 +562,16 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
     - JSON-LD: the same, in expanded form (full IRIs, so no prefix can be misread), one node
       a line.
     """
-    ntriples = rdf_triples(base, base_iri).ntriples()
+    triples = rdf_triples(base, base_iri)
+    with gc_paused():
+        ntriples = triples.ntriples()
     if rdf_format == "nt":
         return ntriples
-    triples = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
+    parsed = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
     if rdf_format == "json-ld":
-        text = cast(bytes, write_rdf(triples, format=RdfFormat.JSON_LD)).decode()
+        text = cast(bytes, write_rdf(parsed, format=RdfFormat.JSON_LD)).decode()
         # One node a line: `]},{"@id":` only occurs between two nodes (never inside a
         # string, where `"` is escaped, nor after a value object, which ends in `"}`).
         return text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
-    turtle = write_rdf(triples, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri))
+    turtle = write_rdf(parsed, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri))
     return cast(bytes, turtle).decode()
