@@ -147,27 +147,45 @@ def test_argument_views_read_at_12px_or_more(browser, repo_url, largest_claims, 
         page.context.close()
 
 
-def test_every_map_node_links_to_an_existing_page(browser, repo_url, largest_claims):
-    page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", LAPTOP)
-    expect(page.locator("#responses .kb-arg-card").first).to_be_visible()
-    links = page.evaluate(
+def map_links(page) -> list[str]:
+    """Every link of the page's argument view and local graph (SVG links are xlink:href)."""
+    return page.evaluate(
         """(selector) => [...document.querySelectorAll(selector)].flatMap(root =>
             [...root.querySelectorAll('a')].map(a => a.getAttribute('href') ||
               a.getAttributeNS('http://www.w3.org/1999/xlink', 'href')))""",
         VIEWS,
     )
-    cards = page.locator("#responses .kb-arg-card").count()
-    assert len(links) >= 2 * cards  # every card: its claim and its source
+
+
+def assert_pages_exist(page, links: list[str]) -> None:
+    """Each link opens a page (status 200) that holds the anchor it names."""
     checked: dict[str, str] = {}
     for link in links:
-        target = urljoin(page.url, link)
-        address, _, fragment = target.partition("#")
+        address, _, fragment = urljoin(page.url, link).partition("#")
         if address not in checked:
             response = page.request.get(address)
             assert response.status == 200, (link, response.status)
             checked[address] = response.text()
         if fragment:
             assert f'id="{fragment}"' in checked[address], link
+
+
+def test_every_map_node_links_to_an_existing_page(browser, repo_url, repo_base, largest_claims):
+    page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", LAPTOP)
+    expect(page.locator("#responses .kb-arg-card").first).to_be_visible()
+    links = map_links(page)
+    cards = page.locator("#responses .kb-arg-card").count()
+    assert len(links) >= 2 * cards  # every card: its claim and its source
+    assert_pages_exist(page, links)
+    # The local graphs of the most linked term and source, and their links to the explorer.
+    graph = repo_base.graph
+    for kind, folder in (("term", "terms"), ("source", "sources")):
+        node = max((n for n in graph if n.startswith(kind + ":")), key=graph.degree)
+        page.goto(f"{repo_url}{folder}/{node.split(':', 1)[1]}/")
+        links = map_links(page)
+        assert sum("graph/?focus=" in link for link in links) >= 1
+        assert len(links) > 10
+        assert_pages_exist(page, links)
     page.context.close()
 
 
