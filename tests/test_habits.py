@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import networkx as nx
@@ -137,3 +139,47 @@ def test_mypy_finds_nothing_in_the_package():
     result = run_tool("mypy")  # files and options: [tool.mypy] in pyproject.toml
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_the_package_data_and_declares_only_the_core(tmp_path):
+    """Built from a copy of the sources (setuptools' backend, no network): the wheel carries
+    the schemas, the site's assets, the queries, py.typed and the license; its metadata has the
+    package's version, the SPDX expression, and no site or test library among the core's
+    requirements."""
+    source = tmp_path / "source"
+    shutil.copytree(PACKAGE, source / "tools" / "kb", ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT"):
+        shutil.copy(ROOT / part, source / part)
+    build = (
+        "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", build, str(tmp_path / "dist")],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    wheel = tmp_path / "dist" / result.stdout.strip().splitlines()[-1]
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        dist_info = f"alignment_atlas_kb-{kb.__version__}.dist-info"
+        metadata = archive.read(f"{dist_info}/METADATA").decode("utf-8")
+    for name in (
+        "kb/py.typed",
+        "kb/schemas/term.schema.json",
+        "kb/site/assets/kb.js",
+        f"{dist_info}/licenses/LICENSE",
+    ):
+        assert name in names, name
+    assert any(n.startswith("kb/queries/") and n.endswith(".rq") for n in names)
+    assert f"Version: {kb.__version__}\n" in metadata
+    assert "License-Expression: MIT\n" in metadata
+    core = [
+        line
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    ]
+    assert core and not [line for line in core if re.search(r"mkdocs|pytest|playwright", line)]
