@@ -207,11 +207,24 @@ def _build_document(loader: _PositionLoader, node):
     than :data:`MAX_DEPTH` is refused as too deep (RecursionError), as the constructors'
     deeper recursion refuses it.
     """
-    constructed = loader.constructed_objects
-    depth = 0
+    try:
+        return _Builder(loader).build(node)
+    finally:  # as construct_document does: the loader keeps no node or value alive
+        loader.constructed_objects = {}
+        loader.recursive_objects = {}
 
-    def build(node):
-        nonlocal depth
+
+class _Builder:
+    """The state of one :func:`_build_document` (a class, not a closure calling itself, so
+    that no reference cycle keeps a document's nodes alive until the next garbage collection)."""
+
+    def __init__(self, loader: _PositionLoader):
+        self.loader = loader
+        self.constructed = loader.constructed_objects
+        self.depth = 0
+
+    def build(self, node):
+        loader, constructed = self.loader, self.constructed
         if node in constructed or node in loader.recursive_objects:
             return loader.construct_object(node, deep=True)
         kind, tag = type(node), node.tag
@@ -220,19 +233,18 @@ def _build_document(loader: _PositionLoader, node):
             return node.value
         if kind not in _PLAIN_TAGS or tag != _PLAIN_TAGS[kind]:
             return loader.construct_object(node, deep=True)
-        depth += 1
-        if depth > MAX_DEPTH:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
             raise RecursionError(f"more than {MAX_DEPTH} levels of lists and mappings")
+        data: PosDict | PosList
         if kind is yaml.MappingNode:
             data = constructed[node] = _new_map(node)
-            _fill_map(loader, node, data, build)
+            _fill_map(loader, node, data, self.build)
         else:
             data = constructed[node] = _new_seq(node)
-            _fill_seq(node, data, build)
-        depth -= 1
+            _fill_seq(node, data, self.build)
+        self.depth -= 1
         return data
-
-    return build(node)
 
 
 def _construct_timestamp_as_text(loader: _PositionLoader, node):
