@@ -154,3 +154,41 @@ def test_nesting_deeper_than_the_limit_is_refused_at_any_depth():
         ("a:\n" + "".join("  " * i + "-\n" for i in range(1, 50))).encode()
     )
     assert problems == [] and isinstance(data["a"], list)
+
+
+fragments = st.sampled_from(
+    [
+        "a",
+        "é",
+        " ",
+        "\\x07",
+        "\\0",
+        "\\u0085",
+        "\\ud800",
+        "\\t",
+        "\\\\",
+        '\\"',
+        "\\ufffe",
+        "\u00a0",
+        "\u0085",
+        "€",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(fragments, max_size=8).map("".join), st.sampled_from(['"', "'", ""]))
+def test_skipping_the_control_character_search_loses_no_finding(text, quote):
+    """The loader skips looking for control characters in the values of a file whose bytes
+    cannot produce one; the findings are those of always looking."""
+    from kb.loader import _value_findings
+
+    if quote != '"':
+        text = text.replace("\\", "")
+    raw = f"id: x\nlabel: {quote}{text}{quote}\nnote: [{quote}{text}{quote}]\n".encode()
+    data, _ = yamlread.parse_yaml(raw)
+    if not isinstance(data, yamlread.PosDict):
+        return
+    assert _value_findings(data, "terms/x.yaml", ("term", "x"), raw) == _value_findings(
+        data, "terms/x.yaml", ("term", "x")
+    )
