@@ -30,8 +30,19 @@ class Mark:
     column: int
 
 
+_MARKS: dict[tuple[int, int], Mark] = {}
+"""One shared :class:`Mark` per position of the first lines and columns: building a frozen
+dataclass costs more than looking it up, and a file has a mark per key, value and item."""
+
+
 def _mark(node_mark) -> Mark:
-    return Mark(node_mark.line + 1, node_mark.column + 1)
+    where = (node_mark.line, node_mark.column)
+    mark = _MARKS.get(where)
+    if mark is None:
+        mark = Mark(where[0] + 1, where[1] + 1)
+        if where[0] < 1000 and where[1] < 200:
+            _MARKS[where] = mark
+    return mark
 
 
 class PosDict(dict):
