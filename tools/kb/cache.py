@@ -115,17 +115,16 @@ def _hash(*parts: bytes) -> bytes:
 
 @cache
 def tool_fingerprint() -> bytes:
-    """The version of Python, PyYAML and this package, and the bytes of the package's files.
+    """The version of Python, of the libraries whose output the cache keeps (the YAML
+    parser, the schema validators, the mention search) and of this package, and the bytes
+    of the package's files.
 
     Hashing the package's own code means an edited rule or loader (an upgrade, or a change
     by a developer) never reuses a result computed by the old code.
     """
     package = Path(__file__).resolve().parent
-    parts = [
-        sys.version.encode(),
-        _version("pyyaml").encode(),
-        _version("alignment-atlas-kb").encode(),
-    ]
+    libraries = ("pyyaml", "fastjsonschema", "jsonschema", "pyahocorasick", "alignment-atlas-kb")
+    parts = [sys.version.encode(), *(_version(name).encode() for name in libraries)]
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json", ".rq", ".ttl") and "__pycache__" not in path.parts:
             parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
