@@ -67,6 +67,8 @@ MAGIC = b"KBCACHE2"
 DIGEST_SIZE = 32
 SETTLED = 2_000_000_000
 """Nanoseconds: a file's recorded status is trusted only if it was this old when recorded."""
+REREAD_ALLOWED = 20
+"""Files read again (not recognised by their recorded status) before the record is rewritten."""
 KEPT_RESULTS = 8
 """How many results (one per set of check options) the findings file keeps."""
 
@@ -516,7 +518,9 @@ def _snapshot(root: Path, cache_dir: Path | None) -> Snapshot:
     if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
         previous = Snapshot(b"", stats=stored[1], taken_at=stored[0])
     snap = snapshot(root, previous)
-    if cache_dir and snap.raw:
+    # Recorded again when many files had to be read; a few edited files are cheaper to read
+    # again next time than rewriting the record of every file.
+    if cache_dir and len(snap.raw) > max(REREAD_ALLOWED, len(snap.stats) // 100):
         write_cache_file(cache_dir / FILES_FILE, (snap.taken_at, snap.stats))
     return snap
 
