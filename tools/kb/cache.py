@@ -37,7 +37,6 @@ import contextlib
 import gc
 import hashlib
 import hmac
-import multiprocessing
 import os
 import pickle
 import stat
@@ -48,7 +47,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from kb import mentions, progress
@@ -134,6 +132,8 @@ def tool_fingerprint() -> bytes:
 
 
 def _version(distribution: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -375,6 +375,8 @@ def _parse(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
 def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
     """:func:`_parse` of ``jobs``, the second half in a forked process; the results come back
     pickled. Where a process cannot be forked, everything is parsed here."""
+    import multiprocessing  # only a first run over many files needs it
+
     half = len(jobs) // 2
     try:
         context = multiprocessing.get_context("fork")
