@@ -562,9 +562,8 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
     - JSON-LD: the same, in expanded form (full IRIs, so no prefix can be misread), one node
       a line.
     """
-    triples = rdf_triples(base, base_iri)
     with gc_paused():
-        ntriples = triples.ntriples()
+        ntriples = rdf_triples(base, base_iri).ntriples()  # the triples are freed here
     if rdf_format == "nt":
         return ntriples
     parsed = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
