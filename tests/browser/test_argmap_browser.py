@@ -301,3 +301,27 @@ def test_explorer_labels_keep_their_contrast(browser, repo_url, scheme):
         assert contrast(rgb(colour), rgb(background)) >= 4.5, (node, colour, background)
         assert rgb(background) == rgb(page_bg)  # …of the page's colour, in either scheme
     page.context.close()
+
+
+def test_the_view_can_be_used_from_the_keyboard(browser, base_url):
+    """The nodes in view are also a list of buttons: picking one describes it in the panel,
+    whose buttons open its page and grow the view."""
+    page = open_page(browser, base_url + "graph/?focus=claim:the-rlo-sense-is-too-narrow", LAPTOP)
+    wait_drawn(page)
+    page.locator(".kb-ex-list summary").click()
+    picks = page.locator("#kb-graph-list .kb-ex-pick")
+    assert sorted(picks.all_inner_texts()) == sorted(
+        page.evaluate("window.kbGraph.cy.nodes().map(n => n.data('label'))")
+    )
+    pick = picks.filter(has_text="The narrow sense is deliberate")
+    pick.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#kb-graph-info .kb-ex-label")).to_have_text(
+        "The narrow sense is deliberate: the paper's argument is about optimizers"
+    )
+    expect(page.locator("#kb-graph-info .kb-ex-by")).to_have_text("By B. Replier")
+    assert page.evaluate(
+        "window.kbGraph.cy.getElementById('claim:narrowness-is-deliberate').selected()"
+    )
+    assert page.errors == [] and page.outside == []
+    page.context.close()

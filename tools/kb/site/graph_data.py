@@ -245,10 +245,14 @@ def render_graph_page() -> str:
         '<div id="kb-graph" data-src="../assets/kb/graph.json" role="application" '
         'aria-label="Graph of the knowledge base; the panel beside it describes the selected '
         'node"></div>'
+        '<div class="kb-ex-side">'
         '<aside id="kb-graph-info" class="kb-ex-info" aria-live="polite">'
-        "<p>Select a node (click or tap it) to see its name, open its page or add its "
-        "neighbours to the view. Double-click a node to add its neighbours at once.</p>"
-        "</aside></div></div>",
+        "<p>Select a node (click or tap it, or pick it from the list below) to see its name, "
+        "open its page or add its neighbours to the view. Double-click a node to add its "
+        "neighbours at once.</p></aside>"
+        '<details class="kb-ex-list"><summary>Entries in view, as a list</summary>'
+        '<ul id="kb-graph-list"></ul></details>'
+        "</div></div></div>",
         "The view starts small: one entry and the entries one link away (the most linked "
         "term, or the entry whose *Show in graph* button opened it), at most "
         f"{MAX_START} of them. Grow it from any "

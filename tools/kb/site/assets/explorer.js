@@ -198,8 +198,8 @@
     if (cy.zoom() < least) {
       cy.zoom(least);
       cy.center(this.focus ? cy.getElementById(this.focus) : cy.elements().not(".kb-hidden"));
-    } else if (cy.zoom() > 1.6) {
-      cy.zoom(1.6);
+    } else if (cy.zoom() > 1.25) {
+      cy.zoom(1.25);
       cy.center(cy.elements().not(".kb-hidden"));
     }
   };
@@ -251,6 +251,34 @@
     var text = "Showing " + shown + " of " + this.graph.nodes.length + " entries" +
       (drawn > shown ? " (" + (drawn - shown) + " hidden by the filters)" : "") + ".";
     this.status.textContent = (prefix || "") + text;
+    this.listShown();
+  };
+
+  /* The nodes in view as a list of buttons (for keyboards and screen readers, which cannot
+   * use the drawing): each selects its node and describes it in the panel. */
+  Explorer.prototype.listShown = function () {
+    var self = this;
+    var list = document.getElementById("kb-graph-list");
+    list.textContent = "";
+    this.cy.nodes().not(".kb-hidden").map(function (n) { return self.byId[n.id()]; })
+      .sort(function (a, b) { return a.label.localeCompare(b.label); })
+      .forEach(function (n) {
+        var item = element("li");
+        var pick = element("button", n.label, "kb-ex-pick");
+        pick.type = "button";
+        pick.addEventListener("click", function () { self.select(n.id); });
+        item.append(pick, " (" + n.kind + ")");
+        list.appendChild(item);
+      });
+  };
+
+  /* Select a shown node, centre it and describe it in the panel. */
+  Explorer.prototype.select = function (id) {
+    var node = this.cy.getElementById(id);
+    this.cy.nodes().unselect();
+    node.select();
+    this.cy.center(node);
+    this.describe(id);
   };
 
   function element(tag, text, className) {
@@ -302,10 +330,7 @@
       this.add([hit], near || null);
       this.expand(hit);
     }
-    cy.nodes().unselect();
-    cy.getElementById(hit).select();
-    cy.center(cy.getElementById(hit));
-    this.describe(hit);
+    this.select(hit);
     this.report();
   };
 
