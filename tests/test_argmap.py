@@ -212,6 +212,21 @@ def test_argument_view_marks_each_answer_with_words_and_line_style(data):
     )
 
 
+def test_a_writer_named_by_the_work_is_named_once(tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "arguments").mkdir()
+    (tmp_path / "sources" / "s.yaml").write_text(
+        "id: s\ntitle: A post\nkind: post\nauthor_note: The post's author; not named.\n"
+    )
+    for ident, extra in (("root", ""), ("backer", "supports: [root]\n")):
+        (tmp_path / "arguments" / f"{ident}.yaml").write_text(
+            f"id: {ident}\nclaim: Claim {ident}.\nsource: s\n{extra}"
+        )
+    base = SiteData(kb.load(tmp_path))
+    html = ArgumentView(base, "arguments/root.md", "claim:root").render()
+    assert '<p class="kb-arg-by">By <a href="../../sources/s/">Author of “A post”</a></p>' in html
+
+
 def test_every_link_of_the_claim_page_views_points_at_an_entry_page(data):
     page = "arguments/the-rlo-sense-is-too-narrow.md"
     view = ArgumentView(data, page, "claim:the-rlo-sense-is-too-narrow")

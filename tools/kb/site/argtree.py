@@ -181,16 +181,19 @@ class ArgumentView:
         return f'<a href="{href}">{label}</a>'
 
     def byline(self, node: str) -> str:
-        """Who said it: the writers of the node's source, and the source linked (a comment,
-        whose title starts with its writer, is named once: by its title)."""
+        """Who said it: the writers of the node's source, and the source linked; a writer
+        and a title that name each other are shown once."""
         attrs = self.data.graph.nodes[node] if node in self.data.graph else {}
         source = self.data.base.sources.get(attrs.get("source", ""))
         if source is None:
             return '<p class="kb-arg-by">Source not recorded</p>'
         who = participant(source)
-        link = self.link(f"source:{source.id}")
-        if node_label(self.data, f"source:{source.id}").startswith(who):
+        node, title = f"source:{source.id}", node_label(self.data, f"source:{source.id}")
+        link = self.link(node)
+        if title.startswith(who):  # a comment's title: "writer, date, replying to …"
             return f'<p class="kb-arg-by">By {link}</p>'
+        if title in who:  # an unnamed writer named by the work: "Author of “title”"
+            return f'<p class="kb-arg-by">By {self.link(node, who)}</p>'
         return (
             f'<p class="kb-arg-by"><span class="kb-arg-who">{escape_html(who)}</span>, in '
             f"{link}</p>"
