@@ -140,6 +140,44 @@ def test_sense_cards_are_headed_by_labels_and_name_who_holds_them(site, base):
         assert html.count("<strong>Held by:</strong> <a ") == len(term.senses), term.id
 
 
+class NestedLinks(HTMLParser):
+    """The links inside nested lists (``ul ul``) of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.lists = 0
+        self.nested_links: list[str] = []
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "ul":
+            self.lists += 1
+        if tag == "a" and self.lists >= 2:
+            self._link = []
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self.lists -= 1
+        if tag == "a" and self._link is not None:
+            self.nested_links.append("".join(self._link))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link.append(data)
+
+
+def test_glossary_entries_are_siblings_and_only_senses_are_nested(site, base):
+    html = (site / "glossary" / "index.html").read_text("utf-8")
+    article_html = html.split('class="md-content__inner', 1)[1].split("</article>", 1)[0]
+    parser = NestedLinks()
+    parser.feed(article_html)
+    assert parser.nested_links == []  # a nested line is a sense: first sentence, no link
+    assert article_html.count("<em>") >= sum(
+        len(t.senses) for t in base.terms.values() if len(t.senses) > 1
+    )
+
+
 def _comment_divs(nodes: list[dict], parent: str | None, out: dict[str, list[str | None]]):
     for node in nodes:
         here = parent

@@ -40,6 +40,7 @@ from kb.site.markup import (
     abbreviate_html,
     abbreviation_definitions,
     autolink,
+    bullet_list,
     escape,
     external_link,
     first_sentence,
@@ -419,6 +420,19 @@ def test_glossary_lists_labels_and_aliases(data):
     assert "[pseudo&#45;aligned](terms/pseudo-alignment.md): see *pseudo&#45;alignment*" in page
     assert page.index("## R { #letter-r }") < page.index("{ #letter-other }")  # symbols last
     assert "[&lt;b&gt;hostile&lt;/b&gt; term](terms/hostile-term.md)" in page
+
+
+def test_an_item_after_a_nested_list_stays_at_the_top_level():
+    """A glossary entry with several senses nests them; the next entry is its sibling, not
+    one more sense (Python-Markdown needs the blank lines between such items)."""
+    items = ["**a** 2 senses\n\n    - *one:* x\n    - *two:* y", "**b**: z", "**c**: w"]
+    page = render(bullet_list(items))
+    outer = page.split("<ul>", 2)
+    assert page.count("<ul>") == 2
+    nested = outer[2].split("</ul>")[0]
+    assert nested.count("<li>") == 2 and "<strong>b</strong>" not in nested
+    assert page.rindex("<strong>b</strong>") > page.index("</ul>")
+    assert bullet_list(["x", "y"]) == "- x\n- y"
 
 
 def test_disputes(data):

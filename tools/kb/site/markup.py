@@ -254,10 +254,15 @@ def first_sentence(text: str, limit: int | None = None) -> str:
 
 
 def bullet_list(items: list[str], empty: str | None = None) -> str:
-    """Markdown bullets, or ``empty`` (in italics) when there are none."""
+    """Markdown bullets, or ``empty`` (in italics) when there are none.
+
+    When an item holds more than one block (a nested list after a blank line), the items are
+    separated by blank lines: Python-Markdown would otherwise take the next item for one more
+    entry of the nested list."""
     if not items:
         return f"*{empty}*" if empty else ""
-    return "\n".join(f"- {item}" for item in items)
+    separator = "\n\n" if any("\n\n" in item for item in items) else "\n"
+    return separator.join(f"- {item}" for item in items)
 
 
 def section(title: str, body: str, anchor: str | None = None, indexed: bool = True) -> str:
