@@ -6,6 +6,7 @@ Builds the project's own site once (strict) and reads its HTML.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +15,9 @@ import pytest
 
 import kb
 from kb.site.build import build_site
-from kb.site.context import SiteData, source_title
+from kb.site.context import SiteData, reading_key, source_title
+from kb.site.indexes import render_disputes
+from kb.site.term_page import render_term
 
 REPO = Path(__file__).resolve().parents[1]
 # Pages for contributors, where file names and field names are the subject.
@@ -138,6 +141,43 @@ def test_sense_cards_are_headed_by_labels_and_name_who_holds_them(site, base):
                 assert heading == sense.label
         html = (site / "terms" / term.id / "index.html").read_text("utf-8")
         assert html.count("<strong>Held by:</strong> <a ") == len(term.senses), term.id
+
+
+LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+
+
+def test_a_sense_card_names_each_disputing_writer_once(base):
+    """Several objections by one writer read "claim; claim (writer)", not the writer after
+    each claim."""
+    data = SiteData(base)
+    for term in base.terms.values():
+        page = render_term(data, term)
+        for card in page.split('<div class="kb-sense')[1:]:
+            disputed = card.split("**Disputed by:**", 1)
+            if len(disputed) == 1:
+                continue
+            block = disputed[1].split("\n- **", 1)[0].split("\n\n**Source", 1)[0]
+            writers = [m.group(0) for m in re.finditer(r"\((\[[^\]]*\]\([^)]*\))\)", block)]
+            assert len(writers) == len(set(writers)), (term.id, block)
+
+
+def test_claims_about_a_term_and_unanswered_objections_are_listed_a_to_z(base):
+    data = SiteData(base)
+    for term in base.terms.values():
+        claims = render_term(data, term).split("## Claims about this term", 1)
+        if len(claims) == 1:
+            continue
+        for group in re.split(r"\n\*\*[^*]+:\*\*\n|\n### ", claims[1].split("\n## ")[0]):
+            firsts = [LINK.match(line[2:]) for line in group.splitlines() if line.startswith("- ")]
+            headlines = [reading_key(html.unescape(m.group(1))) for m in firsts if m]
+            assert headlines == sorted(headlines), (term.id, headlines)
+    disputes = render_disputes(data).split("## Unanswered objections", 1)[1]
+    targets = [
+        html.unescape(LINK.match(line[2:]).group(1))
+        for line in disputes.splitlines()
+        if line.startswith("- ")
+    ]
+    assert [reading_key(t) for t in targets] == sorted(reading_key(t) for t in targets)
 
 
 class NestedLinks(HTMLParser):

@@ -239,10 +239,10 @@ def test_a_sense_without_a_label_is_named_by_its_place_and_holder(data):
 def test_claims_about_a_term_are_grouped_by_sense_and_stance(data):
     page = render_term(data, data.base.terms["pseudo-alignment"])
     claims = page.split("## Claims about this term")[1]
-    on_rlo = claims.split("#### On the paper's definition")[1].split("####")[0]
+    on_rlo = claims.split("### On the paper's definition")[1].split("###")[0]
     assert "**Objects to it:**" in on_rlo
     assert "the-rlo-sense-is-too-narrow.md" in on_rlo
-    general = claims.split("#### About the term in general")[1].split("##")[0]
+    general = claims.split("### About the term in general")[1].split("##")[0]
     assert (
         "- [Pseudo&#45;alignment is the default outcome](../arguments/pseudo-alignment-is-the-default.md)"
         " ([Evan Hubinger and Chris van Merwijk](../sources/risks-from-learned-optimization.md))"

@@ -4,6 +4,7 @@ the index of term names for auto-linking, and typed neighbour look-ups on the gr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -54,6 +55,12 @@ class SiteData:
             return []
         return sorted(
             {v for _, v, key in self.graph.out_edges(node, keys=True) if key in edge_types}
+        )
+
+    def by_label(self, nodes: list[str]) -> list[str]:
+        """Graph nodes A–Z by the label a reader sees them by (see :func:`reading_key`)."""
+        return sorted(
+            nodes, key=lambda n: (reading_key(str(self.graph.nodes[n].get("label", n))), n)
         )
 
     def edit_link(self, path: str) -> str | None:
@@ -142,6 +149,13 @@ def display_date(date: str | None) -> str:
         month = MONTHS[int(parts[1]) - 1]
         return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
     return parts[0]
+
+
+def reading_key(text: str) -> str:
+    """The key that sorts labels and headlines A–Z as a reader expects: accents and case
+    ignored, and leading quotes or brackets too ("'Agreement' …" sorts under A)."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return folded.lstrip("'\"‘’“”«»([{*_ ")
 
 
 def participant(source: Source) -> str:

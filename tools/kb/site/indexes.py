@@ -6,7 +6,15 @@ import unicodedata
 from itertools import groupby
 
 from kb.model import Term
-from kb.site.context import SiteData, display_date, node_id, participant, sense_label, sense_node
+from kb.site.context import (
+    SiteData,
+    display_date,
+    node_id,
+    participant,
+    reading_key,
+    sense_label,
+    sense_node,
+)
 from kb.site.markup import (
     Linker,
     bullet_list,
@@ -32,10 +40,6 @@ KIND_HEADINGS = {
     "video": "Videos",
     "book": "Books",
 }
-
-
-def _sort_key(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).casefold()
 
 
 def one_line(data: SiteData, term_id: str) -> str:
@@ -66,7 +70,7 @@ def contested_badge(term: Term) -> str:
 def render_terms_index(data: SiteData) -> str:
     linker = Linker("terms/index.md")
     rows = ["| Term | Status | Senses | Definition |", "| --- | --- | --- | --- |"]
-    for term in sorted(data.base.terms.values(), key=lambda t: _sort_key(t.label)):
+    for term in sorted(data.base.terms.values(), key=lambda t: reading_key(t.label)):
         rows.append(
             f"| {linker.term(data.base, term.id)} | {escape(term.status)} | "
             f"{len(term.senses)} | {escape(one_line(data, term.id))} |"
@@ -84,7 +88,7 @@ def render_terms_index(data: SiteData) -> str:
 def render_claims_index(data: SiteData) -> str:
     linker = Linker("arguments/index.md")
     rows = ["| Claim | By | Supported by | Objected to by |", "| --- | --- | --- | --- |"]
-    for claim in sorted(data.base.claims.values(), key=lambda c: _sort_key(c.headline)):
+    for claim in sorted(data.base.claims.values(), key=lambda c: reading_key(c.headline)):
         node = f"claim:{claim.id}"
         source = data.base.sources.get(claim.source.target) if claim.source else None
         rows.append(
@@ -106,12 +110,12 @@ def render_sources_index(data: SiteData) -> str:
     threads = [
         linker.link(thread_title(d), thread_path(root)) + f" ({sum(1 for _ in d.walk())} comments)"
         for root, d in sorted(
-            data.discussions.items(), key=lambda item: _sort_key(item[1].root.title)
+            data.discussions.items(), key=lambda item: reading_key(item[1].root.title)
         )
     ]
     blocks.append(section("Discussions", bullet_list(threads), anchor="discussions"))
     others = [s for s in data.base.sources.values() if s.type != "comment"]
-    by_kind = sorted(others, key=lambda s: (s.type, _sort_key(s.title)))
+    by_kind = sorted(others, key=lambda s: (s.type, reading_key(s.title)))
     for kind, group in groupby(by_kind, key=lambda s: s.type):
         items = [
             f"{linker.source(data.base, s.id)}, {escape(participant(s))}"
@@ -137,7 +141,7 @@ def glossary_rows(data: SiteData) -> list[tuple[str, str, str | None]]:
     for term in data.base.terms.values():
         rows.append((term.label, term.id, None))
         rows.extend((alias, term.id, term.label) for alias in term.aliases)
-    return sorted(rows, key=lambda r: (_letter(r[0]) == "#", _sort_key(r[0]), r[2] is not None))
+    return sorted(rows, key=lambda r: (_letter(r[0]) == "#", reading_key(r[0]), r[2] is not None))
 
 
 def _letter(name: str) -> str:
@@ -185,7 +189,7 @@ def render_glossary(data: SiteData) -> str:
         blocks.append(section(letter, bullet_list(items), anchor=_letter_anchor(letter)))
     abbreviations = [
         f"**{escape(key)}**: {escape(value)}"
-        for key, value in sorted(data.abbreviations.items(), key=lambda kv: _sort_key(kv[0]))
+        for key, value in sorted(data.abbreviations.items(), key=lambda kv: reading_key(kv[0]))
     ]
     blocks.append(section("Abbreviations", bullet_list(abbreviations), anchor="abbreviations"))
     return join_blocks(*blocks)
@@ -227,12 +231,13 @@ def render_disputes(data: SiteData) -> str:
     ]
     contested = [
         linker.term(data.base, t.id)
-        for t in sorted(data.base.terms.values(), key=lambda t: _sort_key(t.label))
+        for t in sorted(data.base.terms.values(), key=lambda t: reading_key(t.label))
         if t.status == "contested"
     ]
     open_items = []
-    for target, objections in unanswered_objections(data).items():
-        answers = "; ".join(linker.node(data.base, o) for o in objections)
+    unanswered = unanswered_objections(data)
+    for target in data.by_label(list(unanswered)):
+        answers = "; ".join(linker.node(data.base, o) for o in data.by_label(unanswered[target]))
         open_items.append(f"{linker.node(data.base, target)}, objected to by {answers}")
     return join_blocks(
         page_start("Disputes"),

@@ -3,6 +3,8 @@ disputes it), the claims about it grouped by sense and stance, and its place in 
 
 from __future__ import annotations
 
+from textwrap import indent
+
 from kb.model import Sense, Term
 from kb.site.context import (
     SiteData,
@@ -27,9 +29,10 @@ from kb.site.markup import (
     term_path,
 )
 
+# Shown after the status badge, which already names the status.
 STATUS_NOTES = {
-    "contested": "Contested: the senses below disagree, or the term itself is disputed.",
-    "proposed": "Proposed: a term suggested here, not yet in common use.",
+    "contested": "The senses below disagree, or the term itself is disputed.",
+    "proposed": "A term suggested here, not yet in common use.",
 }
 STANCES = (("supports", "Supports it"), ("objects_to", "Objects to it"))
 SEARCH_BOOST = {"boost": 2}  # a term's page ranks above the pages that mention it
@@ -123,10 +126,19 @@ def agreeing(data: SiteData, linker: Linker, node: str) -> str:
 
 
 def disputing(data: SiteData, linker: Linker, node: str) -> str:
-    """The claims that object to this sense, each with who made it."""
-    return "; ".join(
-        claim_with_writer(data, linker, claim) for claim in data.incoming(node, "objects_to")
-    )
+    """The claims that object to this sense, grouped by who made them (a writer is named once
+    after all of their claims); several writers are listed one per line."""
+    groups: dict[str, list[str]] = {}
+    for claim in data.by_label(data.incoming(node, "objects_to")):
+        groups.setdefault(writer_link(data, linker, claim), []).append(
+            linker.node(data.base, claim)
+        )
+    lines = [
+        "; ".join(claims) + (f" ({writer})" if writer else "") for writer, claims in groups.items()
+    ]
+    if len(lines) <= 1:
+        return "".join(lines)
+    return "\n\n" + indent(bullet_list(lines), "    ")
 
 
 def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
@@ -138,12 +150,18 @@ def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
 
 def claim_with_writer(data: SiteData, linker: Linker, node: str) -> str:
     """A linked claim followed by who made it, when its source is known."""
-    claim = data.base.claims.get(node.split(":", 1)[1])
     link = linker.node(data.base, node)
+    writer = writer_link(data, linker, node)
+    return f"{link} ({writer})" if writer else link
+
+
+def writer_link(data: SiteData, linker: Linker, node: str) -> str:
+    """Who made a claim, linked to what they wrote; empty when its source is unknown."""
+    claim = data.base.claims.get(node.split(":", 1)[1])
     if claim is None or claim.source is None or claim.source.target not in data.base.sources:
-        return link
+        return ""
     source = data.base.sources[claim.source.target]
-    return f"{link} ({source_link(data, linker, source.id, participant(source))})"
+    return source_link(data, linker, source.id, participant(source))
 
 
 def _sense_links(
@@ -163,19 +181,21 @@ def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
         node = sense_node(sense.key)
         groups = []
         for edge, heading in STANCES:
-            claims = data.incoming(node, edge)
+            claims = data.by_label(data.incoming(node, edge))
             placed.update(claims)
             if claims:
                 items = [claim_with_writer(data, linker, c) for c in claims]
                 groups.append(f"**{heading}:**\n\n{bullet_list(items)}")
         if groups:
             blocks.append(
-                f"#### On {escape(sense_label(data.base, sense))}\n\n" + "\n\n".join(groups)
+                f"### On {escape(sense_label(data.base, sense))}\n\n" + "\n\n".join(groups)
             )
-    about = [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
+    about = data.by_label(
+        [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
+    )
     if about:
         items = [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in about]
-        blocks.append(f"#### About the term in general\n\n{bullet_list(items)}")
+        blocks.append(f"### About the term in general\n\n{bullet_list(items)}")
     return "\n\n".join(blocks)
 
 
