@@ -142,3 +142,37 @@ def test_pages_fit_a_phone_screen(new_page, base_url, path):
                  .map(el => el.tagName + '.' + el.className)"""
     )
     assert overflow == []
+
+
+def test_a_reply_on_a_phone_is_indented_a_little(new_page, base_url):
+    """On a phone each level of a thread costs at most 8 px, so that the deepest chain of a
+    real thread (eleven comments) keeps most of the screen for its text."""
+    page = new_page(width=390, height=844)
+    page.goto(base_url + PAGES["thread"])
+    reply = page.locator(".kb-comment .kb-comment").first
+    expect(reply).to_be_visible()
+    step = reply.evaluate(
+        """el => el.querySelector('.kb-gist, .kb-comment-head').getBoundingClientRect().left
+                 - el.parentElement.closest('.kb-comment').querySelector('.kb-comment-head')
+                     .getBoundingClientRect().left"""
+    )
+    assert 0 < step <= 8
+
+
+def test_short_values_in_a_phone_table_say_their_column(new_page, base_url):
+    page = new_page(width=390, height=844)
+    page.goto(base_url + "arguments/")
+    expect(page.locator(".kb-sortable th button").first).to_be_visible()
+    labels = page.evaluate(
+        """() => [...document.querySelector('.kb-sortable tbody tr').cells].map(
+                 td => getComputedStyle(td, '::before').content)"""
+    )
+    assert labels == ["none", '"By: "', '"Supported by: "', '"Objected to by: "']
+    wide = new_page(width=1366)
+    wide.goto(base_url + "arguments/")
+    expect(wide.locator(".kb-sortable th button").first).to_be_visible()
+    content = wide.evaluate(
+        "() => getComputedStyle(document.querySelector('.kb-sortable td:nth-child(3)'),"
+        " '::before').content"
+    )
+    assert content in ("none", "normal")

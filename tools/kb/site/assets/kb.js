@@ -15,7 +15,8 @@
  *    working across Material's instant navigation.
  * 4. Sortable tables: the headers of a table inside .kb-sortable become buttons that sort its
  *    rows (numbers as numbers, text A–Z in the reader's locale), with aria-sort telling screen
- *    readers the order. Without script the table is a plain table.
+ *    readers the order; each cell gets its column's name (data-label), which a phone, where
+ *    rows are cards, shows before a short value. Without script the table is a plain table.
  * 5. The vocabulary tree of a term page (nav.kb-vocab-tree, at the top of the content) moves
  *    into the left sidebar on wide screens, where Material leaves it empty for term pages.
  * 6. Search results say what they are: each result of Material's search gets a label (term,
@@ -148,6 +149,10 @@
       if (table.dataset.kbSortable || !table.tHead || !table.tBodies[0]) { return; }
       table.dataset.kbSortable = "yes";
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+        var name = th.textContent.trim();
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          if (row.cells[column]) { row.cells[column].dataset.label = name; }
+        });
         var button = document.createElement("button");
         button.type = "button";
         button.className = "kb-sort";
