@@ -24,7 +24,14 @@ from kb.site.graph_data import (
     relative_url,
     render_graph_page,
 )
-from kb.site.local_graph import PER_GROUP, local_graph, local_svg, neighbour_groups
+from kb.site.local_graph import (
+    PER_GROUP,
+    local_graph,
+    local_svg,
+    neighbour_groups,
+    text_width,
+    wrap,
+)
 from kb.site.markup import Linker
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -302,6 +309,21 @@ def test_local_graph_keeps_its_size_and_says_what_it_leaves_out(tmp_path):
     assert "and 3 more in the explorer" in section
     assert f'href="../../graph/{focus_query("claim:root")}"' in section
     assert "supported by ←" in section
+
+
+def test_local_graph_labels_wrap_by_width_and_break_after_hyphens():
+    wide = "WWW mmm Mesa-optimizers MWMW mmmm wwww WWWW"
+    lines = wrap(wide, 120, 3)
+    assert all(text_width(line) <= 120 for line in lines)
+    assert lines[-1].endswith("…") and len(lines) == 3
+    narrow = "ill-fit lilt"  # narrow letters: more of them fit than of wide ones
+    assert wrap(narrow, 60, 1) == ["ill-fit lilt"]
+    assert wrap("memory-augmented architectures", 100, 3, bold=True) == [
+        "memory-",
+        "augmented",
+        "architectures",
+    ]
+    assert wrap("favor mesa-optimizers strongly", 90, 1) == ["favor mesa…"]  # no "mesa-…"
 
 
 def test_no_local_graph_without_links(tmp_path):

@@ -189,6 +189,43 @@ def test_every_map_node_links_to_an_existing_page(browser, repo_url, repo_base, 
     page.context.close()
 
 
+# Every line of a local graph that runs out of its box (or, for a heading, out of the drawing).
+LOCAL_GRAPH_SPILLS = """() => {
+  const spills = [];
+  for (const svg of document.querySelectorAll("svg.kb-lg")) {
+    const width = svg.viewBox.baseVal.width;
+    for (const line of svg.querySelectorAll("text > tspan, text:not(:has(tspan))")) {
+      const box = line.getBBox();
+      const frame = line.closest("a, g").querySelector("rect");
+      const right = frame ? frame.x.baseVal.value + frame.width.baseVal.value : width;
+      const left = frame ? frame.x.baseVal.value : 0;
+      if (box.x < left || box.x + box.width > right) spills.push(line.textContent);
+    }
+  }
+  return spills;
+}"""
+
+
+def test_local_graph_text_stays_in_its_boxes(browser, repo_url, repo_base, largest_claims):
+    """Labels are wrapped by width, not by a count of characters: on the pages with the
+    longest names (wide letters, long hyphenated words, the undercut heading) no line runs
+    out of its box."""
+    graph = repo_base.graph
+    longest = sorted(repo_base.claims, key=lambda c: -len(repo_base.claims[c].headline))[:3]
+    undercut = sorted({target for _, target, key in graph.edges(keys=True) if key == "undercuts"})
+    pages = [f"arguments/{c}/" for c in largest_claims + longest]
+    pages += [f"arguments/{n.split(':', 1)[1]}/" for n in undercut[:2]]
+    for kind, folder in (("term", "terms"), ("source", "sources")):
+        node = max((n for n in graph if n.startswith(kind + ":")), key=graph.degree)
+        pages.append(f"{folder}/{node.split(':', 1)[1]}/")
+    page = open_page(browser, repo_url, LAPTOP)
+    for address in pages:
+        page.goto(repo_url + address)
+        expect(page.locator("svg.kb-lg")).to_be_visible()
+        assert page.evaluate(LOCAL_GRAPH_SPILLS) == [], address
+    page.context.close()
+
+
 def test_sides_are_told_in_words_not_colour_alone(browser, repo_url, largest_claims):
     page = open_page(browser, f"{repo_url}arguments/{largest_claims[0]}/", PHONE)
     open_every_branch(page)

@@ -6,7 +6,10 @@ per kind of link and direction, each headed by what the link means ("supported b
 "objects to"). The lines take the link's colour and line style (kb.site.graph_data's palette),
 so colour is never the only cue. The SVG is as wide as a phone's column and keeps its size
 (it is never scaled to fit), so its 13 px labels stay 13 px; a group shows at most
-:data:`PER_GROUP` neighbours and says how many more the explorer shows.
+:data:`PER_GROUP` neighbours and says how many more the explorer shows. Labels are wrapped by
+their estimated width in DejaVu Sans, the widest of the common sans-serif fonts the page may
+fall back to, so that no line runs out of its box; a label cut short shows whole on hover
+(its ``<title>``) and on the page it links to.
 
 Links are ``xlink:href``: Material's instant navigation sets ``.href`` on every ``a[href]`` of
 a page, which an SVG link does not allow (the script would stop with an error).
@@ -14,6 +17,7 @@ a page, which an SVG link does not allow (the script would stop with an error).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.site.argtree import unindexed_section
@@ -34,8 +38,13 @@ WIDTH = 356  # the content column of a 390 px phone: never wider, so it never sc
 ENTRY_W, GAP, ROW_H, HEAD_H, FONT, LINE = 132, 28, 44, 24, 13, 16
 NODE_X = ENTRY_W + GAP
 NODE_W = WIDTH - NODE_X - 2
-CHARS = 24  # characters of a label line that fit NODE_W at FONT px
-ENTRY_CHARS = 14  # the same for the entry's box
+PAD = 8  # between a box's border and its text
+HEAD_X = NODE_X + 26  # a group's heading, after a sample of its line
+# Advance widths in em of DejaVu Sans (measured in Chromium), by class of character; bold
+# text is about a tenth wider.
+_EM = [("ijl.,:;'|!IJf ", 0.32), ("rt()[]-", 0.4), ('"*_`', 0.46), ("?FLcsz", 0.55)]
+_WIDE = [("ABCKRVXZ", 0.7), ("&DGHNOQU", 0.77), ("#+<=>M^w~", 0.84), ("%@Wm…—", 1.0)]
+_AVERAGE = 0.62
 DASHES = {"dashed": "7 4", "dotted": "2 3"}
 OUT_WORDS = {
     "sense_of": "sense of",
@@ -66,7 +75,7 @@ IN_WORDS = {
     "agrees_with": "agrees with",
     "supports": "supported by",
     "objects_to": "objected to by",
-    "undercuts": "undercut by (a link to it)",
+    "undercuts": "undercut links to it",
     "about": "claims about it",
     "cites": "drawn from it",
     "part_of": "its parts",
@@ -100,44 +109,64 @@ def neighbour_groups(data: SiteData, node: str) -> list[Group]:
     return groups
 
 
-def _cut(text: str, limit: int) -> str:
+def text_width(text: str, bold: bool = False) -> float:
+    """The width in px of ``text`` at FONT px, estimated on the wide side (see above)."""
+    em = 0.0
+    for char in text:
+        found = [w for chars, w in _EM + _WIDE if char in chars]
+        em += found[0] if found else _AVERAGE
+    return em * FONT * (1.1 if bold else 1.0)
+
+
+def _cut(text: str, width: float, bold: bool) -> str:
+    """``text`` cut with "…" to fit ``width`` px."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if text_width(text, bold) <= width:
+        return text
+    while text and text_width(text + "…", bold) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
-def _wrap(text: str, width: int, lines: int) -> list[str]:
-    """``text`` in at most ``lines`` lines of ``width`` characters, the last cut with "…"."""
+def _words(text: str) -> list[str]:
+    """The pieces a line may break after: words, and hyphenated words after each hyphen."""
+    return re.findall(r"\S+?-(?=\w)|\S+", text)
+
+
+def wrap(text: str, width: float, lines: int, bold: bool = False) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width`` px, the last cut with "…"."""
     out: list[str] = []
-    for word in " ".join(text.split()).split(" "):
-        if out and len(out[-1]) + 1 + len(word) <= width:
-            out[-1] += " " + word
+    for word in _words(text):
+        joined = out[-1] + ("" if out[-1].endswith("-") else " ") + word if out else word
+        if out and text_width(joined, bold) <= width:
+            out[-1] = joined
         else:
             out.append(word)
     if len(out) > lines:
         out = out[:lines]
-        out[-1] = _cut(out[-1] + " …", width)
-    return [_cut(line, width) for line in out]
+        out[-1] = _cut(out[-1].rstrip("-") + " …", width, bold)
+    return [_cut(line, width, bold) for line in out]
 
 
-def _lines(text: str, x: int, top: int, chars: int, lines: int) -> str:
-    """``text`` wrapped into ``<tspan>`` lines starting at ``top`` (the last cut with "…")."""
+def _lines(text: list[str], x: int, top: int) -> str:
+    """Lines of text as ``<tspan>`` lines starting at ``top``."""
     return "".join(
         f'<tspan x="{x}" y="{top + LINE * (i + 1) - 4}">{escape_html(t)}</tspan>'
-        for i, t in enumerate(_wrap(text, chars, lines))
+        for i, t in enumerate(text)
     )
 
 
 def _node_box(data: SiteData, page: str, node: str, y: int) -> str:
     label = node_label(data, node)
     kind = node.split(":", 1)[0]
-    count = len(_wrap(label, CHARS, 2))
-    top = y + (ROW_H - LINE * count) // 2
+    lines = wrap(label, NODE_W - 2 * PAD, 2)
+    top = y + (ROW_H - LINE * len(lines)) // 2
     return (
         f'<a xlink:href="{escape_html(relative_url(page, node))}" class="kb-lg-node">'
         f"<title>{escape_html(kind)}: {escape_html(label)}</title>"
         f'<rect x="{NODE_X}" y="{y + 2}" width="{NODE_W}" height="{ROW_H - 4}" rx="4" '
         f'style="stroke:{NODE_STYLES.get(kind, {}).get("colour", GREY)}"/>'
-        f"<text>{_lines(label, NODE_X + 8, top, CHARS, 2)}</text></a>"
+        f"<text>{_lines(lines, NODE_X + PAD, top)}</text></a>"
     )
 
 
@@ -161,13 +190,13 @@ def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
     for group in groups:
         style = edge_style(group.edge_type)
         dash = DASHES.get(style["line"], "none")
+        head = wrap(group.words + (" →" if group.outgoing else " ←"), WIDTH - HEAD_X, 2, True)
         rows.append(
             f'<g class="kb-lg-head"><line x1="{NODE_X}" y1="{y + 15}" x2="{NODE_X + 20}" '
             f'y2="{y + 15}" stroke="{style["colour"]}" stroke-dasharray="{dash}"/>'
-            f'<text x="{NODE_X + 26}" y="{y + 19}">{escape_html(group.words)}'
-            f"{' →' if group.outgoing else ' ←'}</text></g>"
+            f"<text>{_lines(head, HEAD_X, y + 7)}</text></g>"
         )
-        y += HEAD_H
+        y += HEAD_H + LINE * (len(head) - 1)
         for other in group.nodes[:PER_GROUP]:
             rows.append(_node_box(data, page, other, y))
             centres.append((y + ROW_H // 2, group.edge_type))
@@ -183,12 +212,13 @@ def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
     height = max(y, 60)
     middle = height // 2
     label = node_label(data, node)
-    box_h = len(_wrap(label, ENTRY_CHARS, 5)) * LINE + 12
+    lines = wrap(label, ENTRY_W - 2 * PAD, 5, bold=True)
+    box_h = len(lines) * LINE + 12
     box_top = middle - box_h // 2
     entry = (
         f'<g class="kb-lg-entry"><title>{escape_html(label)}</title>'
         f'<rect x="1" y="{box_top}" width="{ENTRY_W - 2}" height="{box_h}" rx="6"/>'
-        f'<text text-anchor="middle">{_lines(label, ENTRY_W // 2, box_top + 6, ENTRY_CHARS, 5)}'
+        f'<text text-anchor="middle">{_lines(lines, ENTRY_W // 2, box_top + 6)}'
         "</text></g>"
     )
     edges = "".join(_edge(middle, cy, edge_type) for cy, edge_type in centres)
@@ -221,4 +251,4 @@ def local_graph(data: SiteData, node: str, linker: Linker) -> str:
     )
 
 
-__all__ = ["Group", "local_graph", "local_svg", "neighbour_groups"]
+__all__ = ["Group", "local_graph", "local_svg", "neighbour_groups", "text_width", "wrap"]
