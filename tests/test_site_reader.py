@@ -7,6 +7,7 @@ Builds the project's own site once (strict) and reads its HTML.
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -178,6 +179,14 @@ def test_claims_about_a_term_and_unanswered_objections_are_listed_a_to_z(base):
         if line.startswith("- ")
     ]
     assert [reading_key(t) for t in targets] == sorted(reading_key(t) for t in targets)
+
+
+def test_search_snippets_of_entries_hold_no_page_chrome(site):
+    docs = json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    chrome = ("Show in graph", "this comment in its thread", "the whole thread (", "Kind: ")
+    entries = [d for d in docs if d["location"].startswith(("terms/", "arguments/", "sources/"))]
+    found = [(d["location"], c) for d in entries for c in chrome if c in d["text"]]
+    assert found == []
 
 
 class NestedLinks(HTMLParser):

@@ -315,6 +315,24 @@ def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
     assert "**Date:** 1 Jun 2019" in paper
 
 
+def test_source_page_facts_stay_out_of_search_and_read_as_words(data):
+    """A search result's snippet is what the source says, not "Kind: comment · Discussion:
+    this comment in its thread"; the works a source is part of read "X, part of Y"."""
+    page = render_source(data, data.base.sources["a-comment-on-the-post"])
+    facts_block = page.split("<div data-search-exclude markdown>", 1)[1].split("</div>", 1)[0]
+    assert "**Kind:** comment" in facts_block
+    assert "**Discussion:**" in facts_block
+    described = render(page).split("</div>")[-1]
+    assert "Kind:" not in described and "this comment in its thread" not in described
+    part_of = re.search(r"\*\*Part of:\*\* (.*)", page)
+    assert part_of and "←" not in part_of.group(1)
+    # the claims made in a source are its writer's: the writer is not repeated after each
+    paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
+    made_here = paper.split("## Claims made here", 1)[1].split("</section>", 1)[0]
+    assert made_here.count("\n- [") == 2
+    assert "Hubinger" not in made_here
+
+
 def test_a_comment_with_authors_is_titled_by_writer_date_and_what_it_answers(data):
     reply = data.base.sources["a-reply-to-the-comment"]
     assert source_title(data.base, reply) == "B. Replier, replying to Author not named"

@@ -28,7 +28,7 @@ from kb.site.markup import (
     source_path,
     thread_path,
 )
-from kb.site.term_page import claim_with_writer, stance_of
+from kb.site.term_page import stance_of
 
 KIND_NAMES = {"other": "document"}
 
@@ -41,25 +41,29 @@ def render_source(data: SiteData, source: Source) -> str:
     return join_blocks(
         page_start(source_title(data.base, source)),
         graph_link(node, linker),
-        facts(
-            [
-                ("Kind", escape(KIND_NAMES.get(source.type, source.type))),
-                ("By", escape(participant(source))),
-                (
-                    "About the author",
-                    escape(source.author_note) if source.author_note and not source.authors else "",
-                ),
-                ("Date", escape(display_date(source.date))),
-                ("Original", external_link(source.url, source.url) if source.url else ""),
-                ("Part of", _chain(data, node, "part_of", linker)),
-                (
-                    "In reply to",
-                    linker.node(data.base, data.outgoing(node, "in_reply_to")[0])
-                    if data.outgoing(node, "in_reply_to")
-                    else "",
-                ),
-                ("Discussion", discussion_link(data, source, linker)),
-            ]
+        search_excluded(
+            facts(
+                [
+                    ("Kind", escape(KIND_NAMES.get(source.type, source.type))),
+                    ("By", escape(participant(source))),
+                    (
+                        "About the author",
+                        escape(source.author_note)
+                        if source.author_note and not source.authors
+                        else "",
+                    ),
+                    ("Date", escape(display_date(source.date))),
+                    ("Original", external_link(source.url, source.url) if source.url else ""),
+                    ("Part of", _chain(data, node, "part_of", linker)),
+                    (
+                        "In reply to",
+                        linker.node(data.base, data.outgoing(node, "in_reply_to")[0])
+                        if data.outgoing(node, "in_reply_to")
+                        else "",
+                    ),
+                    ("Discussion", discussion_link(data, source, linker)),
+                ]
+            )
         ),
         autolink(source.description, data.mentions, linker) if source.description else "",
         section(
@@ -70,9 +74,7 @@ def render_source(data: SiteData, source: Source) -> str:
         section("Senses defined here", senses_citing(data, node, linker), indexed=False),
         section(
             "Claims made here",
-            bullet_list(
-                [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in claims]
-            ),
+            bullet_list([linker.node(data.base, c) + stance_of(data, linker, c) for c in claims]),
             indexed=False,
         ),
         section(
@@ -112,15 +114,22 @@ def parts(data: SiteData, node: str) -> list[str]:
     ]
 
 
+def search_excluded(markdown: str) -> str:
+    """``markdown`` kept out of the site search, so that a result's snippet is what the source
+    says, not the page's facts ("Kind: comment", "this comment in its thread")."""
+    return f"<div data-search-exclude markdown>\n\n{markdown}\n\n</div>" if markdown else ""
+
+
 def _chain(data: SiteData, node: str, edge: str, linker: Linker) -> str:
-    """``parent ← grandparent ← …`` following one edge type upward (loops stop it)."""
+    """``parent, part of grandparent, part of …`` following one edge type upward (loops stop
+    it)."""
     links, seen = [], {node}
     current = data.outgoing(node, edge)
     while current and current[0] not in seen:
         seen.add(current[0])
         links.append(linker.node(data.base, current[0]))
         current = data.outgoing(current[0], edge)
-    return " ← ".join(links)
+    return ", part of ".join(links)
 
 
 def senses_citing(data: SiteData, node: str, linker: Linker) -> str:
