@@ -438,6 +438,12 @@ def test_glossary_lists_labels_and_aliases(data):
     assert "[pseudo&#45;aligned](terms/pseudo-alignment.md): see *pseudo&#45;alignment*" in page
     assert page.index("## R { #letter-r }") < page.index("{ #letter-other }")  # symbols last
     assert "[&lt;b&gt;hostile&lt;/b&gt; term](terms/hostile-term.md)" in page
+    # a term's status is marked, and a replaced term points to its replacement
+    assert (
+        '<small>1 sense</small> <span class="kb-badge kb-status-deprecated">deprecated</span>'
+        " (use [robust alignment](terms/robust-alignment.md) instead): " in page
+    )
+    assert '<small>2 senses</small> <span class="kb-badge kb-status-contested">' in page
 
 
 def test_an_item_after_a_nested_list_stays_at_the_top_level():

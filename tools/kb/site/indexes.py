@@ -59,12 +59,15 @@ def sortable(table: str, caption: str, text_column: int) -> str:
     )
 
 
-def contested_badge(term: Term) -> str:
-    return (
-        '<span class="kb-badge kb-status-contested">contested</span>'
-        if term.status == "contested"
-        else ""
-    )
+def status_badge(data: SiteData, linker: Linker, term: Term) -> str:
+    """The term's status as a badge (contested, deprecated, proposed; nothing when
+    established), and for a replaced term what replaces it."""
+    if term.status == "established":
+        return ""
+    badge = f'<span class="kb-badge kb-status-{term.status}">{escape(term.status)}</span>'
+    if term.replaced_by:
+        return f"{badge} (use {linker.term(data.base, term.replaced_by.target)} instead)"
+    return badge
 
 
 def render_terms_index(data: SiteData) -> str:
@@ -150,12 +153,13 @@ def _letter(name: str) -> str:
 
 
 def glossary_entry(data: SiteData, linker: Linker, term: Term) -> str:
-    """A term in the glossary: its number of senses, a contested marker, and the whole first
-    sentence of each sense (labelled when there are several)."""
+    """A term in the glossary: its number of senses, its status (a contested or deprecated
+    marker), and the whole first sentence of each sense (labelled when there are several)."""
     count = len(term.senses)
     head = (
         f"**{linker.link(term.label, term_path(term.id))}** "
-        f"<small>{count} sense{'s' if count != 1 else ''}</small> {contested_badge(term)}"
+        f"<small>{count} sense{'s' if count != 1 else ''}</small> "
+        f"{status_badge(data, linker, term)}"
     )
     if count == 1:
         return f"{head.rstrip()}: {escape(first_sentence(term.senses[0].definition))}"
@@ -175,7 +179,7 @@ def render_glossary(data: SiteData) -> str:
     blocks = [
         page_start("Glossary"),
         "Every term and alias, A–Z: how many senses the term has, whether it is "
-        "contested, and the first sentence of each sense.",
+        "contested or deprecated, and the first sentence of each sense.",
         f'<nav class="kb-az" aria-label="Letters" markdown>{jump}</nav>' if jump else "",
     ]
     for letter, group in groupby(rows, key=lambda r: _letter(r[0])):
