@@ -23,6 +23,7 @@ from kb.site.context import (
     display_date,
     load_abbreviations,
     participant,
+    participant_where,
     source_title,
 )
 from kb.site.generator import GeneratedSite, SiteError, load_checked
@@ -201,9 +202,10 @@ def test_term_page_shows_every_sense_as_a_position(data):
         "**Held by:** [Evan Hubinger](../sources/risks-from-learned-optimization.md), "
         "[Chris van Merwijk](../sources/risks-from-learned-optimization.md)" in rlo
     )
+    # a writer the documents do not name is placed: which discussion they wrote in
     assert (
-        "**Held by:** [Author not named](../threads/a-post-on-the-paper.md"
-        "#comment-a-comment-on-the-post)" in loose
+        "**Held by:** [A commenter on “A post discussing the paper”](../threads/"
+        "a-post-on-the-paper.md#comment-a-comment-on-the-post)" in loose
     )
     # who disputes it: the objecting claim and who made it
     assert (
@@ -684,6 +686,33 @@ def test_comments_sharing_a_title_get_their_rank(tmp_path):
 def test_an_unnamed_writer_gets_the_short_name_the_author_note_gives(note, name):
     source = kb.model.Source("s", "S", "comment", kb.model.Location("s.yaml"), author_note=note)
     assert participant(source) == name
+
+
+def test_a_writer_named_by_their_place_is_placed_in_their_discussion(tmp_path):
+    """Out of its thread, "Writer of the ninth comment" says which discussion it is in."""
+    files = {
+        "sources/p.yaml": "id: p\ntitle: P\nkind: post\nauthors: [A]\n",
+        "sources/t.yaml": "id: t\ntitle: 'Comment thread: T'\nkind: other\n",
+        "sources/c.yaml": (
+            "id: c\ntitle: C\nkind: comment\npart_of: p\n"
+            "author_note: The author of the ninth and last comment after the post\n"
+        ),
+        "sources/d.yaml": (
+            "id: d\ntitle: D\nkind: comment\npart_of: t\n"
+            "author_note: The thread's second participant\n"
+        ),
+        "sources/e.yaml": "id: e\ntitle: E\nkind: comment\npart_of: p\nauthors: [B]\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    base = kb.load(tmp_path)
+    assert participant_where(base, base.sources["c"]) == "Writer of the ninth comment on “P”"
+    assert participant_where(base, base.sources["d"]) == (
+        "Second participant in “Comment thread: T”"
+    )
+    assert participant_where(base, base.sources["e"]) == "B"
+    assert participant_where(base, base.sources["p"]) == "A"
 
 
 def test_handwritten_links_to_entries_the_base_lacks_become_text(data):

@@ -158,6 +158,9 @@ def reading_key(text: str) -> str:
     return folded.lstrip("'\"‘’“”«»([{*_ ")
 
 
+UNNAMED = "Author not named"
+
+
 def participant(source: Source) -> str:
     """Who wrote ``source``, as a short name: its authors, or for an unnamed writer the
     participant its ``author_note`` names ("Second participant"), else "Author not named"."""
@@ -167,7 +170,22 @@ def participant(source: Source) -> str:
         match = pattern.search(source.author_note or "")
         if match:
             return name(match, source)
-    return "Author not named"
+    return UNNAMED
+
+
+def participant_where(base: KnowledgeBase, source: Source) -> str:
+    """:func:`participant`, and for a writer known only by their place in a discussion
+    ("Writer of the eighth comment", "First participant") which discussion that is: such a
+    name alone tells a reader nothing where the discussion is not in view."""
+    name = participant(source)
+    root_id = discussion_of(base, source)
+    if source.authors or root_id is None or name.startswith("Author of"):
+        return name
+    root = base.sources[root_id]
+    if name == UNNAMED:
+        name = "A commenter"
+    where = "in" if root.type == "other" else "on"
+    return f"{name} {where} “{root.title}”"
 
 
 def join_names(names: list[str] | tuple[str, ...]) -> str:
@@ -282,7 +300,7 @@ def holders(base: KnowledgeBase, sense: Sense) -> list[tuple[str, str]]:
     if source.authors:
         names = [join_names(source.authors)] if len(source.authors) > 3 else source.authors
         return [(name, source.id) for name in names]
-    return [(participant(source), source.id)]
+    return [(participant_where(base, source), source.id)]
 
 
 # -- discussions -------------------------------------------------------------------------------

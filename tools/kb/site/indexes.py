@@ -11,6 +11,7 @@ from kb.site.context import (
     display_date,
     node_id,
     participant,
+    participant_where,
     reading_key,
     sense_label,
     sense_node,
@@ -96,7 +97,7 @@ def render_claims_index(data: SiteData) -> str:
         source = data.base.sources.get(claim.source.target) if claim.source else None
         rows.append(
             f"| {linker.claim(data.base, claim.id)} "
-            f"| {escape(participant(source)) if source else ''} "
+            f"| {escape(participant_where(data.base, source)) if source else ''} "
             f"| {len(data.incoming(node, 'supports'))} "
             f"| {len(data.incoming(node, 'objects_to'))} |"
         )
