@@ -22,6 +22,7 @@
   var FONT_PX = 13;
   var MIN_LABEL_PX = 12;
   var EXPAND_MAX = 30;
+  var AREA_PER_NODE = 18000;  // px² of layout a node and its 13 px name need to stand apart
   var PRIORITY = ["supports", "objects_to", "undercuts", "conflicts_with", "agrees_with",
     "refines", "sense_of", "broader", "related", "replaced_by", "about", "uses", "cites",
     "in_reply_to", "part_of", "references"];
@@ -130,18 +131,20 @@
     return this.neighbours(id).filter(function (other) { return cy.getElementById(other).empty(); });
   };
 
-  /* Put nodes (and every edge between shown nodes) into the drawing; new nodes start around
-   * `near` (a shown node) so the layout grows from there. Returns the added nodes. */
+  /* Put nodes (and every edge between shown nodes) into the drawing; new nodes start on a
+   * circle around `near` (a shown node), wide enough to give each of them room, so the layout
+   * grows from there. Returns the added nodes. */
   Explorer.prototype.add = function (ids, near) {
     var self = this;
     var cy = this.cy;
     var centre = near ? cy.getElementById(near).position() : { x: 0, y: 0 };
     var fresh = ids.filter(function (id) { return self.byId[id] && cy.getElementById(id).empty(); });
+    var radius = Math.max(120, fresh.length * 60 / Math.PI);  // 120 px of circle a node
     var elements = fresh.map(function (id, i) {
       var angle = 2 * Math.PI * i / Math.max(1, fresh.length);
       var n = self.byId[id];
       return { group: "nodes", data: { id: id, label: n.label, kind: n.kind, url: n.url },
-        position: { x: centre.x + 120 * Math.cos(angle), y: centre.y + 120 * Math.sin(angle) } };
+        position: { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) } };
     });
     var added = cy.add(elements);
     var edges = {};  // by id: an edge between two new nodes is met from both ends
@@ -167,23 +170,26 @@
     });
   };
 
-  /* A force-directed layout (cytoscape's own cose) that counts labels as part of the nodes,
-   * so that names do not overlap; `fresh` lays out from scratch, else from where nodes are. */
-  /* cytoscape's force-directed layout (cose), counting labels as part of the nodes so that
-   * names do not overlap, in a box of the drawing area's shape sized for the number of nodes
-   * (at most what the area shows at the readable zoom); `fresh` lays out from scratch, else
-   * from where the nodes are. It runs REFRESH iterations an animation frame (no long task
-   * holds the page) and shows the nodes where they end; returns a promise of the end. */
-  Explorer.prototype.layout = function (fresh) {
+  /* cytoscape's force-directed layout (cose), counting labels as part of the nodes and
+   * pushing them apart hard, so that names do not overlap. It lays out in a box of
+   * AREA_PER_NODE a node, shaped like the drawing area (within 3:4 to 2:1): a view that fits
+   * the drawing area at a readable zoom is shown whole, a bigger one (or any on a phone, too
+   * narrow for names side by side) is panned. A box the size of the drawing area squeezes the
+   * names into each other: in the first views of the ten most linked entries, 135 of 291
+   * labels overlapped another in a box of 9,000 px² a node with a random start, 38 in this
+   * one starting from where the nodes are (new ones on the circle add() puts them on), which
+   * also makes a view the same each time. It runs 30 iterations an animation frame (no long
+   * task holds the page) and shows the nodes where they end; returns a promise of the end. */
+  Explorer.prototype.layout = function () {
     var cy = this.cy;
-    var most = FONT_PX / MIN_LABEL_PX;
-    var scale = Math.min(most, Math.sqrt(cy.nodes().length * 9000 / (cy.width() * cy.height())));
+    var aspect = Math.min(2, Math.max(0.75, cy.width() / cy.height()));
+    var width = Math.sqrt(cy.nodes().length * AREA_PER_NODE * aspect);
     var layout = cy.layout({ name: "cose", animate: true, refresh: 30, animationThreshold: 1e9,
-      randomize: fresh, fit: false, padding: 20,
-      boundingBox: { x1: 0, y1: 0, w: cy.width() * scale, h: cy.height() * scale },
-      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 6000; },
-      idealEdgeLength: function () { return 50; }, edgeElasticity: function () { return 80; },
-      gravity: 1, componentSpacing: 30, nodeOverlap: 10, numIter: 1000 });
+      randomize: false, fit: false, padding: 20,
+      boundingBox: { x1: 0, y1: 0, w: width, h: width / aspect },
+      nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 400000; },
+      idealEdgeLength: function () { return 80; }, edgeElasticity: function () { return 100; },
+      gravity: 0.25, componentSpacing: 40, nodeOverlap: 40, numIter: 1000 });
     var done = layout.promiseOn("layoutstop");
     layout.run();
     return done;
@@ -212,11 +218,12 @@
     var ids = this.focus ? [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1)) : [];
     this.add(ids, null);
     cy.nodes().removeClass("kb-focus");
-    if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus"); }
+    // The focus in the middle of its neighbours' circle: the layout starts the same each time.
+    if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus").position({ x: 0, y: 0 }); }
     this.describe(null);
     this.report();
     cy.container().style.visibility = "hidden";  // until the nodes are in place
-    return this.layout(true).then(function () {
+    return this.layout().then(function () {
       self.readableZoom();
       cy.container().style.visibility = "";
     });
@@ -231,7 +238,7 @@
     this.add(more, id);
     this.describe(id);
     this.report();
-    this.layout(false).then(function () { self.cy.center(self.cy.getElementById(id)); });
+    this.layout().then(function () { self.cy.center(self.cy.getElementById(id)); });
     return more.length;
   };
 
