@@ -276,6 +276,26 @@ def test_claim_page_has_no_diagram_language_and_hides_the_toc(data):
     assert '<section id="neighbourhood" class="kb-local-graph" data-search-exclude>' in html
 
 
+def test_claim_page_puts_the_argument_view_before_the_editors_note(tmp_path):
+    """On a phone everything above the argument view is a screen of scrolling: the claim,
+    its source, what it is about and what it answers come first, the editors' note after."""
+    base = write_base(
+        tmp_path,
+        {"root": "note: A remark by the editors.\n", "pro": "supports: [root]\n"},
+    )
+    html = markdown.markdown(
+        render_claim(base, base.base.claims["root"]).split("---", 2)[2], extensions=EXTENSIONS
+    )
+    order = [
+        "The claim root&#46;",
+        "<strong>Source:</strong>",
+        'id="responses"',
+        "A remark by the editors&#46;",
+        'id="neighbourhood"',
+    ]
+    assert [html.index(marker) for marker in order] == sorted(html.index(m) for m in order)
+
+
 def test_a_claim_nothing_answers_says_so(data):
     page = render_claim(data, data.base.claims["many-objectives-fit"])
     assert "Nothing answers it yet." in page

@@ -14,7 +14,9 @@ from kb.site.markup import Linker, autolink, claim_path, join_blocks, page_start
 
 def render_claim(data: SiteData, claim: Claim) -> str:
     """The Markdown of ``arguments/<id>.md`` (no table of contents: the argument view gets
-    the width)."""
+    the width). The claim, who said it, what it is about and what it answers come first,
+    then the argument view; the editors' note follows it (on a phone it came between the
+    claim and its answers)."""
     page = claim_path(claim.id)
     linker = Linker(page)
     node = claim_node(claim.id)
@@ -25,7 +27,6 @@ def render_claim(data: SiteData, claim: Claim) -> str:
         f'<div class="kb-claim" markdown>\n\n{autolink(claim.claim, data.mentions, linker)}\n\n</div>',
         attribution(data, linker, claim.source, claim.locator, claim.quote),
         facts([("About", ", ".join(linker.term(data.base, ref.target) for ref in claim.about))]),
-        editors_note(data, linker, claim.note),
         unindexed_section("What this claim answers", "answers", "kb-arg-answered", view.context()),
         unindexed_section(
             "Answers to this claim",
@@ -33,5 +34,6 @@ def render_claim(data: SiteData, claim: Claim) -> str:
             "kb-argmap",
             view.render() or '<p class="kb-arg-none">Nothing answers it yet.</p>',
         ),
+        editors_note(data, linker, claim.note),
         local_graph(data, node, linker),
     )
