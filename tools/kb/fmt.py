@@ -449,6 +449,7 @@ def format_text(text: str, kind: str | None = None) -> str:
             "the file does not hold an entry (a mapping of fields)",
             getattr(before, "mark", Mark(1, 1)),
             "start from `kb new term|claim|source ID`",
+            LOADER_RULES["schema"],
         )
     kind = kind or kind_of_data(before)
     plan = plan_comments(text, before)
