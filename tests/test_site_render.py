@@ -756,3 +756,12 @@ def test_glossary_entries_show_sense_count_contested_marker_and_whole_sentences(
     assert "    - *loose usage:* Any learned system" in entry
     single = page.split("**[optimizer](terms/optimizer.md)**")[1].split("\n")[0]
     assert single.startswith(" <small>1 sense</small>: ")
+
+
+def test_a_work_only_cited_by_the_documents_says_it_is_not_archived(data):
+    """The paper has no archived text (only the post and its comments do): its page says so,
+    the post's and its comment's pages do not."""
+    paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
+    assert "**Archived:** no: a work the archived documents cite" in paper
+    for archived in ("a-post-on-the-paper", "a-comment-on-the-post"):
+        assert "**Archived:**" not in render_source(data, data.base.sources[archived])

@@ -62,6 +62,7 @@ def render_source(data: SiteData, source: Source) -> str:
                         else "",
                     ),
                     ("Discussion", discussion_link(data, source, linker)),
+                    ("Archived", _not_archived_note(data, source)),
                 ]
             )
         ),
@@ -88,6 +89,17 @@ def render_source(data: SiteData, source: Source) -> str:
             indexed=False,
         ),
         local_graph(data, source_node(source.id), linker),
+    )
+
+
+def _not_archived_note(data: SiteData, source: Source) -> str:
+    """For a work the documents only cite, say so: its words reach the atlas only where a
+    document quotes them, so its quotes were checked against that document, not the work."""
+    if data.base.is_archived(source.id):
+        return ""
+    return (
+        "no: a work the archived documents cite; what the atlas takes from it comes "
+        "through the documents that quote or summarise it"
     )
 
 
