@@ -3,6 +3,7 @@ the explorer's data and page (kb.site.graph_data): structure, sides, links and e
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -441,3 +442,18 @@ def test_every_claim_page_loads_at_most_one_megabyte(repo_site):
     assert weights[heaviest] <= BUDGET, (heaviest, weights[heaviest])
     # The count is real: the search index and Material's bundle are in it.
     assert weights[heaviest] > (repo_site / "search" / "search_index.json").stat().st_size
+
+
+@pytest.mark.slow
+def test_search_index_holds_each_entry_once(repo_site):
+    """Every page loads the search index, so the listings (the Arguments and Terms tables)
+    stay out of it: each of their rows repeats an entry whose own page is indexed."""
+    docs = json.loads((repo_site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    text = {doc["location"]: doc["text"] for doc in docs}
+    base = kb.load(Path(__file__).resolve().parents[1])
+    claim = base.claims[sorted(base.claims)[0]]
+    assert claim.headline not in text["arguments/"]
+    assert text[f"arguments/{claim.id}/"]  # …found on its own page
+    term = base.terms[sorted(base.terms)[0]]
+    assert f"{term.label} " not in text["terms/"]
+    assert "claims" in text["arguments/"] and "terms" in text["terms/"]  # the pages' intros stay

@@ -53,10 +53,12 @@ def sortable(table: str, caption: str, text_column: int) -> str:
     """A Markdown table that kb.js makes sortable by clicking its headers (it stays a plain,
     readable table without script); ``caption`` names it for screen readers. On a phone each
     row becomes a card whose ``text_column`` (1-based: the column of long text) takes the
-    whole width."""
+    whole width. The site search leaves the table out: every row repeats an entry whose own
+    page is indexed, and the search index is loaded by every page."""
     return (
         f'<div class="kb-sortable kb-text-col-{text_column}" role="region" '
-        f'aria-label="{escape_html(caption)}" tabindex="0" markdown>\n\n{table}\n\n</div>'
+        f'aria-label="{escape_html(caption)}" tabindex="0" data-search-exclude markdown>'
+        f"\n\n{table}\n\n</div>"
     )
 
 
