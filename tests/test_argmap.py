@@ -49,7 +49,7 @@ def write_base(
     root: Path, claims: dict[str, str], source: str = "title: S\nkind: post\n"
 ) -> SiteData:
     """A knowledge base of the given claims (id → extra YAML lines) and one source ``s``."""
-    (root / "arguments").mkdir()
+    (root / "arguments").mkdir(parents=True)
     (root / "sources").mkdir()
     (root / "sources" / "s.yaml").write_text(f"id: s\n{source}authors: [Ada]\n")
     for ident, extra in claims.items():
@@ -295,6 +295,17 @@ def test_claim_page_puts_the_argument_view_before_the_editors_note(tmp_path):
         'id="neighbourhood"',
     ]
     assert [html.index(marker) for marker in order] == sorted(html.index(m) for m in order)
+
+
+def test_claim_page_names_who_made_the_claim_once(tmp_path):
+    """Who said it is at the top of the page: the writers, unless the source's title names
+    them already (as a comment's title does)."""
+    paper = write_base(tmp_path / "paper", {"root": ""})
+    html = render_claim(paper, paper.base.claims["root"])
+    assert "- **By:** Ada" in html
+    comment = write_base(tmp_path / "comment", {"root": ""}, "title: Ada, 3 Jun 2019\nkind: post\n")
+    html = render_claim(comment, comment.base.claims["root"])
+    assert "**By:**" not in html and "Ada, 3 Jun 2019" in html
 
 
 def test_a_claim_nothing_answers_says_so(data):

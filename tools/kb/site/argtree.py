@@ -150,6 +150,13 @@ def answered(data: SiteData, root: str) -> list[Answered]:
 # -- HTML ------------------------------------------------------------------------------------
 
 
+def title_names_writer(title: str, who: str) -> bool:
+    """Whether a source's title already names its writer ``who``: a comment's title starts
+    with its writer ("evhub, 3 Jun 2019, replying to …"), and an unnamed writer may be named
+    after the work ('Author of “title”')."""
+    return title.startswith(who) or title in who
+
+
 def unindexed_section(title: str, anchor: str, css: str, html: str) -> str:
     """A section of raw HTML, titled, that the site search leaves out: its text repeats what
     other pages hold (titles and texts of linked entries), and the search index is loaded by
@@ -190,10 +197,9 @@ class ArgumentView:
         who = participant(source)
         node, title = f"source:{source.id}", node_label(self.data, f"source:{source.id}")
         link = self.link(node)
-        if title.startswith(who):  # a comment's title: "writer, date, replying to …"
-            return f'<p class="kb-arg-by">By {link}</p>'
-        if title in who:  # an unnamed writer named by the work: "Author of “title”"
-            return f'<p class="kb-arg-by">By {self.link(node, who)}</p>'
+        if title_names_writer(title, who):  # shown once: the one naming the other is the link
+            named = link if title.startswith(who) else self.link(node, who)
+            return f'<p class="kb-arg-by">By {named}</p>'
         return (
             f'<p class="kb-arg-by"><span class="kb-arg-who">{escape_html(who)}</span>, in '
             f"{link}</p>"
@@ -343,4 +349,12 @@ class ArgumentView:
         )
 
 
-__all__ = ["Answer", "ArgumentView", "answered", "responses", "undercutters", "unindexed_section"]
+__all__ = [
+    "Answer",
+    "ArgumentView",
+    "answered",
+    "responses",
+    "title_names_writer",
+    "undercutters",
+    "unindexed_section",
+]

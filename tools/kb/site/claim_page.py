@@ -4,12 +4,24 @@ supports, objects to or undercuts it, and who said so) and its neighbourhood in 
 from __future__ import annotations
 
 from kb.model import Claim
-from kb.site.argtree import ArgumentView, unindexed_section
-from kb.site.context import SiteData, claim_node
+from kb.site.argtree import ArgumentView, title_names_writer, unindexed_section
+from kb.site.context import SiteData, claim_node, participant, participant_where
 from kb.site.entry_parts import attribution, editors_note, facts
-from kb.site.graph_data import graph_link
+from kb.site.graph_data import graph_link, node_label
 from kb.site.local_graph import local_graph
-from kb.site.markup import Linker, autolink, claim_path, join_blocks, page_start
+from kb.site.markup import Linker, autolink, claim_path, escape, join_blocks, page_start
+
+
+def writer(data: SiteData, claim: Claim) -> str:
+    """Who made the claim (Markdown), where the title of its source does not say so already:
+    the authors of a paper, or a commenter known by their place in a discussion."""
+    source = data.base.sources.get(claim.source.target) if claim.source else None
+    if source is None:
+        return ""
+    title = node_label(data, f"source:{source.id}")
+    if title_names_writer(title, participant(source)):
+        return ""
+    return escape(participant_where(data.base, source))
 
 
 def render_claim(data: SiteData, claim: Claim) -> str:
@@ -26,7 +38,12 @@ def render_claim(data: SiteData, claim: Claim) -> str:
         graph_link(node, linker),
         f'<div class="kb-claim" markdown>\n\n{autolink(claim.claim, data.mentions, linker)}\n\n</div>',
         attribution(data, linker, claim.source, claim.locator, claim.quote),
-        facts([("About", ", ".join(linker.term(data.base, ref.target) for ref in claim.about))]),
+        facts(
+            [
+                ("By", writer(data, claim)),
+                ("About", ", ".join(linker.term(data.base, ref.target) for ref in claim.about)),
+            ]
+        ),
         unindexed_section("What this claim answers", "answers", "kb-arg-answered", view.context()),
         unindexed_section(
             "Answers to this claim",
