@@ -229,8 +229,7 @@ def test_rdf_carries_every_edge():
             attacked = builder.scheme_iri(f"claim:{data['premise']}", v, data["relation"])
             assert (attacked, AIF.Conclusion, o) in rdf
             assert any(
-                (n, RDF_TERMS.type, AIF["CA-node"]) in rdf
-                and (n, AIF.Conclusion, attacked) in rdf
+                (n, RDF_TERMS.type, AIF["CA-node"]) in rdf and (n, AIF.Conclusion, attacked) in rdf
                 for n in rdf.subjects(AIF.Premise, s)
             ), (u, key, v)
         elif key in ARGUMENT_EDGES:
@@ -261,7 +260,9 @@ def test_rdf_never_links_two_i_nodes_directly():
         1 for *_, k in graph().edges(keys=True) if k == "supports"
     )
     assert len(set(rdf.subjects(RDF_TERMS.type, AIF["CA-node"]))) == sum(
-        1 for *_, k in graph().edges(keys=True) if k in ("objects_to", "conflicts_with", "undercuts")
+        1
+        for *_, k in graph().edges(keys=True)
+        if k in ("objects_to", "conflicts_with", "undercuts")
     )
 
 

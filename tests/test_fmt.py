@@ -50,7 +50,7 @@ def test_key_order_is_the_order_of_docs_data_model():
     """The documented examples list every field: kb fmt must use exactly their order."""
     doc = (ROOT / "docs" / "data-model.md").read_text("utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
-    top_level = [[m for m in re.findall(r"^([a-z_]+):", block, re.M)] for block in blocks]
+    top_level = [re.findall(r"^([a-z_]+):", block, re.M) for block in blocks]
     assert top_level == [list(key_orders(kind)[None]) for kind in ("term", "claim", "source")]
     sense_keys = re.findall(r"^  (?:- |  )([a-z_]+):", blocks[0].split("waivers:")[0], re.M)
     assert sense_keys == list(key_orders("term")["senses"])

@@ -20,7 +20,7 @@ from kb.yamlread import parse_yaml
 IDS = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
 # Letters plus every character with a meaning somewhere in YAML, and some non-ASCII text.
 ALPHABET = st.sampled_from(
-    list("abcxyzAZ019 -:#'\"[]{},&*!|>%@`?~=.\\") + ["é", "—", "“", "’", "中", "🙂", "\u00a0"]
+    [*"abcxyzAZ019 -:#'\"[]{},&*!|>%@`?~=.\\", "é", "—", "“", "’", "中", "🙂", "\u00a0"]
 )
 WORDS = st.text(ALPHABET, min_size=1, max_size=12)
 TEXT = st.lists(WORDS, min_size=1, max_size=25).map(" ".join).filter(lambda t: t.strip())

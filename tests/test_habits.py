@@ -134,6 +134,16 @@ def run_tool(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def test_ruff_finds_nothing_in_the_code():
+    result = run_tool("ruff", "check", "tools", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_is_in_ruffs_format():
+    result = run_tool("ruff", "format", "--check", "tools", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.slow
 def test_mypy_finds_nothing_in_the_package():
     result = run_tool("mypy")  # files and options: [tool.mypy] in pyproject.toml

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import tempfile
@@ -36,7 +37,7 @@ def term_graphs(draw):
         st.lists(st.lists(st.sampled_from(names), min_size=2, max_size=5, unique=True), max_size=3)
     )
     for loop in loops:
-        for a, b in zip(loop, loop[1:] + loop[:1]):
+        for a, b in zip(loop, [*loop[1:], *loop[:1]], strict=True):
             deps.add_edge(a, b)
     return deps
 
@@ -62,7 +63,7 @@ def test_planted_loops_are_reported_exactly(deps):
             steps = [s.split("#")[0] for s in match.group(2).split(" → ")]
             assert steps[0] == steps[-1] == members[0]
             assert set(steps) <= set(members)
-            assert all(deps.has_edge(a, b) for a, b in zip(steps, steps[1:])), steps
+            assert all(deps.has_edge(a, b) for a, b in itertools.pairwise(steps)), steps
             # shortest: no shorter loop through the first member exists
             shortest = min(
                 len(nx.shortest_path(deps.subgraph(members), s, members[0]))

@@ -48,6 +48,7 @@ def test_bad_fixture_fires_exactly_as_expected(name):
     for finding, want in zip(
         sorted(found, key=lambda f: (f.location.path, f.location.line, f.location.column)),
         sorted(expected, key=lambda e: (e["path"], e["line"], e["column"])),
+        strict=True,
     ):
         assert finding.code == RULES[name].code
         assert (finding.location.path, finding.location.line, finding.location.column) == (

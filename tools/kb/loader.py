@@ -218,7 +218,9 @@ def _schema_findings(data, kind: str, rel: str, entry) -> list[Finding]:
 #: other C0/C1 control characters that no text of ours needs; tab and line breaks are fine.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: The characters of :data:`_CONTROL` as UTF-8 bytes (surrogates cannot be encoded), and "\\".
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\\]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]")
+_CONTROL_BYTES = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\\]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]"
+)
 
 
 def _strings(node, mark: Mark | None, path: tuple = ()):

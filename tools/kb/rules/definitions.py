@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from kb.graph import term_dependencies
 from kb.mentions import MentionIndex
 from kb.model import KnowledgeBase
@@ -55,10 +57,10 @@ def circular_definition(kb: KnowledgeBase):
     deps = term_dependencies(kb)
 
     def describe(group, path):
-        steps = [deps.edges[a, b]["via"] for a, b in zip(path, path[1:])]
+        steps = [deps.edges[a, b]["via"] for a, b in itertools.pairwise(path)]
         return (
             f"{len(group)} terms are defined through one another ({', '.join(group)}): "
-            + " → ".join(steps + [path[-1]])
+            + " → ".join([*steps, path[-1]])
         )
 
     yield from loop_findings(

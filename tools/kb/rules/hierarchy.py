@@ -141,13 +141,13 @@ def label_clash(kb: KnowledgeBase):
     for term in sorted(kb.terms.values(), key=lambda t: t.id):
         locations = [term.label_location or term.location, *term.alias_locations]
         own = set()
-        for position, (name, location) in enumerate(zip(term.names, locations)):
+        for position, (name, location) in enumerate(zip(term.names, locations, strict=True)):
             key = normalise_name(name)
             if position and name.strip() == term.label.strip():
                 yield finding(
                     "label-clash",
                     location,
-                    f"the alias \"{name}\" repeats the term's own label (SKOS S13: a name is "
+                    f'the alias "{name}" repeats the term\'s own label (SKOS S13: a name is '
                     "either the preferred or an alternative label)",
                     "remove the alias: the label already names the term",
                     ("term", term.id),
