@@ -147,6 +147,28 @@ def test_argument_views_read_at_12px_or_more(browser, repo_url, largest_claims, 
         page.context.close()
 
 
+def test_claim_pages_fit_a_phone(browser, repo_url, repo_base):
+    """On a 390 px phone no claim page scrolls sideways, and its title ends where its text
+    does (the hidden permalink sign used to wrap onto a blank line of its own)."""
+    page = open_page(browser, repo_url, PHONE)
+    page.route(re.compile(r"search_index\.json|sitemap\.xml"), lambda route: route.abort())
+    for claim in sorted(repo_base.claims):
+        page.goto(f"{repo_url}arguments/{claim}/")
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (claim, widths)
+        gap = page.evaluate(
+            """() => { const h1 = document.querySelector('.md-content h1');
+              const text = document.createRange(), link = h1.querySelector('.headerlink');
+              text.setStartBefore(h1.firstChild);
+              link ? text.setEndBefore(link) : text.setEndAfter(h1.lastChild);
+              return h1.getBoundingClientRect().bottom - text.getBoundingClientRect().bottom; }"""
+        )
+        assert gap < 4, (claim, gap)
+    page.context.close()
+
+
 def map_links(page) -> list[str]:
     """Every link of the page's argument view and local graph (SVG links are xlink:href)."""
     return page.evaluate(
