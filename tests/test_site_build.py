@@ -4,6 +4,7 @@ crawler: every internal link and anchor resolves, every entry has its page."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -223,3 +224,20 @@ def test_the_repository_knowledge_base_builds_strict(tmp_path):
     site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
     base = kb.load(REPO)
     assert all((site / "terms" / t / "index.html").is_file() for t in base.terms)
+
+
+def test_local_graph_drawings_are_put_back_into_every_entry_page(site):
+    """The plugin sets each local-graph drawing aside before Markdown and puts it back into
+    the finished page: every entry page holds its drawing and no page keeps the mark."""
+    pages = [
+        page
+        for folder in ("terms", "arguments", "sources")
+        for page in (site / folder).glob("*/index.html")
+    ]
+    assert pages
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert "kb-local-graph-->" not in html, page
+        assert re.search(r'<div class="kb-lg-frame"><svg\b.*?</svg></div>', html, re.S), page
+    for page in site.rglob("*.html"):
+        assert "kb-local-graph-->" not in page.read_text("utf-8"), page
