@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from kb.cli_support import knowledge_base_root, root_option
 from kb.model import KIND_FOLDERS, KnowledgeBase, Ref, Undercut, Waiver
 
 WORKING_TREE = "working tree"
@@ -450,13 +451,7 @@ Examples:
 )
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option(
-    "--root",
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    show_default=True,
-    help="The knowledge-base folder (inside a git repository).",
-)
+@root_option
 @click.option(
     "--format",
     "fmt",
@@ -477,7 +472,7 @@ def diff_command(base, head, root, fmt):
     from kb.loader import NotAKnowledgeBase
 
     try:
-        result = diff_revisions(root, base, head)
+        result = diff_revisions(knowledge_base_root(None, root), base, head)
     except UnreadableRepository as exc:
         raise click.UsageError(str(exc)) from None
     except RevisionError as exc:

@@ -151,13 +151,7 @@ Prefixes declared for you: atlas kb aif skos dcterms dcmitype prov foaf rdf rdfs
 @click.argument("sparql", required=False)
 @click.option("--named", "-n", metavar="NAME", help="Run a query shipped with kb (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The knowledge-base folder.",
-)
+@root_option
 @click.option(
     "--format",
     "fmt",
@@ -211,7 +205,7 @@ def query(sparql, named, list_queries, root, fmt, base_iri, timeout, row_limit):
     base_iri = base_iri or DEFAULT_BASE_IRI
     try:
         text = named_query(named).text if named else sys.stdin.read() if sparql == "-" else sparql
-        graph = build_rdf(open_kb(root), base_iri)
+        graph = build_rdf(open_kb(knowledge_base_root(None, root)), base_iri)
         answer = bounded_answer(graph, text, base_iri, fmt, timeout, row_limit)
     except QueryLimitExceeded as exc:
         raise QueryStopped(str(exc)) from None
