@@ -133,6 +133,19 @@ def _term_attrs(term: Term) -> dict:
     )
 
 
+def _attribution_attrs(entry: Sense | Claim) -> dict:
+    """Where a sense's or claim's words come from, and where the entry is written."""
+    return {
+        "source": entry.source.target if entry.source else None,
+        "quoted_in": entry.quoted_in.target if entry.quoted_in else None,
+        "locator": entry.locator,
+        "quote": entry.quote,
+        "note": entry.note,
+        "path": entry.location.path,
+        "line": entry.location.line,
+    }
+
+
 def _sense_attrs(term: Term, sense: Sense) -> dict:
     return _attrs(
         kind="sense",
@@ -141,13 +154,7 @@ def _sense_attrs(term: Term, sense: Sense) -> dict:
         term=term.id,
         sense_label=sense.label,
         definition=sense.definition,
-        source=sense.source.target if sense.source else None,
-        quoted_in=sense.quoted_in.target if sense.quoted_in else None,
-        locator=sense.locator,
-        quote=sense.quote,
-        note=sense.note,
-        path=sense.location.path,
-        line=sense.location.line,
+        **_attribution_attrs(sense),
     )
 
 
@@ -158,13 +165,7 @@ def _claim_attrs(claim: Claim) -> dict:
         label=claim.headline,
         title=claim.title,
         text=claim.claim,
-        source=claim.source.target if claim.source else None,
-        quoted_in=claim.quoted_in.target if claim.quoted_in else None,
-        locator=claim.locator,
-        quote=claim.quote,
-        note=claim.note,
-        path=claim.location.path,
-        line=claim.location.line,
+        **_attribution_attrs(claim),
     )
 
 
