@@ -31,6 +31,7 @@ from kb.site.graph_data import graph_json, node_url
 from kb.site.home import counts, fill_markers, most_contested, render_contested, render_counts
 from kb.site.indexes import (
     conflicting_pairs,
+    cross_document_disputes,
     glossary_rows,
     render_disputes,
     render_glossary,
@@ -765,3 +766,18 @@ def test_a_work_only_cited_by_the_documents_says_it_is_not_archived(data):
     assert "**Archived:** no: a work the archived documents cite" in paper
     for archived in ("a-post-on-the-paper", "a-comment-on-the-post"):
         assert "**Archived:**" not in render_source(data, data.base.sources[archived])
+
+
+def test_disputes_across_documents_group_each_position_with_its_answers(data):
+    """A comment answering the paper is a dispute across documents (a comment belongs to its
+    post's discussion); a reply answering a comment of the same thread is not."""
+    disputed = cross_document_disputes(data)
+    assert disputed == {
+        "claim:pseudo-alignment-is-the-default": ["claim:the-rlo-sense-is-too-narrow"],
+        "sense:pseudo-alignment#rlo": ["claim:the-rlo-sense-is-too-narrow"],
+    }
+    page = render_disputes(data)
+    across = page.split("## Across documents", 1)[1].split("\n## ", 1)[0]
+    assert across.count("\n- ") == 2
+    assert "(in [A post discussing the paper](sources/a-post-on-the-paper.md))" in across
+    assert "narrowness-is-deliberate" not in across

@@ -8,6 +8,7 @@ from itertools import groupby
 from kb.model import Term
 from kb.site.context import (
     SiteData,
+    discussion_of,
     display_date,
     node_id,
     participant,
@@ -230,6 +231,39 @@ def unanswered_objections(data: SiteData) -> dict[str, list[str]]:
     return out
 
 
+def document_of(data: SiteData, node: str) -> str | None:
+    """The document a claim or sense comes from: its source, or for a comment the post whose
+    discussion it is part of (a whole thread is one document)."""
+    source = data.base.sources.get(str(data.graph.nodes[node].get("source", "")))
+    if source is None:
+        return None
+    return discussion_of(data.base, source) or source.id
+
+
+def cross_document_disputes(data: SiteData) -> dict[str, list[str]]:
+    """Claims and senses → the objections and undercuts answering them from another document."""
+    out: dict[str, list[str]] = {}
+    for target in sorted(data.graph.nodes):
+        if not target.startswith(("claim:", "sense:")):
+            continue
+        home = document_of(data, target)
+        attackers = [
+            a
+            for a in data.incoming(target, "objects_to", "undercuts")
+            if document_of(data, a) not in (home, None)
+        ]
+        if home is not None and attackers:
+            out[target] = attackers
+    return out
+
+
+def _with_document(data: SiteData, linker: Linker, node: str) -> str:
+    document = document_of(data, node)
+    return (
+        f"{linker.node(data.base, node)} (in {linker.node(data.base, 'source:' + str(document))})"
+    )
+
+
 def render_disputes(data: SiteData) -> str:
     linker = Linker("disputes.md")
     conflicts = [
@@ -246,14 +280,28 @@ def render_disputes(data: SiteData) -> str:
     for target in data.by_label(list(unanswered)):
         answers = "; ".join(linker.node(data.base, o) for o in data.by_label(unanswered[target]))
         open_items.append(f"{linker.node(data.base, target)}, objected to by {answers}")
+    disputed = cross_document_disputes(data)
+    across = [
+        _with_document(data, linker, target)
+        + ", answered by "
+        + "; ".join(_with_document(data, linker, a) for a in data.by_label(disputed[target]))
+        for target in data.by_label(list(disputed))
+    ]
     return join_blocks(
         page_start("Disputes"),
-        "Where the atlas records disagreement: definitions that conflict, terms marked "
-        "contested, and objections nobody has answered yet.",
+        "Where the atlas records disagreement: definitions that conflict, positions answered "
+        "from another document, terms marked contested, and objections nobody has answered yet.",
         section(
             "Conflicting senses",
             bullet_list(conflicts, "No conflicting senses."),
             anchor="conflicting-senses",
+        ),
+        section(
+            "Across documents",
+            "Each claim or definition below is objected to or undercut from a document other "
+            "than its own; one item per disputed position, with every document that answers it.\n\n"
+            + bullet_list(across, "No position is answered from another document."),
+            anchor="across-documents",
         ),
         section(
             "Contested terms",
