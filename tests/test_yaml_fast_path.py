@@ -1,9 +1,11 @@
-"""The direct builder of parse_yaml gives exactly what PyYAML's constructors give.
+"""The fast paths of parse_yaml give exactly what PyYAML's constructors give.
 
-``kb.yamlread._build_document`` builds plain text, mappings and lists itself and hands every
-other node (tags, numbers, dates, aliases) to the loader's constructors. Whatever the input,
-the data (values and every position) and the problems must be those of the constructors'
-path, ``loader.construct_document``.
+Two fast paths: ``kb.yamlread._read_plain`` builds a plain document (mappings with distinct
+text keys, lists, untagged scalars) straight from the parser's events, and hands anything
+else to the node reader; there ``kb.yamlread._build_document`` builds plain text, mappings
+and lists itself and hands every other node (tags, numbers, dates, aliases) to the loader's
+constructors. Whatever the input, the data (values and every position) and the problems
+must be those of the constructors' path, ``loader.construct_document``.
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ from kb import yamlread
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def slow_parse(raw: bytes) -> tuple:
-    """parse_yaml with PyYAML's constructors building the whole document."""
-    fast = yamlread._build_document
-    yamlread._build_document = lambda loader, node: loader.construct_document(node)
+def slow_parse(raw: bytes, events: bool = False) -> tuple:
+    """parse_yaml with PyYAML's constructors building the whole document (with ``events``:
+    the node reader with its own builder, the event reader left out)."""
+    fast, plain = yamlread._build_document, yamlread._plain_document
+    if not events:
+        yamlread._build_document = lambda loader, node: loader.construct_document(node)
+    yamlread._plain_document = lambda text: yamlread._NOT_PLAIN
     try:
         return yamlread.parse_yaml(raw)
     finally:
-        yamlread._build_document = fast
+        yamlread._build_document, yamlread._plain_document = fast, plain
 
 
 def shape(value):
@@ -49,9 +54,10 @@ def shape(value):
 
 def same_as_constructors(raw: bytes) -> None:
     fast_data, fast_problems = yamlread.parse_yaml(raw)
-    slow_data, slow_problems = slow_parse(raw)
-    assert shape(fast_data) == shape(slow_data)
-    assert fast_problems == slow_problems
+    for events in (False, True):
+        slow_data, slow_problems = slow_parse(raw, events)
+        assert shape(fast_data) == shape(slow_data)
+        assert fast_problems == slow_problems
 
 
 SNIPPETS = [
@@ -66,6 +72,25 @@ SNIPPETS = [
     "plain text\n",
     "a: =\n",
     "? [a, b]\n: c\n",
+    "a: 1\n---\nb: 2\n",
+    "--- x\n...\n",
+    "---\n",
+    "a:\nb: ''\nc: \"\"\n'': d\n",
+    "a: {b: [c, {d: e}], f: []}\ng: [{}]\n",
+    "a: |\n  one\n  two\nb: >-\n  three\n  four\n",
+    "null: a\n",
+    "~: a\n",
+    "1: a\n",
+    "yes: a\nno: b\non: c\n",
+    "a: [0x1F, 0o7, 1_000, 1e3, .inf, -.NaN, +1, yes, No, off, NULL, '']\n",
+    "a: 2019-06-01 10:00:00\nb: 2019-06-01t10:00:00Z\n",
+    "a: <<\nb: =\n",
+    "%YAML 1.1\n---\na: b\n",
+    "a: b\n  c: d\n",
+    "a: [b\n",
+    "a: !!binary aGk=\n",
+    "\ufeffa: b\n",
+    "a:\n  - b\n  -\n  - - c\n    - d\n",
 ]
 
 
@@ -91,6 +116,15 @@ scalars = st.sampled_from(
         "*a",
         "!t s",
         "",
+        "yes",
+        "0x1F",
+        ".inf",
+        "=",
+        "<<",
+        "2019-06-01 10:00:00",
+        "[a, 1]",
+        "{b: c}",
+        ">-\n  folded",
     ]
 )
 
@@ -133,6 +167,36 @@ def test_every_entry_of_the_knowledge_base():
     assert len(files) > 100
     for path in files:
         same_as_constructors(path.read_bytes())
+
+
+def test_the_event_reader_reads_every_entry_of_the_knowledge_base():
+    """Every entry of the knowledge base is plain: no file pays for the node reader."""
+    files = [
+        path
+        for folder in ("terms", "arguments", "sources")
+        for path in (ROOT / folder).glob("*.yaml")
+    ]
+    assert len(files) > 100
+    for path in files:
+        text = path.read_bytes().decode("utf-8-sig")
+        assert yamlread._plain_document(text) is not yamlread._NOT_PLAIN, path
+
+
+def test_the_event_reader_leaves_what_is_not_plain_to_the_node_reader():
+    for text in (
+        "a: &x b\n",
+        "a: !!str b\n",
+        "a: 1\na: 2\n",
+        "1: a\n",
+        "a: 1\n---\nb\n",
+        "a: [b\n",
+    ):
+        assert yamlread._plain_document(text) is yamlread._NOT_PLAIN, text
+    deep = "a:\n" + "".join("  " * i + "-\n" for i in range(1, yamlread.MAX_DEPTH + 1))
+    assert yamlread._plain_document(deep) is yamlread._NOT_PLAIN
+    assert yamlread._plain_document("a: [1, true, ~, 2019-06-01, b]\n") == {
+        "a": [1, True, None, "2019-06-01", "b"]
+    }
 
 
 def test_the_fast_path_is_the_one_in_use():

@@ -258,6 +258,129 @@ class _Builder:
         return data
 
 
+class _NotPlain(Exception):
+    """The document holds something :func:`_read_plain` leaves to the full reader."""
+
+
+_SCALAR_CONSTRUCTED = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
+)
+"""Tags an untagged plain scalar may resolve to that :func:`_read_plain` builds itself, with
+the loader's own constructor; any other (``<<``, ``=``) sends the document to the full reader."""
+_PLAIN_TAGS_KEPT = 4096
+_plain_tags: dict[str, str] = {}
+"""Plain scalar → the tag the resolver gives it (keys repeat in every file)."""
+
+
+def _plain_tag(loader: _PositionLoader, value: str) -> str:
+    tag = _plain_tags.get(value)
+    if tag is None:
+        tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+        if len(_plain_tags) < _PLAIN_TAGS_KEPT and len(value) < 64:
+            _plain_tags[value] = tag
+    return tag
+
+
+def _read_plain(loader: _PositionLoader):
+    """The document's data, read from the parser's events without building nodes: what
+    :func:`_build_document` gives for a document that holds only mappings with distinct
+    text keys, lists and untagged scalars, in one document, no deeper than
+    :data:`MAX_DEPTH`. Raises :class:`_NotPlain` at anything else (a tag, an anchor or
+    alias, a repeated or non-text key, a second document, a syntax error), which the full
+    reader then reports as it always does.
+
+    Reading is most of a first ``kb check``, and nearly every entry is plain: composing
+    nodes costs a resolver call and two path-resolver calls per value, and the builder a
+    call per node, that this loop does not pay.
+    """
+    get = loader.get_event
+    if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+        raise _NotPlain
+    data = _plain_value(loader, get, get(), 0)
+    if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+        raise _NotPlain
+    return data
+
+
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+
+
+def _plain_value(loader: _PositionLoader, get, event, depth: int):
+    """The value that starts with ``event`` (see :func:`_read_plain`)."""
+    kind = type(event)
+    if event.anchor is not None or event.tag is not None:
+        raise _NotPlain
+    if kind is _ScalarEvent:
+        return _plain_scalar(loader, event)
+    if depth >= MAX_DEPTH:
+        raise _NotPlain
+    marks = _MARKS
+    where = event.start_mark
+    mark = marks.get((where.line, where.column)) or _mark(where)
+    if kind is _SequenceStartEvent:
+        items = PosList()
+        items.mark = mark
+        item_marks = items.item_marks = []
+        while True:
+            event = get()
+            if type(event) is _SequenceEndEvent:
+                return items
+            where = event.start_mark
+            items.append(_plain_value(loader, get, event, depth + 1))
+            item_marks.append(marks.get((where.line, where.column)) or _mark(where))
+    if kind is not _MappingStartEvent:
+        raise _NotPlain  # an alias
+    data = PosDict()
+    data.mark = mark
+    key_marks = data.key_marks = {}
+    value_marks = data.value_marks = {}
+    first_chars = _RESOLVED_FIRST
+    while True:
+        event = get()
+        if type(event) is _MappingEndEvent:
+            return data
+        if type(event) is not _ScalarEvent or event.anchor is not None or event.tag is not None:
+            raise _NotPlain
+        key = event.value
+        if (
+            event.implicit[0]
+            and (not key or key[0] in first_chars)
+            and _plain_tag(loader, key) != _STR_TAG
+        ) or key in data:
+            raise _NotPlain
+        where = event.start_mark
+        key_marks[key] = marks.get((where.line, where.column)) or _mark(where)
+        event = get()
+        where = event.start_mark
+        value_marks[key] = marks.get((where.line, where.column)) or _mark(where)
+        if type(event) is _ScalarEvent and event.anchor is None and event.tag is None:
+            value = event.value
+            if event.implicit[0] and (not value or value[0] in first_chars):
+                value = _plain_scalar(loader, event)
+            data[key] = value
+        else:
+            data[key] = _plain_value(loader, get, event, depth + 1)
+
+
+def _plain_scalar(loader: _PositionLoader, event):
+    """An untagged scalar: its text, or for a plain one that YAML reads as a number, true or
+    false, null or a date, what the loader's constructor for that tag makes of it."""
+    value = event.value
+    if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+        return value
+    tag = _plain_tag(loader, value)
+    if tag == _STR_TAG:
+        return value
+    if tag not in _SCALAR_CONSTRUCTED:
+        raise _NotPlain
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    return loader.yaml_constructors[tag](loader, node)
+
+
 def _construct_timestamp_as_text(loader: _PositionLoader, node):
     """Keep dates as the text the contributor wrote (``2019-06-01``), never as objects."""
     return loader.construct_scalar(node)
@@ -266,6 +389,10 @@ def _construct_timestamp_as_text(loader: _PositionLoader, node):
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+_RESOLVED_FIRST = frozenset(_PositionLoader.yaml_implicit_resolvers)
+"""First characters of plain scalars the resolver may read as something other than text."""
+assert None not in _RESOLVED_FIRST, "a resolver for every plain scalar: _read_plain assumes none"
 
 
 def _decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
@@ -354,6 +481,20 @@ def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
     )
 
 
+_NOT_PLAIN = object()
+
+
+def _plain_document(text: str):
+    """:func:`_read_plain` of ``text``, or :data:`_NOT_PLAIN` when the full reader must read it."""
+    loader = _PositionLoader(text)
+    try:
+        return _read_plain(loader)
+    except (_NotPlain, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return _NOT_PLAIN
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
     """Parse one YAML document from ``raw`` bytes.
 
@@ -371,6 +512,9 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
                 "syntax", Mark(1, 1), "the file is empty", "write an entry, or delete the file"
             )
         ]
+    plain = _plain_document(text)
+    if plain is not _NOT_PLAIN:
+        return plain, []
     loader = _PositionLoader(text)
     try:
         node = loader.get_node() if loader.check_node() else None
