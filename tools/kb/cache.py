@@ -1,25 +1,27 @@
 """A cache of parsed entries and of ``kb check`` findings, kept in ``<root>/.kb-cache/``.
 
 ``kb check`` runs on every commit, and most runs follow a change to one file or to none.
-Two things are kept between runs:
+Three things are kept between runs:
 
 - **parsed entries**: what :func:`kb.loader.load_entry_file` returns for each file (the built
-  entry and the file's own findings), keyed by the file's path, kind and bytes;
-- **findings**: the result of a whole check, keyed by a snapshot of every file under the data
-  folders (path, type, and the bytes of each YAML file) and of what the loader checks for
-  misplaced entries at the root, the options of the check and any further inputs it reads
-  (such as a folder of archived texts);
+  entry and the file's own findings), with the hash of the bytes it was parsed from and a
+  *parse id* that names the result: an edit that leaves the result equal (a comment, quoting
+  style, blank lines after the last value) keeps the id of the previous version;
+- **findings**: the result of a whole check, keyed by the layout of the data folders (every
+  name and type; what the loader checks for misplaced entries at the root), the parse id of
+  every file, the options of the check and any further inputs it reads (such as a folder of
+  archived texts). So a run after an edit that changed no parsed value answers from here
+  without building the knowledge base;
 - **mentions** of term names found in each definition (:data:`kb.mentions.MEMO`), keyed by
   the names indexed and the text.
 
 All keys include :func:`tool_fingerprint` — the package version and the bytes of the ``kb``
 package's own code and schemas — so a new version of the tool never reuses an old result.
-Whole-knowledge-base rules (references, loops) are re-run whenever anything changed: with
-the entries and mentions kept they take a small part of a check.
 
 Which files are YAML is learnt from one directory walk; a file is read and hashed unless its
-status (times, size, inode) is the one recorded with its hash at least two seconds after
-its last change, as git's index does (:func:`snapshot`).
+status (times, size, inode) is the one recorded with its hash and parse id at least two
+seconds after its last change, as git's index does (:func:`snapshot`). A file read again is
+parsed only when the cache holds no result for its bytes.
 
 A cache file is never trusted: it carries a keyed BLAKE2 digest of its content under a
 secret kept outside the repository (``$XDG_CACHE_HOME/alignment-atlas-kb/secret``, mode
@@ -144,18 +146,32 @@ def _version(distribution: str) -> str:
 class Snapshot:
     """Every file and folder under the data folders, with a hash of each YAML file's bytes.
 
-    ``digest`` changes when any name, type, link target or YAML content changes. ``raw``
-    keeps the bytes read, so the loader does not read a file twice; ``stats`` records each
-    YAML file's status next to its hash, for the next run (see :func:`snapshot`).
+    ``layout`` changes when any name, type or link target changes (a file added, removed or
+    renamed, a stray file, a folder); ``content`` holds the hash of each YAML file's bytes.
+    ``raw`` keeps the bytes read, so the loader does not read a file twice; ``statuses`` and
+    ``pids`` (known from the record for files unchanged since it was made, given by
+    :meth:`_Store.identify` to the others) make the record of the next run.
     """
 
-    digest: bytes
+    layout: bytes = b""
     content: dict[str, bytes] = field(default_factory=dict)
     """Relative path → hash of the bytes, for each regular YAML file."""
     raw: dict[str, bytes] = field(default_factory=dict)
-    symlinks: frozenset[str] = frozenset()
-    stats: dict[str, tuple] = field(default_factory=dict)
+    statuses: dict[str, tuple] = field(default_factory=dict)
+    pids: dict[str, bytes] = field(default_factory=dict)
+    """Relative path → parse id: the same id for bytes that parse to equal results."""
     taken_at: int = 0
+
+    def digest(self) -> bytes:
+        """What the findings depend on: the layout and what each file parsed to."""
+        return _hash(self.layout, *(rel.encode() + self.pids[rel] for rel in self.content))
+
+    def record(self) -> dict[str, tuple]:
+        """``rel → (status, content hash, parse id)``, for :func:`snapshot` of the next run."""
+        return {
+            rel: (self.statuses[rel], content, self.pids[rel])
+            for rel, content in self.content.items()
+        }
 
 
 def _walk(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry]]:
@@ -179,24 +195,23 @@ def _status(entry: os.DirEntry) -> tuple | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
-def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
+def snapshot(root: Path, previous: dict[str, tuple] | None = None, taken: int = 0) -> Snapshot:
     """Walk the data folders of ``root``: names, types, and the hash of every YAML file.
 
-    A YAML file is read and hashed unless ``previous`` (the last run's snapshot) recorded
-    the very same status for it — modification and change times, size, inode — and that
-    status was already at least :data:`SETTLED` old when recorded. This is how git's index
-    avoids rereading files: the change time cannot be set back, so an edit since then shows.
+    A YAML file is read and hashed unless ``previous`` (the record of an earlier run, made at
+    ``taken``) holds the very same status for it — modification and change times, size,
+    inode — and that status was already at least :data:`SETTLED` old when recorded; its hash
+    and parse id are then taken from the record. This is how git's index avoids rereading
+    files: the change time cannot be set back, so an edit since then shows.
     """
-    snap = Snapshot(b"", taken_at=time.time_ns())
-    known = previous.stats if previous else {}
-    settled_before = previous.taken_at - SETTLED if previous else 0
-    symlinks = set()
+    snap = Snapshot(taken_at=time.time_ns())
+    known = previous or {}
+    settled_before = taken - SETTLED
     parts: list[bytes] = []
     for folder in KIND_FOLDERS.values():
         parts.append(f"{folder}:{(root / folder).is_dir()}".encode())
         for rel, entry in _walk(os.path.join(root, folder), folder):
             if entry.is_symlink():
-                symlinks.add(rel)
                 parts.append(f"L {rel} -> {_readlink(entry.path)}".encode())
             elif entry.is_dir(follow_symlinks=False):
                 parts.append(f"D {rel}".encode())
@@ -205,6 +220,7 @@ def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
                 record = known.get(rel)
                 if status and record and record[0] == status and max(status[:2]) < settled_before:
                     content = record[1]
+                    snap.pids[rel] = record[2]
                 else:
                     raw = _read(entry.path)
                     if raw is None or status is None:
@@ -213,13 +229,12 @@ def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
                     snap.raw[rel] = raw
                     content = hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest()
                 snap.content[rel] = content
-                snap.stats[rel] = (status, content)
-                parts.append(f"F {rel} ".encode() + content)
+                snap.statuses[rel] = status
+                parts.append(f"F {rel}".encode())
             else:
                 parts.append(f"O {rel} {_mode(entry)}".encode())
     parts += _root_parts(root)
-    snap.digest = _hash(*parts)
-    snap.symlinks = frozenset(symlinks)
+    snap.layout = _hash(*parts)
     return snap
 
 
@@ -388,109 +403,189 @@ def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tup
         return _parse(jobs)
 
 
-def _shard(rel: str) -> int:
-    """Which entries file holds ``rel``: touching one entry rewrites one small file."""
-    return zlib.crc32(rel.encode()) % SHARDS
+def _parse_all(jobs: list[tuple[str, str, str, bytes]], step: Callable[..., object]) -> list:
+    """:func:`_parse` of ``jobs``: in two processes when there are many and a second CPU (a
+    first run on a big tree then takes little more than half as long), else here."""
+    if len(jobs) >= PARALLEL_FROM and _cpus() > 1:
+        return _parse_in_two_processes(jobs)
+    return [step(result) for result in _parse(jobs)]
 
 
-class _CachedReader:
-    """Stands in for :func:`kb.loader.load_entry_file`, answering from the cache when it can."""
+def _kind(rel: str) -> str:
+    return FOLDER_KINDS[rel.split("/", 1)[0]]
 
-    def __init__(self, snap: Snapshot, cache_dir: Path | None, on_file: Callable[..., object]):
-        self.snap, self.cache_dir, self.on_file = snap, cache_dir, on_file
-        self.known: dict[int, dict[bytes, tuple]] = {}
-        self.used: dict[int, dict[bytes, tuple]] = {}
-        self.parsed: dict[bytes, tuple] = {}
+
+def _shard(rel: str) -> str:
+    """Which entries file holds ``rel``: one of :data:`SHARDS` per data folder, so that
+    touching one entry rewrites one small file."""
+    return f"{rel.split('/', 1)[0]}-{zlib.crc32(rel.encode()) % SHARDS:02x}"
+
+
+class _Store:
+    """The parsed files kept in ``.kb-cache/entries/``: for each file, ``(hash of its bytes,
+    parse id, what load_entry_file returned)``. Also stands in for
+    :func:`kb.loader.load_entry_file`, answering from what it keeps.
+
+    A file's *parse id* names what it parsed to. A file parsed for the first time gets an id
+    made from its bytes (and the tool's fingerprint); a new version of a file whose result
+    equals the one kept for its previous version inherits that version's id, so an edit that
+    changes no parsed value (a comment, quoting style, blank lines after the last value)
+    leaves every id, and so the key of the findings, as it was.
+    """
+
+    def __init__(self, snap: Snapshot, cache_dir: Path | None, root: Path):
+        self.snap, self.cache_dir, self.root = snap, cache_dir, root
+        self.shards: dict[str, dict[str, tuple]] = {}
+        self.dirty: set[str] = set()
+        self.previous: dict[str, tuple | None] = {}
+        """The records replaced in this run, as they were."""
         self.new = 0
         """How many files were parsed rather than taken from the cache."""
+        self.raced = False
+        """True when a file changed between the snapshot and its reading."""
+        self.on_file: Callable[[], object] = lambda: None
 
-    def _shard_path(self, shard: int) -> Path:
+    def _path(self, shard: str) -> Path:
         assert self.cache_dir is not None
-        return self.cache_dir / ENTRIES_FOLDER / f"{shard:02x}.bin"
+        return self.cache_dir / ENTRIES_FOLDER / f"{shard}.bin"
 
-    def _known(self, shard: int) -> dict[bytes, tuple]:
-        if shard not in self.known:
-            stored = read_cache_file(self._shard_path(shard)) if self.cache_dir else None
-            self.known[shard] = stored if isinstance(stored, dict) else {}
-        return self.known[shard]
+    def _records(self, shard: str) -> dict[str, tuple]:
+        if shard not in self.shards:
+            stored = read_cache_file(self._path(shard)) if self.cache_dir else None
+            valid = (
+                isinstance(stored, tuple)
+                and len(stored) == 2
+                and stored[0] == tool_fingerprint()
+                and isinstance(stored[1], dict)
+            )
+            self.shards[shard] = stored[1] if valid else {}
+        return self.shards[shard]
 
-    def prefetch(self, root: Path) -> None:
-        """Parse the files the cache does not hold ahead of the loader, half of them in a
-        second process, when there are many and a second CPU: a first run on a big tree
-        then takes little more than half as long. Nothing changes when this is skipped."""
-        jobs, keys = [], []
-        for rel, content in self.snap.content.items():
-            kind = FOLDER_KINDS.get(rel.split("/", 1)[0])
-            raw = self.snap.raw.get(rel)
-            if kind is None or raw is None or rel in self.snap.symlinks:
+    def kept(self, rel: str) -> tuple | None:
+        """The record kept for ``rel``, if its bytes are those of the snapshot."""
+        record = self._records(_shard(rel)).get(rel)
+        return record if record is not None and record[0] == self.snap.content.get(rel) else None
+
+    def keep(self, rel: str, result: tuple, pid: bytes | None = None) -> bytes:
+        """Record ``result`` as what ``rel`` holds now; returns its parse id (``pid`` when the
+        caller knows it, else inherited from the previous version or new)."""
+        shard = _shard(rel)
+        records = self._records(shard)
+        old = records.get(rel)
+        content = self.snap.content[rel]
+        if pid is None:
+            pid = old[1] if old is not None and old[2] == result else _fresh_pid(rel, content)
+        self.previous.setdefault(rel, old)
+        records[rel] = (content, pid, result)
+        self.dirty.add(shard)
+        return pid
+
+    def identify(self) -> None:
+        """Give every YAML file of the snapshot its parse id, parsing those whose bytes the
+        cache does not hold (all of them on a first run)."""
+        snap = self.snap
+        jobs = []
+        for rel in snap.content:
+            if rel in snap.pids:
                 continue
-            key = _file_key(rel, kind, content)
-            if key not in self._known(_shard(rel)):
-                jobs.append((str(root / rel), rel, kind, raw))
-                keys.append(key)
-        if len(jobs) >= PARALLEL_FROM and _cpus() > 1:
-            self.parsed = dict(zip(keys, _parse_in_two_processes(jobs), strict=True))
+            record = self.kept(rel)
+            if record is not None:
+                snap.pids[rel] = record[1]
+            else:
+                jobs.append((str(self.root / rel), rel, _kind(rel), snap.raw[rel]))
+        if not jobs:
+            return
+        with progress.task("reading entries", len(jobs)) as step:
+            results = _parse_all(jobs, step)
+        for (_, rel, _, _), result in zip(jobs, results, strict=True):
+            snap.pids[rel] = self.keep(rel, result)
+        self.new = len(jobs)
 
     def __call__(self, path: Path, rel: str, kind: str):
         self.on_file()
-        content = self.snap.content.get(rel)
-        if content is None or rel in self.snap.symlinks:
+        if rel not in self.snap.content:
             return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
-        key, shard = _file_key(rel, kind, content), _shard(rel)
-        result = self._known(shard).get(key)
-        if result is None:
-            self.new += 1
-            result = self.parsed.get(key)
-        if result is None:
-            raw = self.snap.raw.get(rel) or _read(str(path))
-            if raw is None or hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest() != content:
-                return load_entry_file(path, rel, kind)  # changed since the snapshot: not kept
-            result = load_entry_file(path, rel, kind, raw=raw)
-        self.used.setdefault(shard, {})[key] = result
+        record = self.kept(rel)
+        if record is not None:
+            return record[2]
+        raw = _read(str(path))
+        if (
+            raw is None
+            or hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest() != (self.snap.content[rel])
+        ):
+            self.raced = True
+            return load_entry_file(path, rel, kind)  # changed since the snapshot: not kept
+        result = load_entry_file(path, rel, kind, raw=raw)
+        self.keep(rel, result, self.snap.pids[rel])  # lost from the cache: parsed again
         return result
 
     def save(self) -> None:
-        """Rewrite the entries files whose content changed (new, changed or removed files)."""
+        """Rewrite the entries files that changed, leaving out files that are gone."""
         if not self.cache_dir:
             return
-        for shard in range(SHARDS):
-            used = self.used.get(shard, {})
-            if used.keys() != self._known(shard).keys():
-                write_cache_file(self._shard_path(shard), used)
+        for shard, records in self.shards.items():
+            gone = [rel for rel in records if rel not in self.snap.content]
+            for rel in gone:
+                del records[rel]
+            if shard in self.dirty or gone:
+                write_cache_file(self._path(shard), (tool_fingerprint(), records))
 
 
-def _load(
-    root: Path, snap: Snapshot, cache_dir: Path | None
-) -> tuple[KnowledgeBase, Callable[[], None]]:
+def _fresh_pid(rel: str, content: bytes) -> bytes:
+    return _file_key(rel, _kind(rel), content)
+
+
+def _survey(root: Path, cache_dir: Path | None) -> tuple[Snapshot, _Store]:
+    """The snapshot of ``root`` with every file's parse id, helped by the record of the last
+    run (and recording it again when many files had to be read)."""
+    stored = read_cache_file(cache_dir / FILES_FILE) if cache_dir else None
+    previous, taken = None, 0
+    if (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == tool_fingerprint()
+        and isinstance(stored[2], dict)
+    ):
+        taken, previous = stored[1], stored[2]
+    snap = snapshot(root, previous, taken)
+    store = _Store(snap, cache_dir, root)
+    store.identify()
+    # Recorded again when many files had to be read; a few edited files are cheaper to read
+    # again next time than rewriting the record of every file.
+    if cache_dir and len(snap.raw) > max(REREAD_ALLOWED, len(snap.content) // 100):
+        write_cache_file(cache_dir / FILES_FILE, (tool_fingerprint(), snap.taken_at, snap.record()))
+    return snap, store
+
+
+def _load(root: Path, store: _Store) -> tuple[KnowledgeBase, Callable[[], None]]:
     """The knowledge base, and a function to call before exiting, which waits until the
     cache has been written (see :func:`_save_aside`)."""
-    with progress.task("reading entries", len(snap.content)) as step:
-        reader = _CachedReader(snap, cache_dir, step)
+    with progress.task("loading entries", len(store.snap.content)) as step:
+        store.on_file = step
         with gc_paused():
-            reader.prefetch(root)
-            base = load_kb(root, read_entry=reader)
-    return base, _save_aside(reader)
+            base = load_kb(root, read_entry=store)
+    return base, _save_aside(store)
 
 
-def _save_aside(reader: _CachedReader) -> Callable[[], None]:
-    """Write the entries the reader parsed; after a first run over many files, in a forked
+def _save_aside(store: _Store) -> Callable[[], None]:
+    """Write the entries the store parsed; after a first run over many files, in a forked
     process, so that pickling thousands of entries overlaps the rules (on a second CPU).
     Returns the function that waits for the writing to end."""
-    if not reader.cache_dir:
+    if not store.cache_dir:
         return lambda: None
-    if reader.new < PARALLEL_FROM or _cpus() < 2 or not hasattr(os, "fork"):
-        reader.save()
+    if store.new < PARALLEL_FROM or _cpus() < 2 or not hasattr(os, "fork"):
+        store.save()
         return lambda: None
     try:
         pid = os.fork()
     except OSError:
-        reader.save()
+        store.save()
         return lambda: None
     if pid == 0:  # the child writes and leaves at once (no exit handlers, no stdio flush)
         gc.disable()  # it frees nothing before exiting: no need to walk the whole heap
         code = 0
         try:
-            reader.save()
+            store.save()
         except BaseException:
             code = 1
         os._exit(code)
@@ -513,20 +608,6 @@ def _cache_dir(root: Path, use_cache: bool) -> Path | None:
     return folder
 
 
-def _snapshot(root: Path, cache_dir: Path | None) -> Snapshot:
-    """:func:`snapshot`, helped by the statuses the last run recorded (and recording them)."""
-    stored = read_cache_file(cache_dir / FILES_FILE) if cache_dir else None
-    previous = None
-    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
-        previous = Snapshot(b"", stats=stored[1], taken_at=stored[0])
-    snap = snapshot(root, previous)
-    # Recorded again when many files had to be read; a few edited files are cheaper to read
-    # again next time than rewriting the record of every file.
-    if cache_dir and len(snap.raw) > max(REREAD_ALLOWED, len(snap.stats) // 100):
-        write_cache_file(cache_dir / FILES_FILE, (snap.taken_at, snap.stats))
-    return snap
-
-
 def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
     """:func:`kb.loader.load_kb` with parsed entries taken from the cache where unchanged.
 
@@ -534,7 +615,8 @@ def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
-    base, saved = _load(root, _snapshot(root, cache_dir), cache_dir)
+    _, store = _survey(root, cache_dir)
+    base, saved = _load(root, store)
     saved()
     return base
 
@@ -542,8 +624,8 @@ def load_tree(root: str | Path, use_cache: bool = True) -> KnowledgeBase:
 def _restore_mentions(cache_dir: Path | None) -> int:
     """Give :data:`kb.mentions.MEMO` the mentions found by earlier runs; how many there are.
 
-    Rules re-run whenever anything changed, and looking every definition up for term names
-    is their largest part: with the answers kept, only new or changed texts are searched.
+    Looking every definition up for term names is the largest part of the rules: with the
+    answers kept, only new or changed texts are searched.
     """
     stored = read_cache_file(cache_dir / MENTIONS_FILE) if cache_dir else None
     if (
@@ -559,8 +641,9 @@ def _restore_mentions(cache_dir: Path | None) -> int:
 
 
 def _keep_mentions(cache_dir: Path | None, restored: int) -> None:
+    """Keep the answers looked up in this run, when any text was looked up."""
     digest, found = mentions.MEMO.in_use()
-    if cache_dir and (mentions.MEMO.added or len(found) != restored):
+    if cache_dir and found and (mentions.MEMO.added or len(found) != restored):
         write_cache_file(cache_dir / MENTIONS_FILE, (tool_fingerprint(), digest, found))
 
 
@@ -586,13 +669,14 @@ def cached_check(
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
-    snap = _snapshot(root, cache_dir)
-    key = _hash(tool_fingerprint(), snap.digest, repr(options).encode(), inputs_digest(inputs))
+    snap, store = _survey(root, cache_dir)
+    key = _hash(tool_fingerprint(), snap.digest(), repr(options).encode(), inputs_digest(inputs))
     stored = read_cache_file(cache_dir / FINDINGS_FILE) if cache_dir else None
     results = stored if isinstance(stored, dict) else {}
     if isinstance(results.get(key), CheckResult):
+        store.save()  # files edited without a change to what they hold: their new bytes
         return results[key]
-    base, saved = _load(root, snap, cache_dir)
+    base, saved = _load(root, store)
     try:
         restored = _restore_mentions(cache_dir)
         with progress.task("running the rules"), gc_paused():
@@ -600,7 +684,7 @@ def cached_check(
         _keep_mentions(cache_dir, restored)
     finally:
         saved()
-    if cache_dir:
+    if cache_dir and not store.raced:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
         write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
