@@ -28,11 +28,12 @@ from material.plugins.search import plugin as search
 
 import kb.site.plugin as kb_plugin
 from kb.site import generator, pages
+from kb.site.aside import set_aside
 from kb.site.build import build_site
-from kb.site.local_graph import set_aside_drawing
 
 REPO = Path(__file__).resolve().parent.parent
 SECONDS: dict[str, float] = defaultdict(float)
+CPU: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
 
 
@@ -42,16 +43,18 @@ def page_kind(page, *_) -> str:
 
 
 def timed(owner, name: str, label: str, kind=None) -> None:
-    """Replace ``owner.name`` with a wrapper adding its wall time to ``label`` (per kind)."""
+    """Replace ``owner.name`` with a wrapper adding its wall and CPU time to ``label`` (per
+    kind)."""
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             key = f"{label}, {kind(*args)}" if kind else label
             SECONDS[key] += time.perf_counter() - started
+            CPU[key] += time.process_time() - cpu
             CALLS[key] += 1
 
     setattr(owner, name, wrapper)
@@ -70,11 +73,11 @@ def instrument() -> None:
 
 
 def entry_pages(root: Path) -> list[str]:
-    """The generated entry pages' Markdown as MkDocs gets it (drawings set aside)."""
+    """The generated entry pages' Markdown as MkDocs gets it (finished HTML set aside)."""
     with tempfile.TemporaryDirectory(prefix="kb-site-split-") as scratch:
         site = generator.generate(generator.SiteSettings(root=str(root), base=REPO), Path(scratch))
     return [
-        set_aside_drawing(text)[0]
+        set_aside(text)[0]
         for path, text in site.pages.items()
         if path.split("/")[0] in ("terms", "arguments", "sources") and not path.endswith("index.md")
     ]
@@ -115,12 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     instrument()
     config, root = (args.path, None) if args.bare else (REPO / "mkdocs.yml", args.path)
     with tempfile.TemporaryDirectory(prefix="kb-site-split-") as target:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         build_site(config, target, root)
-        total = time.perf_counter() - started
+        total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print("   wall      CPU  calls  stage")
     for key in sorted(SECONDS):
-        print(f"{SECONDS[key]:7.2f} s  {CALLS[key]:5d} calls  {key}")
-    print(f"{total:7.2f} s  the whole build")
+        print(f"{SECONDS[key]:7.2f} s {CPU[key]:6.2f} s  {CALLS[key]:5d}  {key}")
+    print(f"{total:7.2f} s {total_cpu:6.2f} s         the whole build")
     return 0
 
 

@@ -14,6 +14,8 @@ import pytest
 from mkdocs.exceptions import Abort
 
 import kb
+import kb.site.plugin as kb_plugin
+from kb.site.aside import without_marks
 from kb.site.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -226,9 +228,10 @@ def test_the_repository_knowledge_base_builds_strict(tmp_path):
     assert all((site / "terms" / t / "index.html").is_file() for t in base.terms)
 
 
-def test_local_graph_drawings_are_put_back_into_every_entry_page(site):
-    """The plugin sets each local-graph drawing aside before Markdown and puts it back into
-    the finished page: every entry page holds its drawing and no page keeps the mark."""
+def test_finished_html_is_put_back_into_every_entry_page(site):
+    """The plugin sets each page's finished HTML (kb.site.aside) aside before Markdown and puts
+    it back into the finished page: every entry page holds its local-graph drawing, every claim
+    page its argument view, and no page keeps a mark."""
     pages = [
         page
         for folder in ("terms", "arguments", "sources")
@@ -237,7 +240,19 @@ def test_local_graph_drawings_are_put_back_into_every_entry_page(site):
     assert pages
     for page in pages:
         html = page.read_text("utf-8")
-        assert "kb-local-graph-->" not in html, page
         assert re.search(r'<div class="kb-lg-frame"><svg\b.*?</svg></div>', html, re.S), page
+        if page.parent.parent.name == "arguments":
+            assert "<h2>Answers to this claim</h2>" in html, page
     for page in site.rglob("*.html"):
-        assert "kb-local-graph-->" not in page.read_text("utf-8"), page
+        assert "kb:aside" not in page.read_text("utf-8"), page
+
+
+def test_setting_finished_html_aside_changes_no_byte_of_the_site(site, tmp_path, monkeypatch):
+    """The fast path (finished HTML kept away from Markdown and the search indexer) builds the
+    same site as Markdown rendering every page whole: every page and the search index."""
+    monkeypatch.setattr(kb_plugin, "set_aside", lambda markdown: (without_marks(markdown), []))
+    slow = build_site(REPO / "mkdocs.yml", tmp_path / "slow", FIXTURE)
+    built = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert built == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
+    for page in [*built, Path("search/search_index.json")]:
+        assert (site / page).read_bytes() == (slow / page).read_bytes(), page

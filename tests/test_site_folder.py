@@ -103,6 +103,17 @@ def test_zensical_pages_have_the_same_article_text(both_builds):
 
 
 @pytest.mark.slow
+def test_written_pages_hold_the_finished_html_without_its_marks(both_builds):
+    """The marks that let the MkDocs plugin keep finished HTML away from Markdown
+    (kb.site.aside) are not written for other builders; the HTML itself is."""
+    _, zensical_site = both_builds
+    docs = zensical_site.parent / "docs"
+    claim = (docs / "arguments" / "the-rlo-sense-is-too-narrow.md").read_text("utf-8")
+    assert '<section id="responses" class="kb-argmap" data-search-exclude><h2>' in claim
+    assert [p for p in docs.rglob("*.md") if "kb:aside" in p.read_text("utf-8")] == []
+
+
+@pytest.mark.slow
 def test_zensical_site_serves_the_data_and_assets(both_builds):
     _, zensical_site = both_builds
     for path in (

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from kb.site.aside import aside
 from kb.site.context import SiteData, node_kind, participant
 from kb.site.graph_data import node_label, relative_url
 from kb.site.markup import abbreviate_html, escape_html
@@ -162,12 +163,13 @@ def unindexed_section(title: str, anchor: str, css: str, html: str) -> str:
     other pages hold (titles and texts of linked entries), and the search index is loaded by
     every page. The heading has no id of its own (the section has), so the search makes no
     empty entry for it either. Material's search parser loses track when an excluded element
-    holds one of its own tag, so nothing inside may be a ``<section>``."""
+    holds one of its own tag, so nothing inside may be a ``<section>``. Its content is finished
+    HTML, marked as such (kb.site.aside): MkDocs never parses it."""
     if not html:
         return ""
     return (
         f'<section id="{anchor}" class="{css}" data-search-exclude>'
-        f"<h2>{escape_html(title)}</h2>{html}</section>"
+        f"{aside(f'<h2>{escape_html(title)}</h2>{html}')}</section>"
     )
 
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def build_site(config_file: str | Path, site_dir: str | Path, root: str | Path | None = None,
-               strict: bool = True, site_url: str | None = None) -> Path:
+def build_site(
+    config_file: str | Path,
+    site_dir: str | Path,
+    root: str | Path | None = None,
+    strict: bool = True,
+    site_url: str | None = None,
+) -> Path:
     """Build into ``site_dir``; ``root`` overrides the kb plugin's knowledge-base folder and
     ``site_url`` the address the site is served at (Material's instant navigation only
     follows links to pages listed, under that address, in the sitemap).

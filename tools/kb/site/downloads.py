@@ -21,10 +21,10 @@ SCHEMAS = ("term", "claim", "source")
 
 @dataclass(frozen=True)
 class Download:
-    name: str          # the format's name in FORMATS
-    file: str          # path in the site, e.g. downloads/alignment-atlas.ttl
+    name: str  # the format's name in FORMATS
+    file: str  # path in the site, e.g. downloads/alignment-atlas.ttl
     description: str
-    path: Path         # the written file on disk
+    path: Path  # the written file on disk
 
 
 def export_formats() -> dict:
@@ -43,11 +43,14 @@ def write_downloads(base: KnowledgeBase, formats: dict, folder: Path) -> list[Do
 
     out = []
     for name, exporter in sorted(formats.items()):
-        target = folder / (f"alignment-atlas-{name}" if getattr(exporter, "folder", False)
-                           else f"alignment-atlas{_suffix(exporter)}")
+        target = folder / (
+            f"alignment-atlas-{name}"
+            if getattr(exporter, "folder", False)
+            else f"alignment-atlas{_suffix(exporter)}"
+        )
         try:
             written = Path(write_export(base, name, target) or target)
-        except Exception as exc:  # noqa: BLE001 - any exporter bug must not hide the others
+        except Exception as exc:
             log.warning("kb: the %s export failed: %s", name, exc)
             continue
         if written.is_dir():
@@ -68,11 +71,14 @@ def _describe(exporter) -> str:
 
 def render_downloads(downloads: list[Download]) -> str:
     linker = Linker("downloads.md")
-    items = [f"[{escape(d.file.rsplit('/', 1)[-1])}]({linker.href(d.file)}) "
-             f"({escape(d.name)}){': ' + escape(d.description) if d.description else ''}"
-             for d in downloads]
-    schemas = [f"[{kind}.schema.json]({linker.href(f'schemas/{kind}.schema.json')})"
-               for kind in SCHEMAS]
+    items = [
+        f"[{escape(d.file.rsplit('/', 1)[-1])}]({linker.href(d.file)}) "
+        f"({escape(d.name)}){': ' + escape(d.description) if d.description else ''}"
+        for d in downloads
+    ]
+    schemas = [
+        f"[{kind}.schema.json]({linker.href(f'schemas/{kind}.schema.json')})" for kind in SCHEMAS
+    ]
     return join_blocks(
         "# Downloads",
         "The whole knowledge base, exported at the time this site was built.",

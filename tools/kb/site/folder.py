@@ -19,6 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from kb.site.aside import without_marks
 from kb.site.generator import GeneratedSite, SiteError, SiteSettings, generate
 
 MARKER = ".kb-site"  # marks a folder written by kb site, which kb site may replace
@@ -121,7 +122,7 @@ def _write_docs(site: GeneratedSite, handwritten: Path, docs: Path) -> int:
         else:
             _copy(source, docs / rel)
     for rel, markdown in site.pages.items():
-        _write(docs / rel, markdown)
+        _write(docs / rel, without_marks(markdown))
     for rel, text in site.texts.items():
         _write(docs / rel, text)
     for rel, source in site.files.items():

@@ -251,35 +251,11 @@ def local_graph(data: SiteData, node: str, linker: Linker) -> str:
     )
 
 
-# MkDocs runs a page's raw HTML through three HTML parsers (Python-Markdown's md_in_html,
-# MkDocs' raw-HTML scan, Material's search indexer), and the drawing is half of an entry page's
-# Markdown: the kb plugin sets it aside before rendering and puts it back into the finished
-# page (benchmarks/speed.md, "site build"). Contributors' text in it is escaped, so the
-# pattern cannot match inside it.
-DRAWING = re.compile(r'(?<=<div class="kb-lg-frame">)<svg\b.*?</svg>(?=</div>)', re.S)
-DRAWING_MARK = "<!--kb-local-graph-->"
-
-
-def set_aside_drawing(markdown: str) -> tuple[str, str | None]:
-    """``markdown`` with its local-graph drawing replaced by a mark, and the drawing (or None)."""
-    found = DRAWING.search(markdown)
-    if found is None:
-        return markdown, None
-    return markdown[: found.start()] + DRAWING_MARK + markdown[found.end() :], found.group(0)
-
-
-def put_back_drawing(html: str, drawing: str) -> str:
-    """The finished page ``html`` with the drawing set aside from its Markdown back in place."""
-    return html.replace(DRAWING_MARK, drawing, 1)
-
-
 __all__ = [
     "Group",
     "local_graph",
     "local_svg",
     "neighbour_groups",
-    "put_back_drawing",
-    "set_aside_drawing",
     "text_width",
     "wrap",
 ]

@@ -34,8 +34,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kb import progress
 from kb.report import summary_line
+from kb.site.aside import put_back, set_aside
 from kb.site.generator import DATA_FOLDERS, GeneratedSite, SiteError, SiteSettings, generate
-from kb.site.local_graph import put_back_drawing, set_aside_drawing
 
 log = logging.getLogger("mkdocs.plugins.kb")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences")
@@ -54,7 +54,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
     def __init__(self) -> None:
         self.site: GeneratedSite | None = None
         self._tmp: str | None = None
-        self._drawings: dict[str, str] = {}  # docs path -> local-graph drawing set aside
+        self._asides: dict[str, list[str]] = {}  # docs path -> finished HTML set aside
 
     @property
     def generated(self) -> GeneratedSite:
@@ -108,19 +108,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Point "edit this page" at the entry's YAML file (or nowhere) on generated pages;
-        fill the live figures of hand-written pages. A generated page's local-graph drawing
-        skips Markdown and the search index: it is set aside here, put back by on_post_page."""
+        fill the live figures of hand-written pages. A generated page's finished HTML (the
+        argument view, lists of links, the local graph: kb.site.aside) skips Markdown and the
+        search index: it is set aside here, put back by on_post_page."""
         if page.file.generated_by:
             page.edit_url = self.generated.edit_link(page.file.src_uri)
-            markdown, drawing = set_aside_drawing(markdown)
-            if drawing is not None:
-                self._drawings[page.file.src_uri] = drawing
+            markdown, stretches = set_aside(markdown)
+            if stretches:
+                self._asides[page.file.src_uri] = stretches
             return markdown
         return self.generated.handwritten(markdown, page.file.src_uri)
 
     def on_post_page(self, output, *, page, config):
-        drawing = self._drawings.pop(page.file.src_uri, None)
-        return output if drawing is None else put_back_drawing(output, drawing)
+        return put_back(output, self._asides.pop(page.file.src_uri, []))
 
     def on_post_build(self, *, config):
         self._clean()
@@ -129,7 +129,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
         self._clean()
 
     def _clean(self) -> None:
-        self._drawings.clear()
+        self._asides.clear()
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
