@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kb
 from tests.helpers import term_yaml, write_kb
@@ -191,3 +193,23 @@ def test_references_to_an_unreadable_file_are_not_reported_as_dangling(tmp_path)
         },
     )
     assert [f.name for f in run_rules(kb.load(tmp_path))] == ["yaml-syntax"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=4),
+            st.sampled_from(
+                [b"\\", b"\t", b"\r\n", b"\x7f", b"\xc2\x85", b"\xef\xbf\xbe", b"a: b"]
+            ),
+            st.text(max_size=3).map(str.encode),
+        ),
+        max_size=8,
+    ).map(b"".join)
+)
+def test_the_quick_control_character_test_agrees_with_the_pattern(raw):
+    """The ASCII shortcut of _may_hold_control_characters says what the byte pattern says."""
+    from kb.loader import _CONTROL_BYTES, _may_hold_control_characters
+
+    assert _may_hold_control_characters(raw) == (_CONTROL_BYTES.search(raw) is not None)
