@@ -3,6 +3,7 @@ crawler: every internal link and anchor resolves, every entry has its page."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -17,6 +18,7 @@ import kb
 import kb.site.plugin as kb_plugin
 from kb.site.aside import without_marks
 from kb.site.build import build_site
+from kb.site.context import source_title
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -166,6 +168,32 @@ def test_search_index_covers_aliases_definitions_and_claims(site):
     assert "pseudo-aligned" in text
     assert "agrees with the base objective on the training data" in text
     assert "Restricting pseudo-alignment to mesa-optimizers" in text
+
+
+def test_search_index_has_no_empty_entries_and_finds_every_entry_page(site):
+    """Every entry of the search index has text, except a page's own entry, which has the
+    page's title (a heading whose section the search leaves out makes no entry: it would be
+    found by the page's title and show nothing); every entry page and every sense is found."""
+    docs = json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
+    assert [d["location"] for d in docs if "#" in d["location"] and not d["text"].strip()] == []
+    assert [d["location"] for d in docs if not d["title"].strip()] == []
+    found = {d["location"]: d for d in docs}
+    base = kb.load(FIXTURE)
+    titles = (
+        [(f"terms/{t.id}/", t.label) for t in base.terms.values()]
+        + [(f"arguments/{c.id}/", c.headline) for c in base.claims.values()]
+        + [(f"sources/{s.id}/", source_title(base, s)) for s in base.sources.values()]
+    )
+    assert [(url, title) for url, title in titles if url not in found] == []
+    assert [
+        (url, title)
+        for url, title in titles
+        if html.unescape(found[url]["title"]) != " ".join(title.split())
+    ] == []
+    for term in base.terms.values():
+        for sense in term.senses:
+            entry = found[f"terms/{term.id}/#sense-{sense.id}"]
+            assert " ".join(sense.definition.split()[:3]) in html.unescape(entry["text"])
 
 
 def test_entry_pages_are_not_in_the_navigation(site):

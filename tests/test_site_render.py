@@ -612,8 +612,8 @@ def test_source_page_lists_the_works_it_refers_to_both_ways(tmp_path):
     data = SiteData(base)
     reply = render_source(data, base.sources["reply"])
     paper = render_source(data, base.sources["paper"])
-    assert "## Works it refers to\n\n- [A paper](paper.md)" in reply
-    assert "## Referred to by\n\n- [A reply](reply.md)" in paper
+    assert "## Works it refers to { data-search-exclude }\n\n- [A paper](paper.md)" in reply
+    assert "## Referred to by { data-search-exclude }\n\n- [A reply](reply.md)" in paper
 
 
 def test_abbreviations_are_read_checked_and_defined_for_markdown(tmp_path):

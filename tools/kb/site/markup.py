@@ -265,18 +265,41 @@ def bullet_list(items: list[str], empty: str | None = None) -> str:
     return separator.join(f"- {item}" for item in items)
 
 
-def section(title: str, body: str, anchor: str | None = None, indexed: bool = True) -> str:
+def section(
+    title: str,
+    body: str,
+    anchor: str | None = None,
+    indexed: bool = True,
+    heading_indexed: bool = True,
+) -> str:
     """A ``##`` section, or nothing when ``body`` is empty (pages show only what exists).
 
     ``indexed=False`` leaves it out of the site search: for lists of links to other entries,
     whose words those entries' own pages hold (every page loads the search index, so text
     indexed twice costs every reader; no ``<section>`` may be nested inside, see
-    kb.site.argtree.unindexed_section)."""
+    kb.site.argtree.unindexed_section). ``heading_indexed=False`` leaves out the heading
+    alone, for a section whose body is subsections with headings of their own.
+
+    Material's search makes an entry of every heading with an id, even inside an element it
+    leaves out; such an entry has no text and, its title left out too, the page's title: one
+    more useless result for every word of that title. So a heading kept out of the search
+    carries ``data-search-exclude`` itself (it stays in the page's table of contents)."""
     if not body.strip():
         return ""
-    attrs = f" {{ #{safe_id(anchor)} }}" if anchor else ""
-    text = f"## {escape(title)}{attrs}\n\n{body}\n"
-    return text if indexed else f"<section data-search-exclude markdown>\n\n{text}\n</section>\n"
+    return (
+        f"{heading(2, title, anchor, indexed=indexed and heading_indexed)}\n\n{body}\n"
+        if indexed
+        else f"<section data-search-exclude markdown>\n\n{heading(2, title, anchor, False)}"
+        f"\n\n{body}\n\n</section>\n"
+    )
+
+
+def heading(level: int, title: str, anchor: str | None = None, indexed: bool = True) -> str:
+    """A Markdown heading (in the table of contents); ``indexed=False``: not in the search
+    (see :func:`section`)."""
+    attrs = [f"#{safe_id(anchor)}"] if anchor else []
+    attrs += [] if indexed else ["data-search-exclude"]
+    return f"{'#' * level} {escape(title)}" + (f" {{ {' '.join(attrs)} }}" if attrs else "")
 
 
 def abbreviation_definitions(abbreviations: dict[str, str]) -> str:

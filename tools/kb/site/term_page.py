@@ -22,6 +22,7 @@ from kb.site.markup import (
     autolink,
     bullet_list,
     escape,
+    heading,
     join_blocks,
     page_start,
     section,
@@ -49,7 +50,7 @@ def render_term(data: SiteData, term: Term) -> str:
         facts([("Also called", ", ".join(escape(a) for a in term.aliases))]),
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
         vocabulary_tree(data, term, linker),
-        section("Senses", senses_grid(data, term, linker)),
+        section("Senses", senses_grid(data, term, linker), heading_indexed=False),
         section("Its definitions use", links_of(data, linker, uses_of(data, term)), indexed=False),
         section(
             "Used in the definitions of", links_of(data, linker, used_by(data, term)), indexed=False
@@ -180,22 +181,22 @@ def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
     for sense in term.senses:
         node = sense_node(sense.key)
         groups = []
-        for edge, heading in STANCES:
+        for edge, stance in STANCES:
             claims = data.by_label(data.incoming(node, edge))
             placed.update(claims)
             if claims:
                 items = [claim_with_writer(data, linker, c) for c in claims]
-                groups.append(f"**{heading}:**\n\n{bullet_list(items)}")
+                groups.append(f"**{stance}:**\n\n{bullet_list(items)}")
         if groups:
-            blocks.append(
-                f"### On {escape(sense_label(data.base, sense))}\n\n" + "\n\n".join(groups)
-            )
+            title = f"On {sense_label(data.base, sense)}"
+            blocks.append(f"{heading(3, title, indexed=False)}\n\n" + "\n\n".join(groups))
     about = data.by_label(
         [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
     )
     if about:
         items = [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in about]
-        blocks.append(f"### About the term in general\n\n{bullet_list(items)}")
+        title = heading(3, "About the term in general", indexed=False)
+        blocks.append(f"{title}\n\n{bullet_list(items)}")
     return "\n\n".join(blocks)
 
 
