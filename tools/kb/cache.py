@@ -390,7 +390,8 @@ def _parse(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
 def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
     """:func:`_parse` of ``jobs``, every other one in a forked process (so that both get as
     many terms, which cost twice a claim); the results come back pickled. Where a process
-    cannot be forked, everything is parsed here."""
+    cannot be forked, everything is parsed here. Once all are parsed, the mentions in the
+    terms' definitions are looked up aside (:func:`kb.mentions.search_aside`)."""
     import multiprocessing  # only a first run over many files needs it
 
     results: list = [None] * len(jobs)
@@ -400,9 +401,10 @@ def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tup
             pending = pool.apply_async(_parse, (jobs[1::2],))
             results[::2] = _parse(jobs[::2])
             results[1::2] = pending.get()
-            return results
     except (OSError, ValueError):  # no fork on this platform, or no process to spare
         return _parse(jobs)
+    mentions.search_aside(entry for entry, _ in results)
+    return results
 
 
 def _parse_all(jobs: list[tuple[str, str, str, bytes]], step: Callable[..., object]) -> list:
