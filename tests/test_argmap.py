@@ -14,13 +14,17 @@ import pytest
 import kb
 from kb.site.argtree import ArgumentView, answered, responses
 from kb.site.claim_page import render_claim
-from kb.site.context import SiteData
+from kb.site.context import SiteData, node_kind
 from kb.site.graph_data import (
     EDGE_STYLES,
+    KIND_NAMES,
     MAX_START,
+    NEIGHBOUR_ORDER,
     explorer_url,
+    first_view,
     focus_query,
     graph_json,
+    neighbours,
     node_label,
     relative_url,
     render_graph_page,
@@ -33,7 +37,7 @@ from kb.site.local_graph import (
     text_width,
     wrap,
 )
-from kb.site.markup import Linker
+from kb.site.markup import Linker, escape_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences"]
@@ -405,14 +409,54 @@ def test_graph_json_starts_small_and_styles_links_without_colour_alone(data):
     assert by["term:pseudo-alignment"] is None
 
 
-def test_graph_page_puts_search_count_and_filters_first():
-    page = markdown.markdown(render_graph_page().split("---", 2)[2], extensions=EXTENSIONS)
+def test_graph_page_puts_search_count_and_filters_first(data):
+    page = markdown.markdown(render_graph_page(data).split("---", 2)[2], extensions=EXTENSIONS)
     bar = page.index('id="kb-graph-search"')
     assert bar < page.index('id="kb-graph-status"') < page.index('data-node-kind="term"')
     assert page.index('data-edge-type="supports"') < page.index('id="kb-graph"')
     boxes = re.findall(r'data-node-kind="(\w+)" checked', page)
     assert boxes == ["term", "sense", "claim", "source"]
     assert "depth" not in page
+
+
+def test_graph_page_lists_the_first_view_as_built(data):
+    """The page holds the list of the explorer's first view (the script keeps it: graph.json
+    names the same entries), by kind with counts, labels escaped, and counts them."""
+    first = first_view(data)
+    graph = graph_json(data)
+    assert graph["first"] == first and first[0] == graph["start"]
+    assert len(first) == len(set(first)) <= MAX_START
+    assert set(first[1:]) == set(neighbours(data, first[0])[: MAX_START - 1])
+    page = render_graph_page(data)
+    listed = re.findall(r'<button type="button" class="kb-ex-pick">([^<]*)</button>', page)
+    assert sorted(listed) == sorted(escape_html(node_label(data, n)) for n in first)
+    heads = re.findall(r'<p class="kb-ex-group-head">([^<]*)</p>', page)
+    kinds = [
+        k for k in ("term", "sense", "claim", "source") if any(node_kind(n) == k for n in first)
+    ]
+    assert heads == [f"{KIND_NAMES[k]} ({sum(node_kind(n) == k for n in first)})" for k in kinds]
+    total = data.graph.number_of_nodes()
+    assert f'role="status">Showing {len(first)} of {total} entries.</span>' in page
+
+
+def test_neighbours_come_argument_links_first(data):
+    """The explorer takes a node's neighbours by their closest kind of link: a claim's
+    objections and supports before the term it is about."""
+    order = neighbours(data, "claim:the-rlo-sense-is-too-narrow")
+    kinds = [
+        NEIGHBOUR_ORDER.index(
+            min(
+                (
+                    k
+                    for u, v, k in data.graph.edges(keys=True)
+                    if {u, v} == {"claim:the-rlo-sense-is-too-narrow", n}
+                ),
+                key=NEIGHBOUR_ORDER.index,
+            )
+        )
+        for n in order
+    ]
+    assert kinds == sorted(kinds) and len(order) >= 2
 
 
 # -- page weight of the built site (a size, not a time) ------------------------------------

@@ -396,8 +396,7 @@ def test_the_view_can_be_used_from_the_keyboard(browser, base_url):
     whose buttons open its page and grow the view."""
     page = open_page(browser, base_url + "graph/?focus=claim:the-rlo-sense-is-too-narrow", LAPTOP)
     wait_drawn(page)
-    page.locator(".kb-ex-list summary").click()
-    picks = page.locator("#kb-graph-list .kb-ex-pick")
+    picks = page.locator("#kb-graph-list .kb-ex-pick")  # the list is open from the start
     assert sorted(picks.all_inner_texts()) == sorted(
         page.evaluate("window.kbGraph.cy.nodes().map(n => n.data('label'))")
     )
@@ -412,4 +411,58 @@ def test_the_view_can_be_used_from_the_keyboard(browser, base_url):
         "window.kbGraph.cy.getElementById('claim:narrowness-is-deliberate').selected()"
     )
     assert page.errors == [] and page.outside == []
+    page.context.close()
+
+
+def test_explorer_on_a_phone_lists_first_and_draws_when_scrolled_to(browser, repo_url, repo_base):
+    """On a phone the list of the entries in view comes first, readable and usable before
+    cytoscape is loaded (the page's main-thread work, benchmarks/site.md); the drawing is made
+    when the reader scrolls to it, and shows the same entries. Without a focus the list is in
+    the page as built, so filling it in moves nothing."""
+    from kb.site.graph_data import first_view, node_label
+
+    data = SiteData(repo_base)
+    first = first_view(data)
+    labels = sorted(node_label(data, n) for n in first)
+    page = open_page(browser, repo_url + "graph/", PHONE)
+    graph = page.locator("#kb-graph")
+    expect(graph).to_have_attribute("data-drawn", "listed")
+    picks = page.locator("#kb-graph-list .kb-ex-pick")
+    assert sorted(picks.all_inner_texts()) == labels
+    assert page.evaluate("typeof window.cytoscape") == "undefined"
+    assert page.locator("#kb-graph-list").bounding_box()["y"] < graph.bounding_box()["y"]
+    heads = page.locator("#kb-graph-list .kb-ex-group-head").all_inner_texts()
+    assert heads[0] == f"Terms ({sum(n.startswith('term:') for n in first)})"
+    # Picking an entry describes it; its neighbours join the list, all before any drawing.
+    grown = next(
+        n for n in first[1:] if set(repo_base.graph.to_undirected().neighbors(n)) - set(first)
+    )
+    picks.filter(has_text=re.compile("^" + re.escape(node_label(data, grown)) + "$")).click()
+    expect(page.locator("#kb-graph-info .kb-ex-label")).to_have_text(node_label(data, grown))
+    page.locator("#kb-graph-info .kb-ex-expand").click()
+    expect(picks).not_to_have_count(len(first))
+    listed = sorted(picks.all_inner_texts())
+    assert page.evaluate("typeof window.cytoscape") == "undefined"
+    graph.scroll_into_view_if_needed()
+    wait_drawn(page)
+    drawn = page.evaluate("window.kbGraph.cy.nodes().map(n => n.data('label'))")
+    assert sorted(drawn) == listed
+    assert page.errors == [] and page.outside == []
+    page.context.close()
+
+
+def test_explorer_list_is_in_the_page_as_built(browser, repo_url, repo_base):
+    """Without scripts the explorer's page still lists the first view's entries, by kind, and
+    the script's list is the same (so nothing moves when it takes over)."""
+    context = browser.new_context(**LAPTOP, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(repo_url + "graph/")
+    built = page.locator("#kb-graph-list").inner_text()
+    status = page.locator("#kb-graph-status").inner_text()
+    context.close()
+    page = open_page(browser, repo_url + "graph/", LAPTOP)
+    expect(page.locator("#kb-graph")).to_have_attribute("data-drawn", re.compile("listed|yes"))
+    assert page.locator("#kb-graph-list").inner_text() == built
+    assert page.locator("#kb-graph-status").inner_text() == status
+    assert built.startswith("Terms (")
     page.context.close()

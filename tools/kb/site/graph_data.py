@@ -21,6 +21,7 @@ from kb.site.context import SiteData, node_id, node_kind, participant, source_ti
 from kb.site.markup import (
     Linker,
     claim_path,
+    escape_html,
     first_sentence,
     join_blocks,
     sense_anchor,
@@ -64,6 +65,13 @@ EDGE_WORDS = {
     "replaced_by": "replaced by",
 }
 MAX_START = 40  # nodes in the explorer's first view: all of them readable in a laptop's window
+# The order in which the explorer takes a node's neighbours into a view: argument links first.
+NEIGHBOUR_ORDER = [
+    "supports", "objects_to", "undercuts", "conflicts_with", "agrees_with", "refines",
+    "sense_of", "broader", "related", "replaced_by", "about", "uses", "cites", "in_reply_to",
+    "part_of", "references",
+]  # fmt: skip
+KIND_NAMES = {"term": "Terms", "sense": "Senses", "claim": "Claims", "source": "Sources"}
 
 
 def edge_types() -> list[str]:
@@ -131,6 +139,27 @@ def start_node(data: SiteData) -> str | None:
     return min(terms, key=lambda n: (-data.graph.degree(n), n), default=None)
 
 
+def neighbours(data: SiteData, node: str) -> list[str]:
+    """``node``'s neighbours in the explorer's order: by their closest kind of link
+    (:data:`NEIGHBOUR_ORDER`), then by label."""
+    rank = {t: i for i, t in enumerate(NEIGHBOUR_ORDER)}
+    best: dict[str, int] = {}
+    edges = [(v, key) for _, v, key in data.graph.out_edges(node, keys=True)]
+    edges += [(u, key) for u, _, key in data.graph.in_edges(node, keys=True)]
+    for other, key in edges:
+        if other != node:
+            best[other] = min(best.get(other, len(rank)), rank.get(key, len(rank)))
+    return sorted(best, key=lambda n: (best[n], node_label(data, n).casefold(), n))
+
+
+def first_view(data: SiteData) -> list[str]:
+    """The entries of the explorer's view without a focus: the start node and its first
+    neighbours, at most :data:`MAX_START` (graph.json carries them, so that the page's list
+    and the script show the same)."""
+    start = start_node(data)
+    return [start, *neighbours(data, start)[: MAX_START - 1]] if start else []
+
+
 def graph_json(data: SiteData) -> dict:
     """Everything the explorer draws: nodes, typed edges, their styles, the first view."""
     graph: nx.MultiDiGraph = data.graph
@@ -154,7 +183,10 @@ def graph_json(data: SiteData) -> dict:
         "kinds": {k: NODE_STYLES[k] for k in NODE_KINDS},
         "types": {t: {**edge_style(t), "words": edge_words(t)} for t in types},
         "start": start_node(data),
+        "first": first_view(data),
         "max": MAX_START,
+        "priority": NEIGHBOUR_ORDER,
+        "kindNames": KIND_NAMES,
     }
 
 
@@ -224,9 +256,31 @@ def _filters() -> str:
     )
 
 
-def render_graph_page() -> str:
+def entry_list(data: SiteData, nodes: list[str]) -> str:
+    """The list of the entries in a view, by kind and A–Z, as the explorer's script makes it
+    (``listShown``): a button for each, which the script makes select its entry."""
+    groups = []
+    for kind, name in KIND_NAMES.items():
+        labels = sorted(
+            (node_label(data, n) for n in nodes if node_kind(n) == kind),
+            key=lambda label: (label.casefold(), label),
+        )
+        if labels:
+            picks = "".join(
+                f'<li><button type="button" class="kb-ex-pick">{escape_html(label)}</button></li>'
+                for label in labels
+            )
+            groups.append(
+                f'<li class="kb-ex-group"><p class="kb-ex-group-head">{name} ({len(labels)})</p>'
+                f"<ul>{picks}</ul></li>"
+            )
+    return "".join(groups)
+
+
+def render_graph_page(data: SiteData) -> str:
     """The explorer's page: search, node count and filters first (above the fold), then the
-    drawing area (the script fills it) and the panel of the selected node.
+    drawing area (the script fills it) and beside it (before it on a phone) the panel of the
+    selected node and the list of the entries in view, which work before the drawing is made.
     ``?focus=<node id>`` in the address opens on one node and its neighbours."""
     return join_blocks(
         "---\nhide:\n  - navigation\n  - toc\n---",
@@ -238,20 +292,21 @@ def render_graph_page() -> str:
         '<datalist id="kb-graph-names"></datalist>'
         '<button type="button" id="kb-graph-find" class="md-button">Show it</button>'
         '<button type="button" id="kb-graph-reset" class="md-button">Start again</button>'
-        '<span id="kb-graph-status" class="kb-ex-count" role="status">Loading the graph…</span>'
+        '<span id="kb-graph-status" class="kb-ex-count" role="status">'
+        f"Showing {len(first_view(data))} of {data.graph.number_of_nodes()} entries.</span>"
         "</div>"
         f'<div class="kb-ex-filters">{_filters()}</div>'
         '<div class="kb-ex-main">'
         '<div id="kb-graph" data-src="../assets/kb/graph.json" role="application" '
         'aria-label="Graph of the knowledge base; the panel beside it describes the selected '
-        'node"></div>'
+        'node"><p class="kb-ex-wait">The drawing is made when it comes into view.</p></div>'
         '<div class="kb-ex-side">'
         '<aside id="kb-graph-info" class="kb-ex-info" aria-live="polite">'
-        "<p>Select a node (click or tap it, or pick it from the list below) to see its name, "
-        "open its page or add its neighbours to the view. Double-click a node to add its "
-        "neighbours at once.</p></aside>"
-        '<details class="kb-ex-list"><summary>Entries in view, as a list</summary>'
-        '<ul id="kb-graph-list"></ul></details>'
+        "<p>Select an entry (pick it from the list below, or click or tap it in the drawing) "
+        "to see its name, open its page or add its neighbours to the view. Double-click a "
+        "node in the drawing to add its neighbours at once.</p></aside>"
+        '<details class="kb-ex-list" open><summary>Entries in view</summary>'
+        f'<ul id="kb-graph-list">{entry_list(data, first_view(data))}</ul></details>'
         "</div></div></div>",
         "The view starts small: one entry and the entries one link away (the most linked "
         "term, or the entry whose *Show in graph* button opened it), at most "
@@ -263,7 +318,9 @@ def render_graph_page() -> str:
 
 
 __all__ = [
+    "entry_list",
     "explorer_url",
+    "first_view",
     "graph_json",
     "graph_link",
     "node_label",

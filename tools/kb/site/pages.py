@@ -54,7 +54,7 @@ def render_pages(site: GeneratedSite, contributing: str | None, scratch: Path) -
             "sources/index.md": render_sources_index(data),
             "glossary.md": render_glossary(data),
             "disputes.md": render_disputes(data),
-            "graph.md": render_graph_page(),
+            "graph.md": render_graph_page(data),
             "rules/index.md": render_rules_index(),
             "contributing.md": contributing_page(contributing),
         }

@@ -10,12 +10,15 @@
  *   button in the panel beside the drawing; a double click adds them at once. Search adds the
  *   node found (with its neighbours) to the view. "Start again" goes back to the first view.
  * - The check boxes hide node kinds and link types; the status line counts what is shown.
+ * - The entries in view are also a list of buttons, by kind (for phones, keyboards and screen
+ *   readers). The list, the search, the filters and the panel work from graph.json alone:
+ *   start() makes them at once, attach() adds the drawing when graph.js has loaded cytoscape.
  *
  * Labels are plain text (cytoscape draws them; the panel uses textContent). They sit on a
  * background of the page's colour, in the page's text colour, read from Material's palette
  * (light or dark) and followed when the reader switches it, so their contrast is the page's.
  * The initial zoom never makes a label smaller than MIN_LABEL_PX. window.kbGraph exposes the
- * cytoscape instance and the explorer for tests.
+ * explorer and (once drawn) the cytoscape instance for tests.
  */
 (function () {
   "use strict";
@@ -23,9 +26,6 @@
   var MIN_LABEL_PX = 12;
   var EXPAND_MAX = 30;
   var AREA_PER_NODE = 18000;  // px² of layout a node and its 13 px name need to stand apart
-  var PRIORITY = ["supports", "objects_to", "undercuts", "conflicts_with", "agrees_with",
-    "refines", "sense_of", "broader", "related", "replaced_by", "about", "uses", "cites",
-    "in_reply_to", "part_of", "references"];
   /* A CSS colour as opaque "rgb(r, g, b)", blended over `under` when it is translucent. */
   function opaque(colour, under) {
     var probe = document.createElement("span");
@@ -89,7 +89,23 @@
     return on;
   }
 
-  function Explorer(cytoscape, graph, container, siteRoot) {
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  /* A promise that settles in a task of its own: the drawing's set-up runs as several short
+   * tasks, not one long one that holds the page. */
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
+  /* The view (which entries are shown, which is in focus and which selected), the list of its
+   * entries, the search and the panel: all of them work from graph.json alone, before the
+   * drawing exists (attach() adds it). */
+  function Explorer(graph, siteRoot) {
     var self = this;
     this.graph = graph;
     this.siteRoot = siteRoot;
@@ -105,16 +121,19 @@
     });
     this.status = document.getElementById("kb-graph-status");
     this.info = document.getElementById("kb-graph-info");
+    this.shown = {};   // node id -> true: the entries in the view
+    this.hidden = {};  // node id -> true: in the view but hidden by the filters
     this.focus = null;
-    this.cy = cytoscape({ container: container, style: cyStyle(graph, pageColours()),
-      minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false });
-    window.kbGraph = { cy: this.cy, explorer: this };
+    this.selected = null;
+    this.cy = null;    // the drawing, once attach() has made it
+    window.kbGraph = { cy: null, explorer: this };
   }
 
   /* The node's neighbours, argument links first, then by name. */
   Explorer.prototype.neighbours = function (id) {
     var self = this;
-    var rank = function (type) { var i = PRIORITY.indexOf(type); return i < 0 ? PRIORITY.length : i; };
+    var order = this.graph.priority;  // argument links first
+    var rank = function (type) { var i = order.indexOf(type); return i < 0 ? order.length : i; };
     var best = {};
     this.links[id].forEach(function (link) {
       if (link.other !== id && (!(link.other in best) || rank(link.type) < best[link.other])) {
@@ -127,39 +146,45 @@
   };
 
   Explorer.prototype.hiddenNeighbours = function (id) {
-    var cy = this.cy;
-    return this.neighbours(id).filter(function (other) { return cy.getElementById(other).empty(); });
+    var shown = this.shown;
+    return this.neighbours(id).filter(function (other) { return !shown[other]; });
   };
 
-  /* Put nodes (and every edge between shown nodes) into the drawing; new nodes start on a
-   * circle around `near` (a shown node), wide enough to give each of them room, so the layout
-   * grows from there. Returns the added nodes. */
+  /* Put nodes into the view (and into the drawing, once there is one); returns the ids added. */
   Explorer.prototype.add = function (ids, near) {
+    var self = this;
+    var fresh = ids.filter(function (id) { return self.byId[id] && !self.shown[id]; });
+    fresh.forEach(function (id) { self.shown[id] = true; });
+    if (this.cy) { this.draw(fresh, near); }
+    this.applyFilters();
+    return fresh;
+  };
+
+  /* Add nodes to the drawing (and every edge between drawn nodes); new nodes start on a
+   * circle around `near` (a drawn node), wide enough to give each of them room, so the layout
+   * grows from there. */
+  Explorer.prototype.draw = function (fresh, near) {
     var self = this;
     var cy = this.cy;
     var centre = near ? cy.getElementById(near).position() : { x: 0, y: 0 };
-    var fresh = ids.filter(function (id) { return self.byId[id] && cy.getElementById(id).empty(); });
     var radius = Math.max(120, fresh.length * 60 / Math.PI);  // 120 px of circle a node
-    var elements = fresh.map(function (id, i) {
+    cy.add(fresh.map(function (id, i) {
       var angle = 2 * Math.PI * i / Math.max(1, fresh.length);
       var n = self.byId[id];
       return { group: "nodes", data: { id: id, label: n.label, kind: n.kind, url: n.url },
         position: { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) } };
-    });
-    var added = cy.add(elements);
+    }));
     var edges = {};  // by id: an edge between two new nodes is met from both ends
     fresh.forEach(function (id) {
       self.links[id].forEach(function (link) {
         var e = link.edge;
-        if (!cy.getElementById(link.other).empty() && cy.getElementById(e.id).empty()) {
+        if (self.shown[link.other] && cy.getElementById(e.id).empty()) {
           edges[e.id] = { group: "edges", data: { id: e.id, source: e.from, target: e.to, type: e.type } };
         }
       });
     });
     cy.add(Object.keys(edges).map(function (key) { return edges[key]; }));
     this.markMore();
-    this.applyFilters();
-    return added;
   };
 
   /* Nodes with neighbours not yet shown get a double border (and say so in the panel). */
@@ -177,7 +202,7 @@
    * narrow for names side by side) is panned. A box the size of the drawing area squeezes the
    * names into each other: in the first views of the ten most linked entries, 135 of 291
    * labels overlapped another in a box of 9,000 px² a node with a random start, 38 in this
-   * one starting from where the nodes are (new ones on the circle add() puts them on), which
+   * one starting from where the nodes are (new ones on the circle draw() puts them on), which
    * also makes a view the same each time. It runs 30 iterations an animation frame (no long
    * task holds the page) and shows the nodes where they end; returns a promise of the end. */
   Explorer.prototype.layout = function () {
@@ -210,23 +235,36 @@
     }
   };
 
-  /* The first view (see the top of this file); returns a promise of its layout's end. */
-  Explorer.prototype.firstView = function () {
+  /* Draw the whole view again from fixed places (the focus in the middle of a circle of the
+   * other nodes), so that a view is drawn the same each time; returns a promise of the end. */
+  Explorer.prototype.drawView = function () {
     var self = this;
     var cy = this.cy;
     cy.elements().remove();
-    var ids = this.focus ? [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1)) : [];
-    this.add(ids, null);
-    cy.nodes().removeClass("kb-focus");
-    // The focus in the middle of its neighbours' circle: the layout starts the same each time.
-    if (this.focus) { cy.getElementById(this.focus).addClass("kb-focus").position({ x: 0, y: 0 }); }
-    this.describe(null);
-    this.report();
+    this.draw(Object.keys(this.shown), null);
+    this.applyFilters();
+    if (this.focus && this.shown[this.focus]) {
+      cy.getElementById(this.focus).addClass("kb-focus").position({ x: 0, y: 0 });
+    }
+    if (this.selected) { cy.getElementById(this.selected).select(); }
     cy.container().style.visibility = "hidden";  // until the nodes are in place
-    return this.layout().then(function () {
+    return nextTask().then(function () { return self.layout(); }).then(function () {
       self.readableZoom();
       cy.container().style.visibility = "";
     });
+  };
+
+  /* The first view (see the top of this file); returns a promise of its drawing's end. */
+  Explorer.prototype.firstView = function () {
+    this.shown = {};
+    this.selected = null;
+    // Without a ?focus=, the view the page's list was built with.
+    var ids = this.focus === this.graph.start ? this.graph.first
+      : [this.focus].concat(this.neighbours(this.focus).slice(0, this.graph.max - 1));
+    this.add(ids, null);
+    this.describe(null);
+    this.report();
+    return this.cy ? this.drawView() : Promise.resolve();
   };
 
   /* Add up to EXPAND_MAX neighbours of `id` not shown yet; returns how many were added (the
@@ -238,7 +276,7 @@
     this.add(more, id);
     this.describe(id);
     this.report();
-    this.layout().then(function () { self.cy.center(self.cy.getElementById(id)); });
+    if (this.cy) { this.layout().then(function () { self.cy.center(self.cy.getElementById(id)); }); }
     return more.length;
   };
 
@@ -246,56 +284,72 @@
     var kinds = checked("node-kind");
     var types = checked("edge-type");
     var self = this;
-    this.cy.nodes().forEach(function (n) {
-      n.toggleClass("kb-hidden", kinds[n.data("kind")] === false && n.id() !== self.focus);
+    this.hidden = {};
+    Object.keys(this.shown).forEach(function (id) {
+      if (kinds[self.byId[id].kind] === false && id !== self.focus) { self.hidden[id] = true; }
     });
+    if (!this.cy) { return; }
+    this.cy.nodes().forEach(function (n) { n.toggleClass("kb-hidden", !!self.hidden[n.id()]); });
     this.cy.edges().forEach(function (e) { e.toggleClass("kb-hidden", types[e.data("type")] === false); });
   };
 
+  /* The entries in view that the filters let through. */
+  Explorer.prototype.visible = function () {
+    var hidden = this.hidden;
+    return Object.keys(this.shown).filter(function (id) { return !hidden[id]; });
+  };
+
   Explorer.prototype.report = function (prefix) {
-    var shown = this.cy.nodes().not(".kb-hidden").length;  // (":visible" lags a class change)
-    var drawn = this.cy.nodes().length;
+    var shown = this.visible().length;
+    var all = Object.keys(this.shown).length;
     var text = "Showing " + shown + " of " + this.graph.nodes.length + " entries" +
-      (drawn > shown ? " (" + (drawn - shown) + " hidden by the filters)" : "") + ".";
+      (all > shown ? " (" + (all - shown) + " hidden by the filters)" : "") + ".";
     this.status.textContent = (prefix || "") + text;
     this.listShown();
   };
 
-  /* The nodes in view as a list of buttons (for keyboards and screen readers, which cannot
-   * use the drawing): each selects its node and describes it in the panel. */
+  /* The entries in view as a list of buttons, by kind and A–Z (for phones, keyboards and
+   * screen readers; it works before the drawing is made): each selects its entry and
+   * describes it in the panel. */
   Explorer.prototype.listShown = function () {
     var self = this;
     var list = document.getElementById("kb-graph-list");
     list.textContent = "";
-    this.cy.nodes().not(".kb-hidden").map(function (n) { return self.byId[n.id()]; })
-      .sort(function (a, b) { return a.label.localeCompare(b.label); })
-      .forEach(function (n) {
-        var item = element("li");
+    var byKind = {};
+    this.visible().forEach(function (id) {
+      var n = self.byId[id];
+      (byKind[n.kind] = byKind[n.kind] || []).push(n);
+    });
+    Object.keys(this.graph.kinds).filter(function (kind) { return byKind[kind]; }).forEach(function (kind) {
+      var nodes = byKind[kind].sort(function (a, b) { return a.label.localeCompare(b.label); });
+      var group = element("li", null, "kb-ex-group");
+      group.appendChild(element("p", self.graph.kindNames[kind] + " (" + nodes.length + ")", "kb-ex-group-head"));
+      var items = group.appendChild(element("ul"));
+      nodes.forEach(function (n) {
         var pick = element("button", n.label, "kb-ex-pick");
         pick.type = "button";
+        if (n.id === self.focus) { pick.setAttribute("aria-current", "true"); }
         pick.addEventListener("click", function () { self.select(n.id); });
-        item.append(pick, " (" + n.kind + ")");
-        list.appendChild(item);
+        items.appendChild(element("li")).appendChild(pick);
       });
+      list.appendChild(group);
+    });
   };
 
-  /* Select a shown node, centre it and describe it in the panel. */
+  /* Select an entry in view: describe it in the panel (scrolled into sight), and in the
+   * drawing select and centre it. */
   Explorer.prototype.select = function (id) {
+    this.selected = id;
+    this.describe(id);
+    this.info.scrollIntoView({ block: "nearest" });
+    if (!this.cy) { return; }
     var node = this.cy.getElementById(id);
     this.cy.nodes().unselect();
     node.select();
     this.cy.center(node);
-    this.describe(id);
   };
 
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) { node.textContent = text; }
-    if (className) { node.className = className; }
-    return node;
-  }
-
-  /* The panel beside the drawing: the selected node's full name, kind, page and growth. */
+  /* The panel: the selected node's full name, kind, page and growth. */
   Explorer.prototype.describe = function (id) {
     var self = this;
     var info = this.info;
@@ -331,9 +385,9 @@
   Explorer.prototype.show = function (text) {
     var hit = this.find(text);
     if (!hit) { this.report("Nothing is called “" + text.trim() + "”. "); return; }
-    var cy = this.cy;
-    if (cy.getElementById(hit).empty()) {
-      var near = this.neighbours(hit).filter(function (o) { return !cy.getElementById(o).empty(); })[0];
+    var self = this;
+    if (!this.shown[hit]) {
+      var near = this.neighbours(hit).filter(function (o) { return self.shown[o]; })[0];
       this.add([hit], near || null);
       this.expand(hit);
     }
@@ -341,13 +395,9 @@
     this.report();
   };
 
-  Explorer.prototype.retheme = function () {
-    this.cy.style(cyStyle(this.graph, pageColours()));
-  };
-
+  /* The search, the buttons and the filters: they work on the view, drawn or not. */
   Explorer.prototype.wire = function () {
     var self = this;
-    var cy = this.cy;
     var input = document.getElementById("kb-graph-search");
     var list = document.getElementById("kb-graph-names");
     list.textContent = "";
@@ -358,9 +408,32 @@
     document.querySelectorAll("input[data-node-kind], input[data-edge-type]").forEach(function (box) {
       box.addEventListener("change", function () { self.applyFilters(); self.report(); });
     });
-    cy.on("tap", "node", function (event) { self.describe(event.target.id()); });
+  };
+
+  /* Draw the view in `container` with cytoscape (graph.js loads it after the list is made);
+   * the set-up runs as a few short tasks. Returns a promise of the first drawing's end. */
+  Explorer.prototype.attach = function (cytoscape, container) {
+    var self = this;
+    return nextTask().then(function () {
+      container.textContent = "";
+      self.cy = cytoscape({ container: container, style: cyStyle(self.graph, pageColours()),
+        minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false });
+      window.kbGraph.cy = self.cy;
+      self.wireDrawing();
+      return self.drawView();
+    });
+  };
+
+  /* What the reader does in the drawing: tap to describe, double tap to grow; hover names. */
+  Explorer.prototype.wireDrawing = function () {
+    var self = this;
+    var cy = this.cy;
+    cy.on("tap", "node", function (event) {
+      self.selected = event.target.id();
+      self.describe(self.selected);
+    });
     cy.on("dbltap", "node", function (event) { self.expand(event.target.id()); });
-    // A label cut short shows whole on hover (and in the panel, once selected).
+    // A label cut short shows whole on hover (and in the panel and the list).
     cy.on("mouseover", "node", function (event) {
       cy.container().title = event.target.data("kind") + ": " + event.target.data("label");
     });
@@ -370,20 +443,20 @@
         " — " + target.label;
     });
     cy.on("mouseout", "node, edge", function () { cy.container().title = ""; });
-    new MutationObserver(function () { self.retheme(); })
+    new MutationObserver(function () { cy.style(cyStyle(self.graph, pageColours())); })
       .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   };
 
-  /* Draw the explorer in `container` (graph: graph.json's data); the promise ends when the
-   * first view is in place. */
-  function start(cytoscape, graph, container, siteRoot) {
-    var explorer = new Explorer(cytoscape, graph, container, siteRoot);
+  /* The view, its list, the search and the panel, from graph.json alone (graph.js attaches
+   * the drawing later); a ?focus= that names no entry is said in the status line. */
+  function start(graph, siteRoot) {
+    var explorer = new Explorer(graph, siteRoot);
     var focus = new URLSearchParams(location.search).get("focus");
     explorer.focus = focus && explorer.byId[focus] ? focus : graph.start;
     explorer.wire();
-    return explorer.firstView().then(function () {
-      if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
-    });
+    explorer.firstView();
+    if (focus && !explorer.byId[focus]) { explorer.report("No entry “" + focus + "” in the graph. "); }
+    return explorer;
   }
 
   window.kbExplorer = { start: start };
