@@ -362,6 +362,24 @@ def test_local_graph_labels_wrap_by_width_and_break_after_hyphens():
     assert wrap("favor mesa-optimizers strongly", 90, 1) == ["favor mesa…"]  # no "mesa-…"
 
 
+def test_local_graph_shows_long_labels_whole_in_taller_boxes(tmp_path):
+    """A neighbour's label is never cut for width (a phone has no hover to show the rest):
+    its box grows by a line of text for each line the label takes beyond two."""
+    long = "Wide Words Make Many Lines: " * 3 + "the end"
+    base = write_base(tmp_path, {"root": "", "long": "supports: [root]\n"})
+    (tmp_path / "arguments" / "long.yaml").write_text(
+        f"id: long\ntitle: '{long}'\nclaim: The claim long.\nsource: s\nsupports: [root]\n"
+    )
+    base = SiteData(kb.load(tmp_path))
+    svg = local_svg(base, "arguments/root.md", "claim:root", neighbour_groups(base, "claim:root"))
+    box = re.search(r'class="kb-lg-node"><title>claim: ([^<]*)</title>(.*?)</a>', svg)
+    assert box.group(1) == long
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", box.group(2))
+    assert len(lines) >= 4 and " ".join(lines) == long and "…" not in box.group(2)
+    height = int(re.search(r'<rect [^>]*height="(\d+)"', box.group(2)).group(1))
+    assert height >= 16 * len(lines)
+
+
 def test_no_local_graph_without_links(tmp_path):
     base = write_base(tmp_path, {"lonely": ""})
     (tmp_path / "arguments" / "lonely.yaml").write_text("id: lonely\nclaim: Alone.\n")

@@ -466,3 +466,25 @@ def test_explorer_list_is_in_the_page_as_built(browser, repo_url, repo_base):
     assert page.locator("#kb-graph-status").inner_text() == status
     assert built.startswith("Terms (")
     page.context.close()
+
+
+def test_local_graph_labels_show_whole_on_a_phone(browser, repo_url, repo_base):
+    """No hover on a phone: every neighbour's name in the local graph of the most linked
+    term and source is shown whole, in its box, at 13 px."""
+    graph = repo_base.graph
+    page = open_page(browser, repo_url, PHONE)
+    for kind, folder in (("term", "terms"), ("source", "sources")):
+        node = max((n for n in graph if n.startswith(kind + ":")), key=graph.degree)
+        page.goto(f"{repo_url}{folder}/{node.split(':', 1)[1]}/")
+        names = page.evaluate(
+            """() => [...document.querySelectorAll("svg.kb-lg a.kb-lg-node")].map(a => [
+                 a.querySelector("title").textContent.replace(/^\\w+: /, ""),
+                 [...a.querySelectorAll("tspan")].map(t => t.textContent).join(" ")])"""
+        )
+        assert len(names) >= 10
+        for title, shown_text in names:
+            assert shown_text.replace("- ", "-") == title.replace("- ", "-"), (node, title)
+        assert page.evaluate(LOCAL_GRAPH_SPILLS) == [], node
+        sizes = page.evaluate(TEXT_SIZES, ".kb-local-graph")
+        assert min(size for size, _ in sizes) >= 12, node
+    page.context.close()

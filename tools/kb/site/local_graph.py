@@ -8,8 +8,10 @@ so colour is never the only cue. The SVG is as wide as a phone's column and keep
 (it is never scaled to fit), so its 13 px labels stay 13 px; a group shows at most
 :data:`PER_GROUP` neighbours and says how many more the explorer shows. Labels are wrapped by
 their estimated width in DejaVu Sans, the widest of the common sans-serif fonts the page may
-fall back to, so that no line runs out of its box; a label cut short shows whole on hover
-(its ``<title>``) and on the page it links to.
+fall back to, so that no line runs out of its box, and a box is as tall as its label needs
+(up to :data:`MAX_LINES` lines): every label of the repository's graph shows whole, on a phone
+as on a laptop, with no hover needed. Each node's link is named by its ``<title>`` (the kind
+and the whole label) for screen readers.
 
 Links are ``xlink:href``: Material's instant navigation sets ``.href`` on every ``a[href]`` of
 a page, which an SVG link does not allow (the script would stop with an error).
@@ -34,6 +36,8 @@ from kb.site.graph_data import (
 from kb.site.markup import Linker, escape_html
 
 PER_GROUP = 5
+MAX_LINES = 6  # of a neighbour's label; the longest in the repository's graph takes 5
+ENTRY_LINES = 8  # of the entry's own label (the page's title, above the drawing in full)
 WIDTH = 356  # the content column of a 390 px phone: never wider, so it never scrolls there
 ENTRY_W, GAP, ROW_H, HEAD_H, FONT, LINE = 132, 28, 44, 24, 13, 16
 NODE_X = ENTRY_W + GAP
@@ -156,18 +160,20 @@ def _lines(text: list[str], x: int, top: int) -> str:
     )
 
 
-def _node_box(data: SiteData, page: str, node: str, y: int) -> str:
+def _node_box(data: SiteData, page: str, node: str, y: int) -> tuple[str, int]:
+    """A neighbour's box at ``y``, as tall as its wrapped label needs, and its height."""
     label = node_label(data, node)
     kind = node.split(":", 1)[0]
-    lines = wrap(label, NODE_W - 2 * PAD, 2)
-    top = y + (ROW_H - LINE * len(lines)) // 2
+    lines = wrap(label, NODE_W - 2 * PAD, MAX_LINES)
+    height = max(ROW_H, LINE * len(lines) + 12)
+    top = y + (height - LINE * len(lines)) // 2
     return (
         f'<a xlink:href="{escape_html(relative_url(page, node))}" class="kb-lg-node">'
         f"<title>{escape_html(kind)}: {escape_html(label)}</title>"
-        f'<rect x="{NODE_X}" y="{y + 2}" width="{NODE_W}" height="{ROW_H - 4}" rx="4" '
+        f'<rect x="{NODE_X}" y="{y + 2}" width="{NODE_W}" height="{height - 4}" rx="4" '
         f'style="stroke:{NODE_STYLES.get(kind, {}).get("colour", GREY)}"/>'
         f"<text>{_lines(lines, NODE_X + PAD, top)}</text></a>"
-    )
+    ), height
 
 
 def _edge(y_from: int, y_to: int, edge_type: str) -> str:
@@ -198,9 +204,10 @@ def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
         )
         y += HEAD_H + LINE * (len(head) - 1)
         for other in group.nodes[:PER_GROUP]:
-            rows.append(_node_box(data, page, other, y))
-            centres.append((y + ROW_H // 2, group.edge_type))
-            y += ROW_H
+            box, height = _node_box(data, page, other, y)
+            rows.append(box)
+            centres.append((y + height // 2, group.edge_type))
+            y += height
         hidden = len(group.nodes) - PER_GROUP
         if hidden > 0:
             rows.append(
@@ -209,11 +216,11 @@ def local_svg(data: SiteData, page: str, node: str, groups: list[Group]) -> str:
             )
             y += ROW_H - 6
         y += 6
-    height = max(y, 60)
-    middle = height // 2
     label = node_label(data, node)
-    lines = wrap(label, ENTRY_W - 2 * PAD, 5, bold=True)
+    lines = wrap(label, ENTRY_W - 2 * PAD, ENTRY_LINES, bold=True)
     box_h = len(lines) * LINE + 12
+    height = max(y, 60, box_h + 4)
+    middle = height // 2
     box_top = middle - box_h // 2
     entry = (
         f'<g class="kb-lg-entry"><title>{escape_html(label)}</title>'
