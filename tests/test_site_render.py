@@ -296,26 +296,30 @@ def test_vocabulary_tree_and_replacement(data):
 
 def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
     page = render_source(data, data.base.sources["a-comment-on-the-post"])
-    assert "**Part of:** [A post discussing the paper](a-post-on-the-paper.md)" in page
+    # the facts and lists are finished HTML (kb.site.aside), links at the built pages' addresses
     assert (
-        "**Discussion:** [this comment in its thread]"
-        "(../threads/a-post-on-the-paper.md#comment-a-comment-on-the-post)" in page
-    )
-    assert (
-        "[pseudo&#45;alignment &#40;loose usage&#41;](../terms/pseudo-alignment.md#sense-loose): Any"
+        '<strong>Part of:</strong> <a href="../a-post-on-the-paper/">A post discussing the paper</a>'
         in page
     )
-    assert "**By:** Author not named" in page
-    assert "**About the author:** unknown; a commenter on the post" in page
+    assert (
+        '<strong>Discussion:</strong> <a href="../../threads/a-post-on-the-paper/'
+        '#comment-a-comment-on-the-post">this comment in its thread</a>' in page
+    )
+    assert (
+        '<a href="../../terms/pseudo-alignment/#sense-loose">pseudo-alignment (loose usage)</a>: Any'
+        in page
+    )
+    assert "<strong>By:</strong> Author not named" in page
+    assert "<strong>About the author:</strong> unknown; a commenter on the post" in page
     post = render_source(data, data.base.sources["a-post-on-the-paper"])
     assert (
-        "**Discussion:** [the whole thread &#40;2 comments&#41;](../threads/a-post-on-the-paper.md)"
-        in post
+        '<strong>Discussion:</strong> <a href="../../threads/a-post-on-the-paper/">'
+        "the whole thread (2 comments)</a>" in post
     )
-    assert "**Date:** Jul 2019" in post
+    assert "<strong>Date:</strong> Jul 2019" in post
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
     assert '<a href="https://arxiv.org/abs/1906.01820" rel="nofollow noopener">' in paper
-    assert "**Date:** 1 Jun 2019" in paper
+    assert "<strong>Date:</strong> 1 Jun 2019" in paper
 
 
 def test_source_page_facts_stay_out_of_search_and_read_as_words(data):
@@ -323,16 +327,16 @@ def test_source_page_facts_stay_out_of_search_and_read_as_words(data):
     this comment in its thread"; the works a source is part of read "X, part of Y"."""
     page = render_source(data, data.base.sources["a-comment-on-the-post"])
     facts_block = page.split("<div data-search-exclude markdown>", 1)[1].split("</div>", 1)[0]
-    assert "**Kind:** comment" in facts_block
-    assert "**Discussion:**" in facts_block
+    assert "<strong>Kind:</strong> comment" in facts_block
+    assert "<strong>Discussion:</strong>" in facts_block
     described = render(page).split("</div>")[-1]
     assert "Kind:" not in described and "this comment in its thread" not in described
-    part_of = re.search(r"\*\*Part of:\*\* (.*)", page)
+    part_of = re.search(r"<strong>Part of:</strong> (.*)", page)
     assert part_of and "←" not in part_of.group(1)
     # the claims made in a source are its writer's: the writer is not repeated after each
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
     made_here = paper.split("## Claims made here", 1)[1].split("</section>", 1)[0]
-    assert made_here.count("\n- [") == 2
+    assert made_here.count("\n<li><a ") == 2
     assert "Hubinger" not in made_here
 
 
@@ -612,8 +616,14 @@ def test_source_page_lists_the_works_it_refers_to_both_ways(tmp_path):
     data = SiteData(base)
     reply = render_source(data, base.sources["reply"])
     paper = render_source(data, base.sources["paper"])
-    assert "## Works it refers to { data-search-exclude }\n\n- [A paper](paper.md)" in reply
-    assert "## Referred to by { data-search-exclude }\n\n- [A reply](reply.md)" in paper
+    assert (
+        "## Works it refers to { data-search-exclude }\n\n<!--kb:aside--><ul>\n"
+        '<li><a href="../paper/">A paper</a></li>' in reply
+    )
+    assert (
+        "## Referred to by { data-search-exclude }\n\n<!--kb:aside--><ul>\n"
+        '<li><a href="../reply/">A reply</a></li>' in paper
+    )
 
 
 def test_abbreviations_are_read_checked_and_defined_for_markdown(tmp_path):
@@ -763,9 +773,9 @@ def test_a_work_only_cited_by_the_documents_says_it_is_not_archived(data):
     """The paper has no archived text (only the post and its comments do): its page says so,
     the post's and its comment's pages do not."""
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])
-    assert "**Archived:** no: a work the archived documents cite" in paper
+    assert "<strong>Archived:</strong> no: a work the archived documents cite" in paper
     for archived in ("a-post-on-the-paper", "a-comment-on-the-post"):
-        assert "**Archived:**" not in render_source(data, data.base.sources[archived])
+        assert "<strong>Archived:</strong>" not in render_source(data, data.base.sources[archived])
 
 
 def test_disputes_across_documents_group_each_position_with_its_answers(data):

@@ -6,17 +6,23 @@ from textwrap import indent
 
 from kb.model import Ref
 from kb.site.context import SiteData, discussion_of, source_title
-from kb.site.markup import Linker, autolink, bullet_list, escape, source_path
+from kb.site.markup import Linker, autolink, escape, source_path
+
+MARKDOWN = Linker("index.md")  # for text, emphasis and lists, which no page changes
 
 
-def facts(pairs: list[tuple[str, str]]) -> str:
-    """``- **Label:** value`` for each pair whose value is not empty (labels are ours)."""
-    return bullet_list([f"**{label}:** {value}" for label, value in pairs if value])
+def facts(pairs: list[tuple[str, str]], linker: Linker | None = None) -> str:
+    """``- **Label:** value`` for each pair whose value is not empty (labels are ours), as
+    ``linker`` writes it: Markdown (the default), or finished HTML with an HtmlLinker."""
+    linker = linker or MARKDOWN
+    return linker.bullets(
+        [f"{linker.strong(label + ':')} {value}" for label, value in pairs if value]
+    )
 
 
 def links_of(data: SiteData, linker: Linker, nodes: list[str]) -> str:
     """A bullet list linking to each graph node."""
-    return bullet_list([linker.node(data.base, node) for node in nodes])
+    return linker.bullets([linker.node(data.base, node) for node in nodes])
 
 
 def attribution(
@@ -45,7 +51,7 @@ def source_link(data: SiteData, linker: Linker, source_id: str, text: str | None
     its place in its thread, any other source to its page."""
     source = data.base.sources.get(source_id)
     if source is None:
-        return escape(text or source_id)
+        return linker.text(text or source_id)
     root = discussion_of(data.base, source)
     if root is not None:
         return linker.comment(data.base, source_id, root, text=text)

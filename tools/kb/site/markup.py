@@ -157,9 +157,17 @@ def sense_target(key: str) -> tuple[str, str]:
     return term_path(term_id), sense_anchor(sense_id)
 
 
+def relative_href(page: str, url: str) -> str:
+    """The site address ``url`` (directory style, relative to the site root, e.g. ``terms/x/``)
+    as a link from the page ``page`` (its docs path), as MkDocs writes it into the page."""
+    rel = posixpath.relpath(url or ".", url_of(page) or ".")
+    return "./" if rel == "." else rel + "/"
+
+
 class Linker:
-    """Markdown links written from one page (``page`` is its path in the docs, e.g.
-    ``terms/x.md``); MkDocs resolves and checks relative ``.md`` links at build time."""
+    """Markdown written from one page (``page`` is its path in the docs, e.g. ``terms/x.md``):
+    links, which MkDocs resolves and checks at build time, text, emphasis and lists.
+    :class:`HtmlLinker` writes the same as finished HTML."""
 
     def __init__(self, page: str):
         self.page = page
@@ -172,6 +180,19 @@ class Linker:
     def link(self, text: str, doc_path: str, anchor: str | None = None) -> str:
         """A link whose visible text is ``text`` (escaped)."""
         return f"[{escape(text)}]({self.href(doc_path, anchor)})"
+
+    def text(self, text: str) -> str:
+        """Contributors' (or any) plain text, escaped."""
+        return escape(text)
+
+    def em(self, markup: str) -> str:
+        return f"*{markup}*"
+
+    def strong(self, markup: str) -> str:
+        return f"**{markup}**"
+
+    def bullets(self, items: list[str], empty: str | None = None) -> str:
+        return bullet_list(items, empty)
 
     def term(self, base, term_id: str) -> str:
         term = base.terms.get(term_id)
@@ -206,6 +227,57 @@ class Linker:
     def target(self, base, target: str) -> str:
         """A ``supports``/``objects_to`` target: a sense when it holds ``#``, else a claim."""
         return self.sense(base, target) if "#" in target else self.claim(base, target)
+
+
+class HtmlLinker(Linker):
+    """The same as :class:`Linker`, written as finished HTML (for kb.site.aside): links at the
+    addresses MkDocs would give them (the built-site tests check they resolve), text escaped
+    for HTML with each abbreviation marked (as the Markdown ``abbr`` extension does), lists as
+    Python-Markdown writes them."""
+
+    def __init__(self, page: str, abbreviations: dict[str, str] | None = None):
+        super().__init__(page)
+        self.abbreviations = abbreviations or {}
+
+    def href(self, doc_path: str, anchor: str | None = None) -> str:
+        return relative_href(self.page, url_of(doc_path)) + (f"#{anchor}" if anchor else "")
+
+    def link(self, text: str, doc_path: str, anchor: str | None = None) -> str:
+        return f'<a href="{escape_html(self.href(doc_path, anchor))}">{self.text(text)}</a>'
+
+    def text(self, text: str) -> str:
+        return abbreviate_html(escape_html(text), self.abbreviations)
+
+    def em(self, markup: str) -> str:
+        return f"<em>{markup}</em>"
+
+    def strong(self, markup: str) -> str:
+        return f"<strong>{markup}</strong>"
+
+    def bullets(self, items: list[str], empty: str | None = None) -> str:
+        if not items:
+            return f"<p><em>{self.text(empty)}</em></p>" if empty else ""
+        return html_list(items)
+
+
+def html_list(items: list[str], loose: bool = False) -> str:
+    """Items (HTML) as a list the way Python-Markdown writes one (``loose``: each item's first
+    block a paragraph, as in a list whose items are apart; an item may end with a nested
+    list)."""
+    if not items:
+        return ""
+    if loose:
+        return "<ul>\n" + "".join(f"<li>\n{_item_blocks(i)}\n</li>\n" for i in items) + "</ul>"
+    return "<ul>\n" + "".join(f"<li>{item}{_nested_end(item)}</li>\n" for item in items) + "</ul>"
+
+
+def _nested_end(item: str) -> str:
+    return "\n" if item.endswith("</ul>") else ""
+
+
+def _item_blocks(item: str) -> str:
+    text, nested, rest = item.partition("<ul>")
+    return f"<p>{text}</p>" + (f"\n{nested}{rest}" if nested else "")
 
 
 def autolink(text: str, mentions: MentionIndex, linker: Linker, skip: str | None = None) -> str:
@@ -315,10 +387,16 @@ def abbreviate_html(escaped: str, abbreviations: dict[str, str]) -> str:
     raw-HTML blocks, where the Markdown ``abbr`` extension does not reach."""
     if not abbreviations:
         return escaped
-    keys = sorted((escape_html(k) for k in abbreviations), key=len, reverse=True)
-    titles = {escape_html(k): escape_html(v) for k, v in abbreviations.items()}
-    pattern = re.compile(r"(?<![\w&-])(" + "|".join(map(re.escape, keys)) + r")(?![\w-])")
+    pattern, titles = _abbreviation_pattern(tuple(abbreviations.items()))
     return pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', escaped)
+
+
+@functools.lru_cache(maxsize=8)
+def _abbreviation_pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str]]:
+    keys = sorted((escape_html(k) for k, _ in items), key=len, reverse=True)
+    titles = {escape_html(k): escape_html(v) for k, v in items}
+    pattern = re.compile(r"(?<![\w&-])(" + "|".join(map(re.escape, keys)) + r")(?![\w-])")
+    return pattern, titles
 
 
 def join_blocks(*blocks: str) -> str:

@@ -4,6 +4,7 @@ is part of), and what the atlas takes from it."""
 from __future__ import annotations
 
 from kb.model import Source
+from kb.site.aside import aside
 from kb.site.context import (
     SiteData,
     discussion_of,
@@ -16,10 +17,9 @@ from kb.site.entry_parts import facts
 from kb.site.graph_data import graph_link
 from kb.site.local_graph import local_graph
 from kb.site.markup import (
+    HtmlLinker,
     Linker,
     autolink,
-    bullet_list,
-    escape,
     external_link,
     first_sentence,
     join_blocks,
@@ -34,62 +34,61 @@ KIND_NAMES = {"other": "document"}
 
 
 def render_source(data: SiteData, source: Source) -> str:
-    """The Markdown of ``sources/<id>.md``."""
-    linker = Linker(source_path(source.id))
+    """The Markdown of ``sources/<id>.md``. Its facts and lists of linked entries are left out
+    of the search, and written as finished HTML (kb.site.aside)."""
+    page = source_path(source.id)
+    linker, html = Linker(page), HtmlLinker(page, data.abbreviations)
     node = source_node(source.id)
     claims = [n for n in data.incoming(node, "cites") if n.startswith("claim:")]
     return join_blocks(
         page_start(source_title(data.base, source)),
         graph_link(node, linker),
-        search_excluded(
-            facts(
-                [
-                    ("Kind", escape(KIND_NAMES.get(source.type, source.type))),
-                    ("By", escape(participant(source))),
-                    (
-                        "About the author",
-                        escape(source.author_note)
-                        if source.author_note and not source.authors
-                        else "",
-                    ),
-                    ("Date", escape(display_date(source.date))),
-                    ("Original", external_link(source.url, source.url) if source.url else ""),
-                    ("Part of", _chain(data, node, "part_of", linker)),
-                    (
-                        "In reply to",
-                        linker.node(data.base, data.outgoing(node, "in_reply_to")[0])
-                        if data.outgoing(node, "in_reply_to")
-                        else "",
-                    ),
-                    ("Discussion", discussion_link(data, source, linker)),
-                    ("Archived", _not_archived_note(data, source)),
-                ]
-            )
-        ),
+        search_excluded(facts(source_facts(data, source, html), html)),
         autolink(source.description, data.mentions, linker) if source.description else "",
-        section(
-            "Parts",
-            bullet_list([linker.node(data.base, n) for n in parts(data, node)]),
-            indexed=False,
-        ),
-        section("Senses defined here", senses_citing(data, node, linker), indexed=False),
-        section(
+        listing("Parts", [html.node(data.base, n) for n in parts(data, node)], html),
+        section("Senses defined here", aside(senses_citing(data, node, html)), indexed=False),
+        listing(
             "Claims made here",
-            bullet_list([linker.node(data.base, c) + stance_of(data, linker, c) for c in claims]),
-            indexed=False,
+            [html.node(data.base, c) + stance_of(data, html, c) for c in claims],
+            html,
         ),
-        section(
+        listing(
             "Works it refers to",
-            bullet_list([linker.node(data.base, n) for n in data.outgoing(node, "references")]),
-            indexed=False,
+            [html.node(data.base, n) for n in data.outgoing(node, "references")],
+            html,
         ),
-        section(
+        listing(
             "Referred to by",
-            bullet_list([linker.node(data.base, n) for n in data.incoming(node, "references")]),
-            indexed=False,
+            [html.node(data.base, n) for n in data.incoming(node, "references")],
+            html,
         ),
         local_graph(data, source_node(source.id), linker),
     )
+
+
+def source_facts(data: SiteData, source: Source, html: HtmlLinker) -> list[tuple[str, str]]:
+    """What the source is, who wrote it and when, and where it sits (HTML)."""
+    node = source_node(source.id)
+    replied = data.outgoing(node, "in_reply_to")
+    return [
+        ("Kind", html.text(KIND_NAMES.get(source.type, source.type))),
+        ("By", html.text(participant(source))),
+        (
+            "About the author",
+            html.text(source.author_note) if source.author_note and not source.authors else "",
+        ),
+        ("Date", html.text(display_date(source.date))),
+        ("Original", external_link(source.url, source.url) if source.url else ""),
+        ("Part of", _chain(data, node, "part_of", html)),
+        ("In reply to", html.node(data.base, replied[0]) if replied else ""),
+        ("Discussion", discussion_link(data, source, html)),
+        ("Archived", html.text(_not_archived_note(data, source))),
+    ]
+
+
+def listing(title: str, items: list[str], html: HtmlLinker) -> str:
+    """A section listing linked entries (HTML items), left out of the search."""
+    return section(title, aside(html.bullets(items)), indexed=False)
 
 
 def _not_archived_note(data: SiteData, source: Source) -> str:
@@ -126,10 +125,10 @@ def parts(data: SiteData, node: str) -> list[str]:
     ]
 
 
-def search_excluded(markdown: str) -> str:
-    """``markdown`` kept out of the site search, so that a result's snippet is what the source
-    says, not the page's facts ("Kind: comment", "this comment in its thread")."""
-    return f"<div data-search-exclude markdown>\n\n{markdown}\n\n</div>" if markdown else ""
+def search_excluded(html: str) -> str:
+    """Finished ``html`` kept out of the site search, so that a result's snippet is what the
+    source says, not the page's facts ("Kind: comment", "this comment in its thread")."""
+    return f"<div data-search-exclude markdown>\n\n{aside(html)}\n\n</div>" if html else ""
 
 
 def _chain(data: SiteData, node: str, edge: str, linker: Linker) -> str:
@@ -148,5 +147,5 @@ def senses_citing(data: SiteData, node: str, linker: Linker) -> str:
     items = []
     for sense in (n for n in data.incoming(node, "cites") if n.startswith("sense:")):
         definition = data.graph.nodes[sense].get("definition", "")
-        items.append(f"{linker.node(data.base, sense)}: {escape(first_sentence(definition))}")
-    return bullet_list(items)
+        items.append(f"{linker.node(data.base, sense)}: {linker.text(first_sentence(definition))}")
+    return linker.bullets(items)

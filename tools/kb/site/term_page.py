@@ -7,11 +7,14 @@ from textwrap import indent
 
 from kb.model import Sense, Term
 from kb.site.context import (
+    UNNAMED,
     SiteData,
+    discussion_of,
     holders,
     participant,
     sense_label,
     sense_node,
+    source_title,
     term_node,
 )
 from kb.site.entry_parts import attribution, editors_note, facts, links_of, source_link
@@ -28,6 +31,7 @@ from kb.site.markup import (
     section,
     sense_anchor,
     term_path,
+    thread_path,
 )
 
 # Shown after the status badge, which already names the status.
@@ -194,10 +198,79 @@ def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
         [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
     )
     if about:
-        items = [claim_with_writer(data, linker, c) + stance_of(data, linker, c) for c in about]
         title = heading(3, "About the term in general", indexed=False)
-        blocks.append(f"{title}\n\n{bullet_list(items)}")
+        blocks.append(f"{title}\n\n{claims_by_document(data, linker, about)}")
     return "\n\n".join(blocks)
+
+
+# A claim's stance towards the other claims: what it answers, in the order a list shows them.
+ANSWERS = (("objects_to", "objection", "objections"), ("supports", "in support", "in support"))
+
+
+def stance_rank(data: SiteData, node: str) -> int:
+    """0 for a claim that objects to another, 1 for one that supports another, 2 otherwise."""
+    return next((i for i, (edge, *_) in enumerate(ANSWERS) if data.outgoing(node, edge)), 2)
+
+
+def claims_by_document(data: SiteData, linker: Linker, claims: list[str]) -> str:
+    """Claims grouped by the document they come from (a paper or post; the comments of one
+    discussion together), the documents with the most claims first. Each group says how many
+    of its claims object to or support another; its objections come first. Who made a claim
+    is named on it only where a group holds several writers' claims (comments)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for claim in claims:
+        groups.setdefault(document_of(data, linker, claim), []).append(claim)
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0][0]))
+    counts = _stance_counts(data, claims)
+    lines = [
+        f"{_claims(len(claims))} from {len(groups)} document{'s' if len(groups) > 1 else ''}"
+        + (f": {counts}." if counts else ".")
+    ]
+    for (_, head), members in ranked:
+        members.sort(key=lambda c: stance_rank(data, c))  # stable: A–Z within a stance
+        counts = _stance_counts(data, members)
+        lines.append(f"{head} — {_claims(len(members))}" + (f": {counts}" if counts else ""))
+        comments = head.startswith("Comments")
+        items = [
+            (claim_with_writer(data, linker, c) if comments else linker.node(data.base, c))
+            + stance_of(data, linker, c)
+            for c in members
+        ]
+        lines.append(bullet_list(items))
+    return "\n\n".join(lines)
+
+
+def _claims(count: int) -> str:
+    return f"{count} claim{'s' if count != 1 else ''}"
+
+
+def _stance_counts(data: SiteData, claims: list[str]) -> str:
+    """``3 objections, 5 in support`` of other claims (nothing for a stance no claim takes)."""
+    ranks = [stance_rank(data, c) for c in claims]
+    parts = []
+    for i, (_, one, many) in enumerate(ANSWERS):
+        if ranks.count(i):
+            parts.append(f"{ranks.count(i)} {one if ranks.count(i) == 1 else many}")
+    return ", ".join(parts) + (" of another claim" if parts else "")
+
+
+def document_of(data: SiteData, linker: Linker, node: str) -> tuple[str, str]:
+    """A claim's document as (sort key, the group's linked heading): its source, or for a
+    comment the discussion it belongs to."""
+    claim = data.base.claims.get(node.split(":", 1)[1])
+    source = data.base.sources.get(claim.source.target) if claim and claim.source else None
+    if source is None:
+        return "~", "**Source not recorded**"
+    root_id = discussion_of(data.base, source)
+    if root_id is not None:
+        root = data.base.sources[root_id]
+        where = "in" if root.type == "other" else "on"
+        link = linker.link(f"“{source_title(data.base, root)}”", thread_path(root_id))
+        return root_id + " comments", f"**Comments {where} {link}**"
+    link = source_link(data, linker, source.id)
+    by = participant(source)
+    named = by == UNNAMED or by in source_title(data.base, source)
+    return source.id, f"**{link}**" + ("" if named else f" by {escape(by)}")
 
 
 def stance_of(data: SiteData, linker: Linker, node: str) -> str:
@@ -206,7 +279,8 @@ def stance_of(data: SiteData, linker: Linker, node: str) -> str:
     for edge, word in (("supports", "supports"), ("objects_to", "objects to")):
         targets = data.outgoing(node, edge)
         if targets:
-            parts.append(f"*{word}* " + ", ".join(linker.node(data.base, t) for t in targets))
+            links = ", ".join(linker.node(data.base, t) for t in targets)
+            parts.append(f"{linker.em(word)} {links}")
     return " — " + "; ".join(parts) if parts else ""
 
 
