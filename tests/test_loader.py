@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -213,3 +215,19 @@ def test_the_quick_control_character_test_agrees_with_the_pattern(raw):
     from kb.loader import _CONTROL_BYTES, _may_hold_control_characters
 
     assert _may_hold_control_characters(raw) == (_CONTROL_BYTES.search(raw) is not None)
+
+
+@pytest.mark.parametrize("relative_root", [False, True])
+def test_entry_paths_are_relative_to_the_root_in_posix_form(tmp_path, monkeypatch, relative_root):
+    """The loader's quick relative paths are what pathlib's relative_to and as_posix give."""
+    from kb.loader import _yaml_files
+
+    names = ["terms/a.yaml", "terms/sub/b c.yaml", "terms/sub/deeper/ü.yml", "terms/.x.yaml"]
+    write_kb(tmp_path, dict.fromkeys(names, "id: x\n"))
+    root = tmp_path
+    if relative_root:
+        monkeypatch.chdir(tmp_path.parent)
+        root = Path(tmp_path.name)
+    files, _ = _yaml_files(root / "terms", root)
+    assert [rel for _, rel in files] == [path.relative_to(root).as_posix() for path, _ in files]
+    assert sorted(rel for _, rel in files) == sorted(names)

@@ -597,8 +597,9 @@ def _misplaced(path: Path, root: Path, why: str) -> Finding:
     )
 
 
-def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
-    """The entry files under ``folder`` and a finding for every other file or link in it.
+def _yaml_files(folder: Path, root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """The entry files under ``folder`` (each with its path relative to ``root``, in POSIX
+    form) and a finding for every other file or link in it.
 
     Links (to files or folders, dangling or not) are reported and never followed; hidden
     files that are not YAML (``.gitkeep``, editor swap files) are passed over.
@@ -609,10 +610,23 @@ def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Finding]]:
         return [], []
     entries: list[str] = []
     strays: list[str] = []
-    _scan(str(folder), entries, strays)
+    base = str(folder)
+    _scan(base, entries, strays)
     entries.sort(key=_path_order)
     strays.sort(key=_path_order)
-    return [Path(path) for path in entries], [_stray_finding(Path(path), root) for path in strays]
+    prefix = folder.relative_to(root).as_posix()
+    return (
+        [(Path(path), _relative(path, base, prefix)) for path in entries],
+        [_stray_finding(Path(path), root) for path in strays],
+    )
+
+
+def _relative(path: str, base: str, prefix: str) -> str:
+    """``path`` (found under the folder ``base``, which is ``prefix`` in the knowledge base)
+    relative to the knowledge base, in POSIX form: what ``Path.relative_to`` and ``as_posix``
+    give, without parsing each of many thousand paths again."""
+    rest = path[len(base) + 1 :]
+    return f"{prefix}/{rest if os.sep == '/' else rest.replace(os.sep, '/')}"
 
 
 def _scan(folder: str, entries: list[str], strays: list[str]) -> None:
@@ -741,8 +755,7 @@ def load_kb(root: str | Path, read_entry=load_entry_file) -> KnowledgeBase:
     for kind, folder in KIND_FOLDERS.items():
         paths, strays = _yaml_files(root / folder, root)
         kb.load_findings.extend(strays)
-        for path in paths:
-            rel = path.relative_to(root).as_posix()
+        for path, rel in paths:
             kb.files_read += 1
             entry, findings = read_entry(path, rel, kind)
             kb.load_findings.extend(findings)
