@@ -246,11 +246,55 @@ def test_claims_about_a_term_are_grouped_by_sense_and_stance(data):
     assert "**Objects to it:**" in on_rlo
     assert "the-rlo-sense-is-too-narrow.md" in on_rlo
     general = claims.split("### About the term in general")[1].split("##")[0]
-    assert (
-        "- [Pseudo&#45;alignment is the default outcome](../arguments/pseudo-alignment-is-the-default.md)"
-        " ([Evan Hubinger and Chris van Merwijk](../sources/risks-from-learned-optimization.md))"
-        in general
+    # One document: its title and writers head the group, and are not repeated on the claim.
+    assert general.strip().splitlines()[2] == (
+        "**[Risks from Learned Optimization in Advanced Machine Learning Systems]"
+        "(../sources/risks-from-learned-optimization.md)** by Evan Hubinger and Chris van "
+        "Merwijk — 1 claim"
     )
+    assert (
+        "- [Pseudo&#45;alignment is the default outcome]"
+        "(../arguments/pseudo-alignment-is-the-default.md)\n"
+    ) in general
+
+
+def test_claims_about_the_term_in_general_are_grouped_by_document(tmp_path):
+    """Many claims about a term as a whole read as the debate's shape: how many from which
+    document (the comments of one discussion together, each naming its writer), the
+    documents with the most claims first, objections before support, each claim once."""
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURE, root)
+    claim = "id: {id}\ntitle: {title}\nclaim: The claim {id}.\nsource: {source}\nabout: [mesa-optimizer]\n"
+    extra = {
+        "p1": ("Paper claim one", "risks-from-learned-optimization", ""),
+        "p2": ("Paper claim two", "risks-from-learned-optimization", "supports: [p1]\n"),
+        "p3": ("Paper claim three", "risks-from-learned-optimization", "objects_to: [p1]\n"),
+    }
+    for ident, (title, source, more) in extra.items():
+        (root / "arguments" / f"{ident}.yaml").write_text(
+            claim.format(id=ident, title=title, source=source) + more
+        )
+    data = SiteData(kb.load(root))
+    page = render_term(data, data.base.terms["mesa-optimizer"])
+    general = page.split("### About the term in general")[1].split("\n## ")[0]
+    about = data.incoming("term:mesa-optimizer", "about")
+    placed = {
+        c
+        for s in data.base.terms["mesa-optimizer"].senses
+        for c in data.incoming(f"sense:{s.key}", "supports", "objects_to")
+    }
+    expected = [c for c in about if c not in placed]
+    assert general.count("](../arguments/") - general.count("— *") == len(expected)
+    lines = general.strip().split("\n\n")[1:]  # after the heading's attributes
+    assert lines[0] == (
+        f"{len(expected)} claims from 2 documents: 2 object to another claim, 1 supports another."
+    )
+    assert lines[1].startswith("**[Risks from Learned Optimization")
+    assert lines[1].endswith(" — 3 claims: 1 objects to another claim, 1 supports another")
+    paper = [line.split("](")[0] for line in lines[2].splitlines()]
+    assert paper == ["- [Paper claim three", "- [Paper claim two", "- [Paper claim one"]
+    assert "(../threads/a-post-on-the-paper.md)** — 1 claim: 1 objects to another claim" in lines[3]
+    assert "([B&#46; Replier]" in lines[4]  # a comment names its writer
 
 
 def test_refines_shows_on_both_terms(data):

@@ -204,7 +204,7 @@ def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
 
 
 # A claim's stance towards the other claims: what it answers, in the order a list shows them.
-ANSWERS = (("objects_to", "objection", "objections"), ("supports", "in support", "in support"))
+ANSWERS = (("objects_to", "objects to", "object to"), ("supports", "supports", "support"))
 
 
 def stance_rank(data: SiteData, node: str) -> int:
@@ -217,20 +217,21 @@ def claims_by_document(data: SiteData, linker: Linker, claims: list[str]) -> str
     discussion together), the documents with the most claims first. Each group says how many
     of its claims object to or support another; its objections come first. Who made a claim
     is named on it only where a group holds several writers' claims (comments)."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, str, bool], list[str]] = {}
     for claim in claims:
         groups.setdefault(document_of(data, linker, claim), []).append(claim)
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0][0]))
     counts = _stance_counts(data, claims)
-    lines = [
-        f"{_claims(len(claims))} from {len(groups)} document{'s' if len(groups) > 1 else ''}"
-        + (f": {counts}." if counts else ".")
-    ]
-    for (_, head), members in ranked:
+    lines = []
+    if len(groups) > 1:
+        lines.append(
+            f"{_claims(len(claims))} from {len(groups)} documents"
+            + (f": {counts}." if counts else ".")
+        )
+    for (_, head, comments), members in ranked:
         members.sort(key=lambda c: stance_rank(data, c))  # stable: A–Z within a stance
         counts = _stance_counts(data, members)
         lines.append(f"{head} — {_claims(len(members))}" + (f": {counts}" if counts else ""))
-        comments = head.startswith("Comments")
         items = [
             (claim_with_writer(data, linker, c) if comments else linker.node(data.base, c))
             + stance_of(data, linker, c)
@@ -245,32 +246,36 @@ def _claims(count: int) -> str:
 
 
 def _stance_counts(data: SiteData, claims: list[str]) -> str:
-    """``3 objections, 5 in support`` of other claims (nothing for a stance no claim takes)."""
+    """``3 object to another claim, 5 support another`` (no part for a stance no claim
+    takes; nothing when none answers another)."""
     ranks = [stance_rank(data, c) for c in claims]
-    parts = []
+    parts: list[str] = []
     for i, (_, one, many) in enumerate(ANSWERS):
-        if ranks.count(i):
-            parts.append(f"{ranks.count(i)} {one if ranks.count(i) == 1 else many}")
-    return ", ".join(parts) + (" of another claim" if parts else "")
+        count = ranks.count(i)
+        if count:
+            parts.append(
+                f"{count} {one if count == 1 else many} another" + ("" if parts else " claim")
+            )
+    return ", ".join(parts)
 
 
-def document_of(data: SiteData, linker: Linker, node: str) -> tuple[str, str]:
-    """A claim's document as (sort key, the group's linked heading): its source, or for a
-    comment the discussion it belongs to."""
+def document_of(data: SiteData, linker: Linker, node: str) -> tuple[str, str, bool]:
+    """A claim's document as (sort key, the group's linked heading, whether it is a
+    discussion): its source, or for a comment the discussion it belongs to."""
     claim = data.base.claims.get(node.split(":", 1)[1])
     source = data.base.sources.get(claim.source.target) if claim and claim.source else None
     if source is None:
-        return "~", "**Source not recorded**"
+        return "~", "**Source not recorded**", False
     root_id = discussion_of(data.base, source)
     if root_id is not None:
         root = data.base.sources[root_id]
         where = "in" if root.type == "other" else "on"
         link = linker.link(f"“{source_title(data.base, root)}”", thread_path(root_id))
-        return root_id + " comments", f"**Comments {where} {link}**"
+        return root_id + " comments", f"**Comments {where} {link}**", True
     link = source_link(data, linker, source.id)
     by = participant(source)
-    named = by == UNNAMED or by in source_title(data.base, source)
-    return source.id, f"**{link}**" + ("" if named else f" by {escape(by)}")
+    named = by == UNNAMED or by.startswith("Author of") or by in source_title(data.base, source)
+    return source.id, f"**{link}**" + ("" if named else f" by {escape(by)}"), False
 
 
 def stance_of(data: SiteData, linker: Linker, node: str) -> str:
