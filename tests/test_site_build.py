@@ -278,7 +278,7 @@ def test_finished_html_is_put_back_into_every_entry_page(site):
 def test_setting_finished_html_aside_changes_no_byte_of_the_site(site, tmp_path, monkeypatch):
     """The fast path (finished HTML kept away from Markdown and the search indexer) builds the
     same site as Markdown rendering every page whole: every page and the search index."""
-    monkeypatch.setattr(kb_plugin, "set_aside", lambda markdown: (without_marks(markdown), []))
+    monkeypatch.setattr(kb_plugin, "set_aside", lambda markdown: (without_marks(markdown), {}))
     slow = build_site(REPO / "mkdocs.yml", tmp_path / "slow", FIXTURE)
     built = sorted(p.relative_to(site) for p in site.rglob("*.html"))
     assert built == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))

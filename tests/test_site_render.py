@@ -189,35 +189,40 @@ def test_term_page_shows_every_sense_as_a_position(data):
     assert "### the paper's definition { #sense-rlo }" in page
     assert "### loose usage { #sense-loose }" in page
     rlo, loose = page.split("### loose usage")
+    # the card below its heading is finished HTML (kb.site.aside), links at built addresses
     # loose declares the conflict; rlo shows it too, from the other side
     assert (
-        "**Conflicts with:** [pseudo&#45;alignment &#40;loose usage&#41;]"
-        "(pseudo-alignment.md#sense-loose)" in rlo
+        '<strong>Conflicts with:</strong> <a href="./#sense-loose">'
+        "pseudo&#45;alignment &#40;loose usage&#41;</a>" in rlo
     )
     assert (
-        "**Conflicts with:** [pseudo&#45;alignment &#40;the paper's definition&#41;]"
-        "(pseudo-alignment.md#sense-rlo)" in loose
+        '<strong>Conflicts with:</strong> <a href="./#sense-rlo">'
+        "pseudo&#45;alignment &#40;the paper's definition&#41;</a>" in loose
     )
     # who holds each: the authors of the paper; the commenter its author note names
     assert (
-        "**Held by:** [Evan Hubinger](../sources/risks-from-learned-optimization.md), "
-        "[Chris van Merwijk](../sources/risks-from-learned-optimization.md)" in rlo
+        '<strong>Held by:</strong> <a href="../../sources/risks-from-learned-optimization/">'
+        'Evan Hubinger</a>, <a href="../../sources/risks-from-learned-optimization/">'
+        "Chris van Merwijk</a>" in rlo
     )
     # a writer the documents do not name is placed: which discussion they wrote in
     assert (
-        "**Held by:** [A commenter on “A post discussing the paper”](../threads/"
-        "a-post-on-the-paper.md#comment-a-comment-on-the-post)" in loose
+        '<strong>Held by:</strong> <a href="../../threads/a-post-on-the-paper/'
+        '#comment-a-comment-on-the-post">A commenter on “A post discussing the paper”</a>' in loose
     )
     # who disputes it: the objecting claim and who made it
     assert (
-        "**Disputed by:** [The paper's sense of pseudo&#45;alignment is too narrow]"
-        "(../arguments/the-rlo-sense-is-too-narrow.md) (" in rlo
+        '<strong>Disputed by:</strong> <a href="../../arguments/the-rlo-sense-is-too-narrow/">'
+        "The paper's sense of pseudo&#45;alignment is too narrow</a> (" in rlo
     )
     assert (
-        "**Source:** [Risks from Learned Optimization in Advanced Machine Learning Systems]"
-        "(../sources/risks-from-learned-optimization.md), section 3&#46;1" in rlo
+        '<p><strong>Source:</strong> <a href="../../sources/risks-from-learned-optimization/">'
+        "Risks from Learned Optimization in Advanced Machine Learning Systems</a>, "
+        "section 3&#46;1</p>" in rlo
     )
-    assert "> “the term pseudo&#45;aligned to refer to mesa&#45;optimizers”" in rlo
+    assert (
+        "<blockquote>\n<p>“the term pseudo&#45;aligned to refer to mesa&#45;optimizers”</p>" in rlo
+    )
     assert '<div class="kb-sense kb-disputed" markdown>' in page
     assert '<span class="kb-badge kb-status-contested">contested</span>' in page
     assert "**Also called:** pseudo&#45;aligned" in page
@@ -229,8 +234,8 @@ def test_every_sense_card_names_who_holds_it(data):
         cards = page.split('<div class="kb-sense')[1:]
         assert len(cards) == len(term.senses)
         for card in cards:
-            held = re.search(r"\*\*Held by:\*\* (.+)", card)
-            assert held and "](" in held.group(1), (term.id, card[:200])
+            held = re.search(r"<strong>Held by:</strong> (.+)", card)
+            assert held and "<a href=" in held.group(1), (term.id, card[:200])
 
 
 def test_a_sense_without_a_label_is_named_by_its_place_and_holder(data):
@@ -300,20 +305,25 @@ def test_claims_about_the_term_in_general_are_grouped_by_document(tmp_path):
 def test_refines_shows_on_both_terms(data):
     refining = render_term(data, data.base.terms["robust-alignment"])
     refined = render_term(data, data.base.terms["inner-misalignment"])
-    assert "**Refines:** [inner misalignment &#40;sense 1" in refining
-    assert "](inner-misalignment.md#sense-rlo)" in refining
-    assert "**Refined by:** [robust alignment &#40;sense 1" in refined
+    assert (
+        '<strong>Refines:</strong> <a href="../inner-misalignment/#sense-rlo">'
+        "inner misalignment &#40;sense 1" in refining
+    )
+    assert (
+        '<strong>Refined by:</strong> <a href="../robust-alignment/#sense-rlo">'
+        "robust alignment &#40;sense 1" in refined
+    )
 
 
 def test_uses_and_used_by(data):
     page = render_term(data, data.base.terms["mesa-optimizer"])
     uses = page.split("## Its definitions use")[1].split("##")[0]
     used_by = page.split("## Used in the definitions of")[1].split("##")[0]
-    assert re.findall(r"\]\(([^)]*)\)", uses) == ["base-optimizer.md", "optimizer.md"]
-    assert re.findall(r"\]\(([^)]*)\)", used_by) == [
-        "mesa-objective.md",
-        "pseudo-alignment.md",
-        "robust-alignment.md",
+    assert re.findall(r'href="([^"]*)"', uses) == ["../base-optimizer/", "../optimizer/"]
+    assert re.findall(r'href="([^"]*)"', used_by) == [
+        "../mesa-objective/",
+        "../pseudo-alignment/",
+        "../robust-alignment/",
     ]
 
 
@@ -350,15 +360,15 @@ def test_source_page_names_the_writer_and_links_the_comment_in_its_thread(data):
         '#comment-a-comment-on-the-post">this comment in its thread</a>' in page
     )
     assert (
-        '<a href="../../terms/pseudo-alignment/#sense-loose">pseudo-alignment (loose usage)</a>: Any'
-        in page
+        '<a href="../../terms/pseudo-alignment/#sense-loose">'
+        "pseudo&#45;alignment &#40;loose usage&#41;</a>: Any" in page
     )
     assert "<strong>By:</strong> Author not named" in page
     assert "<strong>About the author:</strong> unknown; a commenter on the post" in page
     post = render_source(data, data.base.sources["a-post-on-the-paper"])
     assert (
         '<strong>Discussion:</strong> <a href="../../threads/a-post-on-the-paper/">'
-        "the whole thread (2 comments)</a>" in post
+        "the whole thread &#40;2 comments&#41;</a>" in post
     )
     assert "<strong>Date:</strong> Jul 2019" in post
     paper = render_source(data, data.base.sources["risks-from-learned-optimization"])

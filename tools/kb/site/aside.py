@@ -12,11 +12,14 @@ The generator wraps such HTML in :func:`aside`: two HTML comments, which any bui
 through untouched (``kb site`` removes them from the pages it writes). The MkDocs plugin
 replaces each marked stretch by a numbered mark before Markdown (:func:`set_aside`) and puts
 it back into the finished page (:func:`put_back`): the page is byte for byte what it would be
-without the marks. What may be marked:
+without the marks. Finished HTML that the search does index (a sense's card, a claim's text)
+is wrapped in :func:`finished` instead and put back into the page's content before Material's
+search indexer reads it: it skips Markdown only. What may be marked:
 
 * finished HTML only: no Markdown in it, links already relative to the page (MkDocs neither
   rewrites nor checks them; the built-site tests do);
-* inside an element the search leaves out, so that the search index is the same;
+* for :func:`aside`, inside an element the search leaves out, so that the search index is the
+  same;
 * no ``id`` that a link points at (MkDocs checks anchors against the ids it sees), no heading
   that belongs in the page's table of contents.
 
@@ -27,37 +30,53 @@ from __future__ import annotations
 
 import re
 
-START, END = "<!--kb:aside-->", "<!--/kb:aside-->"
-_MARKED = re.compile(re.escape(START) + "(.*?)" + re.escape(END), re.S)
-_NUMBERED = re.compile(r"<!--kb:aside (\d+)-->")
+ASIDE = "aside"  # left out of the search: put back into the finished page
+INDEXED = "html"  # indexed by the search: put back into the page's content, before the indexer
+_MARKS = {
+    kind: re.compile(f"<!--kb:{kind}-->(.*?)<!--/kb:{kind}-->", re.S) for kind in (ASIDE, INDEXED)
+}
+_NUMBERED = {kind: re.compile(f"<!--kb:{kind} (\\d+)-->") for kind in (ASIDE, INDEXED)}
 
 
 def aside(html: str) -> str:
     """``html`` marked as finished and left out of the search (nothing when it is empty)."""
-    return f"{START}{html}{END}" if html else ""
+    return f"<!--kb:{ASIDE}-->{html}<!--/kb:{ASIDE}-->" if html else ""
+
+
+def finished(html: str) -> str:
+    """``html`` marked as finished, for the search to index (nothing when it is empty)."""
+    return f"<!--kb:{INDEXED}-->{html}<!--/kb:{INDEXED}-->" if html else ""
 
 
 def without_marks(markdown: str) -> str:
     """``markdown`` with the marks removed and the marked HTML kept (for other builders)."""
-    return markdown.replace(START, "").replace(END, "")
+    for kind in (ASIDE, INDEXED):
+        markdown = markdown.replace(f"<!--kb:{kind}-->", "").replace(f"<!--/kb:{kind}-->", "")
+    return markdown
 
 
-def set_aside(markdown: str) -> tuple[str, list[str]]:
-    """``markdown`` with each marked stretch replaced by a numbered mark, and the stretches."""
-    stretches: list[str] = []
+def set_aside(markdown: str) -> tuple[str, dict[str, list[str]]]:
+    """``markdown`` with each marked stretch replaced by a numbered mark, and the stretches
+    by kind (:data:`ASIDE`, :data:`INDEXED`)."""
+    stretches: dict[str, list[str]] = {}
+    for kind, pattern in _MARKS.items():
+        found = stretches[kind] = []
 
-    def number(match: re.Match) -> str:
-        stretches.append(match.group(1))
-        return f"<!--kb:aside {len(stretches) - 1}-->"
+        def number(match: re.Match, kind=kind, found=found) -> str:
+            found.append(match.group(1))
+            return f"<!--kb:{kind} {len(found) - 1}-->"
 
-    return _MARKED.sub(number, markdown), stretches
+        markdown = pattern.sub(number, markdown)
+    return markdown, stretches
 
 
-def put_back(html: str, stretches: list[str]) -> str:
-    """The finished page ``html`` with the stretches set aside from its Markdown in place."""
-    if not stretches:
+def put_back(html: str, stretches: dict[str, list[str]], kind: str) -> str:
+    """``html`` (the page's content, or the finished page) with the stretches of ``kind`` set
+    aside from its Markdown in place."""
+    found = stretches.get(kind)
+    if not found:
         return html
-    return _NUMBERED.sub(lambda m: stretches[int(m.group(1))], html)
+    return _NUMBERED[kind].sub(lambda m: found[int(m.group(1))], html)
 
 
-__all__ = ["END", "START", "aside", "put_back", "set_aside", "without_marks"]
+__all__ = ["ASIDE", "INDEXED", "aside", "finished", "put_back", "set_aside", "without_marks"]

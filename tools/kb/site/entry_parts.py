@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from textwrap import indent
-
 from kb.model import Ref
 from kb.site.context import SiteData, discussion_of, source_title
-from kb.site.markup import Linker, autolink, escape, source_path
+from kb.site.markup import Linker, autolink, source_path
 
 MARKDOWN = Linker("index.md")  # for text, emphasis and lists, which no page changes
 
@@ -31,19 +29,19 @@ def attribution(
     """Where a definition or claim comes from: the linked source, the locator, the quote."""
     parts = []
     if source is not None:
-        where = f", {escape(locator)}" if locator else ""
-        parts.append(f"**Source:** {source_link(data, linker, source.target)}{where}")
+        where = f", {linker.text(locator)}" if locator else ""
+        link = source_link(data, linker, source.target)
+        parts.append(linker.paragraph(f"{linker.strong('Source:')} {link}{where}"))
     if quote:
-        parts.append(f"> “{escape(quote)}”")
-    return "\n\n".join(parts)
+        parts.append(linker.quote(f"“{linker.text(quote)}”"))
+    return linker.blocks(*parts)
 
 
 def editors_note(data: SiteData, linker: Linker, note: str | None, skip: str | None = None) -> str:
     """A sense's or claim's ``note`` as an "Editor's note" box, its term mentions linked."""
     if not note:
         return ""
-    body = autolink(note, data.mentions, linker, skip=skip)
-    return '!!! note "Editor\'s note"\n\n' + indent(body, "    ")
+    return linker.note("Editor's note", autolink(note, data.mentions, linker, skip=skip))
 
 
 def source_link(data: SiteData, linker: Linker, source_id: str, text: str | None = None) -> str:

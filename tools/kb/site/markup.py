@@ -15,6 +15,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
+from textwrap import indent
 
 from kb.mentions import MentionIndex
 from kb.site.context import sense_label, source_title
@@ -194,6 +195,28 @@ class Linker:
     def bullets(self, items: list[str], empty: str | None = None) -> str:
         return bullet_list(items, empty)
 
+    def nested(self, items: list[str]) -> str:
+        """A list inside a list item (after the item's text)."""
+        return "\n\n" + indent(bullet_list(items), "    ")
+
+    def mention(self, text: str, term_id: str) -> str:
+        """A term's name in running text, linked to its page (class ``kb-term``: the hover
+        preview script looks for it)."""
+        return f"[{escape(text)}]({self.href(term_path(term_id))}){{ .kb-term }}"
+
+    def paragraph(self, markup: str) -> str:
+        return markup
+
+    def quote(self, markup: str) -> str:
+        return f"> {markup}"
+
+    def note(self, title: str, markup: str) -> str:
+        """A titled note box (Material's admonition)."""
+        return f"!!! note {json.dumps(title)}\n\n" + indent(markup, "    ")
+
+    def blocks(self, *blocks: str) -> str:
+        return join_blocks(*blocks)
+
     def term(self, base, term_id: str) -> str:
         term = base.terms.get(term_id)
         return self.link(term.label if term else term_id, term_path(term_id))
@@ -232,8 +255,8 @@ class Linker:
 class HtmlLinker(Linker):
     """The same as :class:`Linker`, written as finished HTML (for kb.site.aside): links at the
     addresses MkDocs would give them (the built-site tests check they resolve), text escaped
-    for HTML with each abbreviation marked (as the Markdown ``abbr`` extension does), lists as
-    Python-Markdown writes them."""
+    as :func:`escape` does (for HTML and Markdown) with each abbreviation marked (as the
+    Markdown ``abbr`` extension does), lists as Python-Markdown writes them."""
 
     def __init__(self, page: str, abbreviations: dict[str, str] | None = None):
         super().__init__(page)
@@ -246,7 +269,9 @@ class HtmlLinker(Linker):
         return f'<a href="{escape_html(self.href(doc_path, anchor))}">{self.text(text)}</a>'
 
     def text(self, text: str) -> str:
-        return abbreviate_html(escape_html(text), self.abbreviations)
+        # escape(), not HTML escaping alone: were Markdown ever to read this HTML, no
+        # contributor's text could form Markdown either (no link, no emphasis).
+        return abbreviate_html(escape(text), self.abbreviations)
 
     def em(self, markup: str) -> str:
         return f"<em>{markup}</em>"
@@ -255,9 +280,33 @@ class HtmlLinker(Linker):
         return f"<strong>{markup}</strong>"
 
     def bullets(self, items: list[str], empty: str | None = None) -> str:
+        """A list; loose (each item a paragraph) when an item holds a nested list, as
+        Python-Markdown writes a list whose items are apart."""
         if not items:
             return f"<p><em>{self.text(empty)}</em></p>" if empty else ""
+        return html_list(items, loose=any("<ul>" in item for item in items))
+
+    def nested(self, items: list[str]) -> str:
         return html_list(items)
+
+    def mention(self, text: str, term_id: str) -> str:
+        href = escape_html(self.href(term_path(term_id)))
+        return f'<a class="kb-term" href="{href}">{self.text(text)}</a>'
+
+    def paragraph(self, markup: str) -> str:
+        return f"<p>{markup}</p>"
+
+    def quote(self, markup: str) -> str:
+        return f"<blockquote>\n<p>{markup}</p>\n</blockquote>"
+
+    def note(self, title: str, markup: str) -> str:
+        return (
+            f'<div class="admonition note">\n<p class="admonition-title">{self.text(title)}</p>'
+            f"\n<p>{markup}</p>\n</div>"
+        )
+
+    def blocks(self, *blocks: str) -> str:
+        return "\n".join(b.strip("\n") for b in blocks if b and b.strip())
 
 
 def html_list(items: list[str], loose: bool = False) -> str:
@@ -286,8 +335,10 @@ def autolink(text: str, mentions: MentionIndex, linker: Linker, skip: str | None
     Mentions come from :class:`kb.mentions.MentionIndex` (label or alias, longest match
     first). A mention of ``skip`` (the page's own term) stays plain. The links carry the class
     ``kb-term`` that the hover preview script looks for. Each term is linked at its first
-    mention only: ``text`` is one paragraph, and a paragraph links a term at most once. Callers use this for body text only:
-    headings and link texts are written with :func:`escape`, so they never hold a link.
+    mention only: ``text`` is one paragraph, and a paragraph links a term at most once.
+    Callers use this for body text only: headings and link texts are written with
+    :func:`escape`, so they never hold a link. Written as ``linker`` writes (Markdown, or
+    finished HTML with an :class:`HtmlLinker`).
     """
     text = " ".join(str(text).split())
     out, pos, linked = [], 0, {skip}
@@ -295,11 +346,10 @@ def autolink(text: str, mentions: MentionIndex, linker: Linker, skip: str | None
         if mention.term_id in linked:
             continue
         linked.add(mention.term_id)
-        out.append(escape(text[pos : mention.start]))
-        href = linker.href(term_path(mention.term_id))
-        out.append(f"[{escape(mention.text)}]({href}){{ .kb-term }}")
+        out.append(linker.text(text[pos : mention.start]))
+        out.append(linker.mention(mention.text, mention.term_id))
         pos = mention.end
-    out.append(escape(text[pos:]))
+    out.append(linker.text(text[pos:]))
     return "".join(out)
 
 

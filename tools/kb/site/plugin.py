@@ -34,7 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kb import progress
 from kb.report import summary_line
-from kb.site.aside import put_back, set_aside
+from kb.site.aside import ASIDE, INDEXED, put_back, set_aside
 from kb.site.generator import DATA_FOLDERS, GeneratedSite, SiteError, SiteSettings, generate
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -54,7 +54,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
     def __init__(self) -> None:
         self.site: GeneratedSite | None = None
         self._tmp: str | None = None
-        self._asides: dict[str, list[str]] = {}  # docs path -> finished HTML set aside
+        self._asides: dict[str, dict[str, list[str]]] = {}  # docs path -> HTML set aside
 
     @property
     def generated(self) -> GeneratedSite:
@@ -109,18 +109,21 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBasePluginConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         """Point "edit this page" at the entry's YAML file (or nowhere) on generated pages;
         fill the live figures of hand-written pages. A generated page's finished HTML (the
-        argument view, lists of links, the local graph: kb.site.aside) skips Markdown and the
-        search index: it is set aside here, put back by on_post_page."""
+        argument view, lists of links, the local graph, sense cards: kb.site.aside) skips
+        Markdown (and, unless the search indexes it, the search): it is set aside here, put
+        back by on_page_content or on_post_page."""
         if page.file.generated_by:
             page.edit_url = self.generated.edit_link(page.file.src_uri)
-            markdown, stretches = set_aside(markdown)
-            if stretches:
-                self._asides[page.file.src_uri] = stretches
+            markdown, self._asides[page.file.src_uri] = set_aside(markdown)
             return markdown
         return self.generated.handwritten(markdown, page.file.src_uri)
 
+    def on_page_content(self, html, *, page, config, files):
+        """Finished HTML the search indexes goes back in before the search plugin reads it."""
+        return put_back(html, self._asides.get(page.file.src_uri, {}), INDEXED)
+
     def on_post_page(self, output, *, page, config):
-        return put_back(output, self._asides.pop(page.file.src_uri, []))
+        return put_back(output, self._asides.pop(page.file.src_uri, {}), ASIDE)
 
     def on_post_build(self, *, config):
         self._clean()

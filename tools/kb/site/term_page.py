@@ -3,9 +3,8 @@ disputes it), the claims about it grouped by sense and stance, and its place in 
 
 from __future__ import annotations
 
-from textwrap import indent
-
 from kb.model import Sense, Term
+from kb.site.aside import aside, finished
 from kb.site.context import (
     UNNAMED,
     SiteData,
@@ -21,6 +20,7 @@ from kb.site.entry_parts import attribution, editors_note, facts, links_of, sour
 from kb.site.graph_data import graph_link
 from kb.site.local_graph import local_graph
 from kb.site.markup import (
+    HtmlLinker,
     Linker,
     autolink,
     bullet_list,
@@ -46,6 +46,7 @@ SEARCH_BOOST = {"boost": 2}  # a term's page ranks above the pages that mention 
 def render_term(data: SiteData, term: Term) -> str:
     """The Markdown of ``terms/<id>.md`` (with its front matter)."""
     linker = Linker(term_path(term.id))
+    html = HtmlLinker(linker.page, data.abbreviations)  # for finished HTML: kb.site.aside
     node = term_node(term.id)
     return join_blocks(
         page_start(term.label, search=SEARCH_BOOST),
@@ -55,9 +56,13 @@ def render_term(data: SiteData, term: Term) -> str:
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
         vocabulary_tree(data, term, linker),
         section("Senses", senses_grid(data, term, linker), heading_indexed=False),
-        section("Its definitions use", links_of(data, linker, uses_of(data, term)), indexed=False),
         section(
-            "Used in the definitions of", links_of(data, linker, used_by(data, term)), indexed=False
+            "Its definitions use", aside(links_of(data, html, uses_of(data, term))), indexed=False
+        ),
+        section(
+            "Used in the definitions of",
+            aside(links_of(data, html, used_by(data, term))),
+            indexed=False,
         ),
         section(
             "Claims about this term",
@@ -93,26 +98,27 @@ def senses_grid(data: SiteData, term: Term, linker: Linker) -> str:
 def sense_card(data: SiteData, term: Term, sense: Sense, linker: Linker) -> str:
     """One sense as a position: its label, definition, who holds it, who agrees, who
     disputes it, how it relates to the other senses, and where it comes from."""
+    html = HtmlLinker(linker.page, data.abbreviations)  # the card but its heading: kb.site.aside
     node = sense_node(sense.key)
-    conflicts = _sense_links(data, linker, node, "conflicts_with", both=True)
+    conflicts = _sense_links(data, html, node, "conflicts_with", both=True)
     relations = [
-        ("Held by", holder_links(data, linker, sense) or "not recorded"),
-        ("Agreed with by", agreeing(data, linker, node)),
-        ("Disputed by", disputing(data, linker, node)),
+        ("Held by", holder_links(data, html, sense) or "not recorded"),
+        ("Agreed with by", agreeing(data, html, node)),
+        ("Disputed by", disputing(data, html, node)),
         ("Conflicts with", conflicts),
-        ("Refines", _sense_links(data, linker, node, "refines")),
-        ("Refined by", _sense_links(data, linker, node, "refines", incoming=True)),
-        ("Uses", ", ".join(linker.term(data.base, ref.target) for ref in sense.uses)),
+        ("Refines", _sense_links(data, html, node, "refines")),
+        ("Refined by", _sense_links(data, html, node, "refines", incoming=True)),
+        ("Uses", ", ".join(html.term(data.base, ref.target) for ref in sense.uses)),
     ]
-    body = join_blocks(
-        f"### {escape(sense_label(data.base, sense))} {{ #{sense_anchor(sense.id)} }}",
-        autolink(sense.definition, data.mentions, linker, skip=term.id),
-        facts(relations),
-        attribution(data, linker, sense.source, sense.locator, sense.quote),
-        editors_note(data, linker, sense.note, skip=term.id),
+    body = html.blocks(
+        html.paragraph(autolink(sense.definition, data.mentions, html, skip=term.id)),
+        facts(relations, html),
+        attribution(data, html, sense.source, sense.locator, sense.quote),
+        editors_note(data, html, sense.note, skip=term.id),
     )
+    heading = f"### {escape(sense_label(data.base, sense))} {{ #{sense_anchor(sense.id)} }}"
     kind = " kb-disputed" if conflicts else ""
-    return f'<div class="kb-sense{kind}" markdown>\n\n{body}\n</div>'
+    return f'<div class="kb-sense{kind}" markdown>\n\n{heading}\n\n{finished(body)}\n</div>'
 
 
 def holder_links(data: SiteData, linker: Linker, sense: Sense) -> str:
@@ -143,7 +149,7 @@ def disputing(data: SiteData, linker: Linker, node: str) -> str:
     ]
     if len(lines) <= 1:
         return "".join(lines)
-    return "\n\n" + indent(bullet_list(lines), "    ")
+    return linker.nested(lines)
 
 
 def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
