@@ -7,6 +7,7 @@ format modules load when a command runs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -32,10 +33,12 @@ class QueryStopped(click.ClickException):
     exit_code = 2
 
 
-def _advise(exporter, text) -> None:
-    """Print the format's advice about the output (a diagram too large to draw), if any."""
+def _advise(exporter, output: Callable[[], str]) -> None:
+    """Print the format's advice about its output (a diagram too large to draw), if any;
+    ``output()`` gives the output, called only for a format that gives advice (so a large
+    RDF export written to a file is not read back)."""
     advice = getattr(exporter._module(), "advice", None)
-    note = advice(text) if advice and isinstance(text, str) else None
+    note = advice(output()) if advice else None
     if note:
         click.echo(f"note: {note}", err=True)
 
@@ -122,12 +125,13 @@ def export(ctx, path, root, fmt, output, base_iri, focus, depth):
             with progress.task(f"writing the {fmt} export"):
                 written = exporter.write(base, output, **options)
             click.echo(f"wrote {written}", err=True)
-            text = None if exporter.folder else written.read_text("utf-8")
+            if not exporter.folder:
+                _advise(exporter, lambda: written.read_text("utf-8"))
         else:
             with progress.task(f"writing the {fmt} export"):
                 text = exporter.generate(base, **options)
             click.echo(text, nl=False)
-        _advise(exporter, text)
+            _advise(exporter, lambda: text)
     except ExportError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from None
     except OSError as exc:

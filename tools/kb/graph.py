@@ -63,13 +63,16 @@ produces no edge (the rule ``undercut-without-relation`` reports it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 if TYPE_CHECKING:  # annotations only: kb.model imports this module for KnowledgeBase.graph
+    import networkx as nx  # imported where a graph is built: the RDF export needs none
+
     from kb.model import Claim, KnowledgeBase, Ref, Sense, Source, Term, Undercut
+
+#: An edge as the graph functions give it: source node, target node, type, attributes.
+Edge = tuple[str, str, str, dict]
 
 NODE_KINDS = ("term", "sense", "claim", "source")
 EDGE_TYPES = (
@@ -188,12 +191,13 @@ def _source_attrs(source: Source, archived: bool) -> dict:
     )
 
 
-def _add_edges(
-    graph: nx.MultiDiGraph, origin: str, kind: str, targets: Iterable[str | None]
-) -> None:
+def _edges(
+    nodes: Mapping[str, dict], origin: str, kind: str, targets: Iterable[str | None]
+) -> Iterator[Edge]:
+    """An edge ``origin → target`` of type ``kind`` for each target that is a node."""
     for target in targets:
-        if target is not None and target in graph:
-            graph.add_edge(origin, target, key=kind, type=kind)
+        if target is not None and target in nodes:
+            yield origin, target, kind, {"type": kind}
 
 
 def _term_targets(refs: Iterable[Ref]) -> Iterator[str]:
@@ -208,72 +212,104 @@ def undercut_target(kb: KnowledgeBase, undercut: Undercut) -> str | None:
     return target_node(kb, undercut.target)
 
 
-def _add_undercuts(graph: nx.MultiDiGraph, kb: KnowledgeBase, claim: Claim) -> None:
+def _undercut_edges(kb: KnowledgeBase, claim: Claim) -> Iterator[Edge]:
     links: dict[str, list[Undercut]] = {}
     for undercut in claim.undercuts:
         target = undercut_target(kb, undercut)
         if target is not None:
             links.setdefault(target, []).append(undercut)
     for target, undercuts in links.items():
-        graph.add_edge(
+        yield (
             claim_node(claim.id),
             target,
-            key="undercuts",
-            type="undercuts",
-            premise="|".join(u.claim.target for u in undercuts),
-            relation="|".join(u.relation for u in undercuts),
+            "undercuts",
+            {
+                "type": "undercuts",
+                "premise": "|".join(u.claim.target for u in undercuts),
+                "relation": "|".join(u.relation for u in undercuts),
+            },
         )
 
 
-def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
-    """Build the typed graph of ``kb``: nodes first, then every edge whose target exists."""
-    graph = nx.MultiDiGraph()
-    for term in kb.terms.values():
-        graph.add_node(term_node(term.id), **_term_attrs(term))
-        for sense in term.senses:
-            graph.add_node(sense_node(sense.key), **_sense_attrs(term, sense))
-    for claim in kb.claims.values():
-        graph.add_node(claim_node(claim.id), **_claim_attrs(claim))
-    for source in kb.sources.values():
-        graph.add_node(source_node(source.id), **_source_attrs(source, kb.is_archived(source.id)))
+def graph_nodes(kb: KnowledgeBase) -> dict[str, dict]:
+    """Every node of the graph of ``kb`` and its attributes, in the graph's order (a node
+    named twice keeps the attributes of both, the later winning, as in networkx)."""
+    nodes: dict[str, dict] = {}
+
+    def add(node: str, attrs: dict) -> None:
+        if node in nodes:
+            nodes[node].update(attrs)
+        else:
+            nodes[node] = attrs
 
     for term in kb.terms.values():
+        add(term_node(term.id), _term_attrs(term))
+        for sense in term.senses:
+            add(sense_node(sense.key), _sense_attrs(term, sense))
+    for claim in kb.claims.values():
+        add(claim_node(claim.id), _claim_attrs(claim))
+    for source in kb.sources.values():
+        add(source_node(source.id), _source_attrs(source, kb.is_archived(source.id)))
+    return nodes
+
+
+def graph_edges(kb: KnowledgeBase, nodes: Mapping[str, dict]) -> Iterator[Edge]:
+    """Every edge ``(source, target, type, attributes)`` of the graph of ``kb`` whose target
+    is one of ``nodes`` (:func:`graph_nodes`), in the graph's order; an edge named twice
+    comes twice (the graph keeps it once)."""
+    for term in kb.terms.values():
         node = term_node(term.id)
-        _add_edges(graph, node, "broader", _term_targets(term.broader))
-        _add_edges(graph, node, "related", _term_targets(term.related))
+        yield from _edges(nodes, node, "broader", _term_targets(term.broader))
+        yield from _edges(nodes, node, "related", _term_targets(term.related))
         if term.replaced_by:
-            _add_edges(graph, node, "replaced_by", [term_node(term.replaced_by.target)])
+            yield from _edges(nodes, node, "replaced_by", [term_node(term.replaced_by.target)])
         for sense in term.senses:
             snode = sense_node(sense.key)
-            _add_edges(graph, snode, "sense_of", [node])
-            _add_edges(graph, snode, "uses", _term_targets(sense.uses))
+            yield from _edges(nodes, snode, "sense_of", [node])
+            yield from _edges(nodes, snode, "uses", _term_targets(sense.uses))
             if sense.source:
-                _add_edges(graph, snode, "cites", [source_node(sense.source.target)])
+                yield from _edges(nodes, snode, "cites", [source_node(sense.source.target)])
             for kind, ref in sense.links():
-                _add_edges(graph, snode, kind, [sense_node(ref.target)])
+                yield from _edges(nodes, snode, kind, [sense_node(ref.target)])
     for claim in kb.claims.values():
         node = claim_node(claim.id)
-        _add_edges(graph, node, "about", _term_targets(claim.about))
-        _add_edges(graph, node, "supports", (target_node(kb, r) for r in claim.supports))
-        _add_edges(graph, node, "objects_to", (target_node(kb, r) for r in claim.objects_to))
-        _add_undercuts(graph, kb, claim)
+        yield from _edges(nodes, node, "about", _term_targets(claim.about))
+        yield from _edges(nodes, node, "supports", (target_node(kb, r) for r in claim.supports))
+        yield from _edges(nodes, node, "objects_to", (target_node(kb, r) for r in claim.objects_to))
+        yield from _undercut_edges(kb, claim)
         if claim.source:
-            _add_edges(graph, node, "cites", [source_node(claim.source.target)])
+            yield from _edges(nodes, node, "cites", [source_node(claim.source.target)])
     for source in kb.sources.values():
         node = source_node(source.id)
         for kind in ("part_of", "in_reply_to"):
             ref = getattr(source, kind)
             if ref:
-                _add_edges(graph, node, kind, [source_node(ref.target)])
-        _add_edges(
-            graph, node, "references", (source_node(ref.target) for ref in source.references)
+                yield from _edges(nodes, node, kind, [source_node(ref.target)])
+        yield from _edges(
+            nodes, node, "references", (source_node(ref.target) for ref in source.references)
         )
+
+
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+    """Build the typed graph of ``kb``: nodes first, then every edge whose target exists.
+
+    The RDF export reads :func:`graph_nodes` and :func:`graph_edges` directly, without
+    the networkx graph."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    nodes = graph_nodes(kb)
+    for node, attrs in nodes.items():
+        graph.add_node(node, **attrs)
+    for u, v, key, attrs in graph_edges(kb, nodes):
+        graph.add_edge(u, v, key=key, **attrs)
     return graph
 
 
 def edges_of_type(graph: nx.MultiDiGraph, edge_type: str) -> nx.DiGraph:
     """A simple ``DiGraph`` holding only the edges of one type (and their end nodes).
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> g.add_edge("term:a", "term:b", key="broader", type="broader")
     'broader'
@@ -282,6 +318,8 @@ def edges_of_type(graph: nx.MultiDiGraph, edge_type: str) -> nx.DiGraph:
     >>> sorted(edges_of_type(g, "broader").edges())
     [('term:a', 'term:b')]
     """
+    import networkx as nx
+
     sub = nx.DiGraph()
     sub.add_edges_from((u, v) for u, v, k in graph.edges(keys=True) if k == edge_type)
     return sub
@@ -294,6 +332,8 @@ def term_dependencies(kb: KnowledgeBase, skip_primitive: bool = True) -> nx.DiGr
     ``ref``: that :class:`Ref`, for positions. Primitive terms are taken as undefined, so with
     ``skip_primitive`` their own ``uses`` add no edges.
     """
+    import networkx as nx
+
     deps = nx.DiGraph()
     deps.add_nodes_from(kb.terms)
     for term in kb.terms.values():
@@ -325,6 +365,8 @@ def longest_chain(kb: KnowledgeBase, term_id: str) -> list[str]:
 
 
 def _longest_chains(kb: KnowledgeBase) -> dict[str, list[str]]:
+    import networkx as nx
+
     deps = term_dependencies(kb)
     condensed = nx.condensation(deps)
     names = {node: " ⇄ ".join(sorted(data["members"])) for node, data in condensed.nodes(data=True)}

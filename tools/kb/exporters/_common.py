@@ -10,16 +10,20 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.atomic import write_atomic
 from kb.exporters import ExportError
 from kb.model import KnowledgeBase
 
+if TYPE_CHECKING:  # networkx is imported where a graph is made: the RDF exports need none
+    import networkx as nx
+
 
 def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``graph`` whose nodes, edges and attributes are inserted in sorted order."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
     for node in sorted(graph):
         out.add_node(node, **dict(sorted(graph.nodes[node].items())))
@@ -75,6 +79,8 @@ def xml_text(value):
 
 def xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``graph`` whose node ids, edge keys and text attributes XML can hold."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         out.add_node(xml_text(node), **{k: xml_text(v) for k, v in data.items()})
@@ -112,6 +118,8 @@ def neighbourhood(graph: nx.MultiDiGraph, focus: str | None, depth: int) -> nx.M
     """The whole graph, or the nodes within ``depth`` links of ``focus`` (either direction)."""
     if focus is None:
         return graph
+    import networkx as nx
+
     centre = resolve_node(graph, focus)
     return graph.subgraph(nx.ego_graph(graph, centre, radius=depth, undirected=True)).copy()
 
@@ -121,8 +129,9 @@ def drawing_graph(base: KnowledgeBase, focus: str | None, depth: int) -> nx.Mult
     return sorted_graph(neighbourhood(base.graph, focus, depth))
 
 
-def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 atomically (:func:`kb.atomic.write_atomic`); returns the path."""
+def write_text(path: str | Path, text: str | bytes) -> Path:
+    """Write ``text`` as UTF-8 (or bytes as they are) atomically (:func:`kb.atomic.write_atomic`);
+    returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return write_atomic(path, text)

@@ -1,15 +1,17 @@
 """The knowledge base as RDF: SKOS for terms, AIF for arguments, DCTerms and PROV.
 
-Built from the graph (:mod:`kb.graph`), so that every node attribute and edge type has one
-place here: :data:`NODE_FIELDS` says which property carries each attribute, and
+Built from the graph's nodes and edges (:func:`kb.graph.graph_nodes` and
+:func:`kb.graph.graph_edges`, the same the networkx graph is made of, without making it), so
+that every node attribute and edge type has one place here: :data:`NODE_FIELDS` says which property carries each attribute, and
 :data:`EDGE_PROPERTIES` which property carries each edge type (``supports``, ``objects_to``
 and ``conflicts_with`` go through AIF RA and CA nodes instead, see :func:`add_argument_edge`;
 ``undercuts`` through a CA node whose conclusion is such a node, see :func:`add_undercut`).
 docs/export.md documents the mapping with a worked example.
 
-The triples are built as pyoxigraph terms and written by pyoxigraph's serialisers (Turtle,
-N-Triples, JSON-LD), which are many times faster than rdflib's; :func:`build_rdf` gives the
-same triples as an rdflib ``Graph`` for the Python API and SPARQL (``kb query``).
+The triples are written as N-Triples text as they are built (each term by pyoxigraph, which
+escapes it; each node's IRI and each property once), sorted, and rewritten by pyoxigraph's
+serialisers as Turtle or JSON-LD, many times faster than rdflib's; :func:`build_rdf` gives
+the same triples as an rdflib ``Graph`` for the Python API and SPARQL (``kb query``).
 
 IRIs are ``<base>term/<id>``, ``<base>sense/<term>/<sense>``, ``<base>claim/<id>``,
 ``<base>source/<id>``, ``<base>agent/<name>``, ``<base>ra/<claim>/<target path>`` and
@@ -25,20 +27,22 @@ no IRI stops the export with its file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-import networkx as nx
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from pyoxigraph import serialize as write_rdf
 
 from kb.cache import gc_paused
 from kb.exporters import DEFAULT_BASE_IRI, ExportError
+from kb.graph import Edge, graph_edges, graph_nodes
 from kb.model import KnowledgeBase
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
     import rdflib
 
 
@@ -320,44 +324,54 @@ INVERSES = {SKOS.broader: SKOS.narrower, SKOS.related: SKOS.related}
 
 
 class Triples:
-    """The export's triples, each once, in the order they were first built."""
+    """The export's triples as N-Triples text, grouped by subject: subject (``<…>``) →
+    the rest of each of its lines (``<p> "o" .``).
+
+    The builder appends to a subject's list (the hot path); :meth:`ntriples` writes each
+    triple once, lines sorted. Sorting the subjects, then each subject's few lines, gives
+    the order of sorting whole lines (a subject ends in ``>``, which no IRI holds, so no
+    subject is the start of another) for much less work. Each term is written by
+    pyoxigraph (the ``str`` of a term is its N-Triples form, escapes included); read as
+    triples of pyoxigraph terms (iterating), the text is parsed by pyoxigraph.
+    """
 
     def __init__(self) -> None:
-        self._added: list[tuple] = []
-        self.add = self._added.append  # the builder's hot path: a plain list append
-        self._unique: dict[tuple, None] = {}
-        self._counted = 0
+        self.about: defaultdict[str, list[str]] = defaultdict(list)
 
-    def unique(self) -> dict[tuple, None]:
-        """The triples added so far, each once, in the order first added."""
-        if self._counted != len(self._added):
-            self._unique = dict.fromkeys(self._added)
-            self._counted = len(self._added)
-        return self._unique
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        """One triple of terms in N-Triples."""
+        self.about[subject].append(f"{predicate} {obj} .")
 
-    def __contains__(self, triple) -> bool:
-        return tuple(triple) in self.unique()
+    def ntriples(self) -> str:
+        """The triples as an N-Triples document: one a line, each once, lines sorted."""
+        about = self.about
+        return "".join(
+            f"{subject} " + f"\n{subject} ".join(sorted(set(about[subject]))) + "\n"
+            for subject in sorted(about)
+        )
 
     def __iter__(self) -> Iterator[tuple]:
-        return iter(self.unique())
+        for quad in parse(self.ntriples().encode(), format=RdfFormat.N_TRIPLES):
+            yield quad.subject, quad.predicate, quad.object
+
+    def __contains__(self, triple) -> bool:
+        subject, predicate, obj = map(str, triple)
+        return f"{predicate} {obj} ." in self.about.get(subject, ())
 
     def __len__(self) -> int:
-        return len(self.unique())
+        return sum(len(set(lines)) for lines in self.about.values())
 
     def subjects(self, predicate, obj) -> Iterator:
         """Every subject of a triple with this predicate and object."""
-        return (s for s, p, o in self.unique() if p == predicate and o == obj)
-
-    def ntriples(self) -> str:
-        """The triples as N-Triples, one a line, lines sorted (so each subject's triples are
-        together). Each term is written by pyoxigraph (``str`` of a term is its N-Triples
-        form, escapes included)."""
-        lines = sorted(f"{s} {p} {o} ." for s, p, o in self.unique())
-        return "\n".join(lines) + "\n" if lines else ""
+        return (s for s, p, o in self if p == predicate and o == obj)
 
 
 class RdfBuilder:
-    """Turns the graph into :class:`Triples` of pyoxigraph terms under one base IRI."""
+    """Turns the graph's nodes and edges into :class:`Triples` under one base IRI.
+
+    Terms are written straight to N-Triples text: a node's IRI, a predicate and a class once
+    each (:meth:`ref`, :meth:`_field_plan`), each literal by pyoxigraph as it is built.
+    """
 
     def __init__(self, base_iri: str):
         self.base = check_base_iri(base_iri)
@@ -370,9 +384,11 @@ class RdfBuilder:
             "source": [DCTERMS.BibliographicResource, PROV.Entity],
         }
         self.rdf = Triples()
-        self._iris: dict[str, NamedNode] = {}
+        self._refs: dict[str, str] = {}
         self._paths: dict[str, str] = {}
-        self._plans: dict[tuple[str, str], tuple] = {}
+        self._agents: dict[str, NamedNode] = {}
+        self._plans: dict[str, dict[str, tuple]] = {}
+        self._edge_plans: dict[str, tuple[str, bool, str | None]] = {}
 
     def path(self, node: str) -> str:
         """:func:`node_path`, computed once per node."""
@@ -381,68 +397,85 @@ class RdfBuilder:
             path = self._paths[node] = node_path(node)
         return path
 
+    def ref(self, node: str) -> str:
+        """The IRI of a graph node in N-Triples (``<…>``), computed once per node. The base
+        is a checked IRI and the path percent-encoded, so the IRI needs no more checking."""
+        ref = self._refs.get(node)
+        if ref is None:
+            ref = self._refs[node] = f"<{self.base}{self.path(node)}>"
+        return ref
+
     def iri(self, node: str) -> NamedNode:
-        iri = self._iris.get(node)
-        if iri is None:
-            iri = self._iris[node] = NamedNode(self.base + self.path(node))
-        return iri
+        return NamedNode(self.ref(node)[1:-1])
 
     def agent(self, name: str) -> NamedNode:
         """The IRI of an author, declared as a PROV agent with its name on first use."""
-        iri = NamedNode(self.base + "agent/" + _segment(name))
-        self.rdf.add((iri, RDF.type, PROV.Agent))
-        self.rdf.add((iri, FOAF.name, Literal(name)))
+        iri = self._agents.get(name)
+        if iri is None:
+            iri = self._agents[name] = NamedNode(self.base + "agent/" + _segment(name))
+            self.add(str(iri), str(RDF.type), str(PROV.Agent))
+            self.add(str(iri), str(FOAF.name), str(Literal(name)))
         return iri
 
-    def add(self, subject, predicate, obj, reverse=False, inverse=None) -> None:
-        """One triple, and its inverse when SKOS states one (``inverse``: found once per
-        field or edge type by :meth:`inverse_of`, as looking it up per triple costs)."""
-        self.rdf.add((obj, predicate, subject) if reverse else (subject, predicate, obj))
+    def add(self, subject: str, predicate: str, obj: str, reverse=False, inverse=None) -> None:
+        """One triple of N-Triples terms, and its inverse when SKOS states one (``inverse``:
+        found once per field or edge type by :meth:`inverse_of`)."""
+        if reverse:
+            subject, obj = obj, subject
+        about = self.rdf.about
+        about[subject].append(f"{predicate} {obj} .")
         if inverse is not None:
-            self.rdf.add((obj, inverse, subject))
+            about[obj].append(f"{inverse} {subject} .")
 
     @staticmethod
     def inverse_of(predicate: NamedNode) -> NamedNode | None:
         return INVERSES.get(predicate)
 
-    def add_scheme(self, graph: nx.MultiDiGraph, edges: list[tuple] | None = None) -> None:
-        """The one concept scheme; terms with no broader term in the graph are its top concepts.
-
-        ``edges`` are the graph's ``(u, v, key, data)`` when the caller has them already."""
-        self.rdf.add((self.scheme, RDF.type, SKOS.ConceptScheme))
-        self.rdf.add((self.scheme, DCTERMS.title, Literal("Alignment Atlas terms", language=LANG)))
-        if edges is None:
-            edges = list(graph.edges(keys=True, data=True))
-        narrower = {u for u, _, key, _ in edges if key == "broader"}
-        for node in sorted(graph):
-            if graph.nodes[node]["kind"] != "term":
-                continue
-            concept = self.iri(node)
-            self.rdf.add((concept, SKOS.inScheme, self.scheme))
+    def add_scheme(self, terms: Iterable[str], narrower: set[str]) -> None:
+        """The one concept scheme; the ``terms`` (graph nodes) that are not ``narrower``
+        (the source of a ``broader`` edge) are its top concepts."""
+        scheme, in_scheme = str(self.scheme), str(SKOS.inScheme)
+        top_of, has_top = str(SKOS.topConceptOf), str(SKOS.hasTopConcept)
+        self.add(scheme, str(RDF.type), str(SKOS.ConceptScheme))
+        title = Literal("Alignment Atlas terms", language=LANG)
+        self.add(scheme, str(DCTERMS.title), str(title))
+        for node in terms:
+            concept = self.ref(node)
+            self.add(concept, in_scheme, scheme)
             if node not in narrower:
-                self.rdf.add((concept, SKOS.topConceptOf, self.scheme))
-                self.rdf.add((self.scheme, SKOS.hasTopConcept, concept))
+                self.add(concept, top_of, scheme)
+                self.add(scheme, has_top, concept)
 
     def _field_plan(
         self, kind: str, name: str
-    ) -> tuple[tuple[NamedNode, Callable, bool, NamedNode | None], ...]:
-        """``(predicate, objects function, reverse)`` for each field of attribute ``name``,
-        worked out once per kind and attribute."""
-        plan = self._plans.get((kind, name))
+    ) -> tuple[tuple[str, Callable, bool, str | None], ...]:
+        """``(predicate, objects function, reverse, inverse)`` for each field of attribute
+        ``name`` (predicates in N-Triples), worked out once per kind and attribute."""
+        plans = self._plans.setdefault(kind, {})
+        plan = plans.get(name)
         if plan is None:
             fields = unmapped_guard({**COMMON_FIELDS, **NODE_FIELDS[kind]}, kind, name)
-            plan = tuple(
-                (f.predicate(self), f.objects, f.reverse, self.inverse_of(f.predicate(self)))
+            plan = plans[name] = tuple(
+                (
+                    str(f.predicate(self)),
+                    f.objects,
+                    f.reverse,
+                    _written(self.inverse_of(f.predicate(self))),
+                )
                 for f in fields
             )
-            self._plans[kind, name] = plan
         return plan
 
     def add_node(self, node: str, data: dict) -> None:
-        subject = self.iri(node)
+        """The triples of one node's attributes (the hot path: one line a value)."""
+        subject = self.ref(node)
         kind = data["kind"]
+        plans = self._plans.get(kind, {})
+        about = self.rdf.about
+        own = about[subject].append
         for name, value in data.items():
-            for predicate, make_objects, reverse, inverse in self._field_plan(kind, name):
+            plan = plans.get(name) or self._field_plan(kind, name)
+            for predicate, make_objects, reverse, inverse in plan:
                 try:
                     objects = make_objects(self, value)
                 except ValueError as exc:  # a URL that no encoding makes an IRI
@@ -452,56 +485,83 @@ class RdfBuilder:
                         "correct it in the entry"
                     ) from None
                 for obj in objects:
-                    self.add(subject, predicate, obj, reverse, inverse)
+                    if reverse:
+                        about[str(obj)].append(f"{predicate} {subject} .")
+                    else:
+                        own(f"{predicate} {obj} .")
+                    if inverse is not None:
+                        about[str(obj)].append(f"{inverse} {subject} .")
 
     def add_edge(self, u: str, v: str, edge_type: str) -> None:
         if edge_type in ARGUMENT_EDGES:
             self.add_argument_edge(u, v, edge_type)
             return
-        property_of, reverse = EDGE_PROPERTIES[edge_type]
-        predicate = property_of(self)
-        self.add(self.iri(u), predicate, self.iri(v), reverse, self.inverse_of(predicate))
+        plan = self._edge_plans.get(edge_type)
+        if plan is None:
+            property_of, reverse = EDGE_PROPERTIES[edge_type]
+            predicate = property_of(self)
+            plan = str(predicate), reverse, _written(self.inverse_of(predicate))
+            self._edge_plans[edge_type] = plan
+        self.add(self.ref(u), plan[0], self.ref(v), plan[1], plan[2])
+
+    def _scheme_path(self, u: str, v: str, edge_type: str) -> str:
+        """The IRI path of the RA/CA node of ``u``'s support or attack of ``v``."""
+        segment = ARGUMENT_EDGES[edge_type][0]
+        return f"{segment}/{self.path(u).split('/', 1)[1]}/{self.path(v)}"
 
     def scheme_iri(self, u: str, v: str, edge_type: str) -> NamedNode:
         """The RA/CA node of ``u``'s support or attack of ``v``, built from both ends, so it
         is stable and unique."""
-        segment = ARGUMENT_EDGES[edge_type][0]
-        return NamedNode(f"{self.base}{segment}/{self.path(u).split('/', 1)[1]}/{self.path(v)}")
+        return NamedNode(self.base + self._scheme_path(u, v, edge_type))
+
+    def _add_scheme_node(self, node: str, node_class: NamedNode, premise: str, conclusion: str):
+        self.add(node, str(RDF.type), str(node_class))
+        self.add(node, str(AIF.Premise), premise)
+        self.add(node, str(AIF.Conclusion), conclusion)
 
     def add_argument_edge(self, u: str, v: str, edge_type: str) -> None:
         """Support, objection and conflict as AIF: premise I-node → RA/CA node → conclusion
         I-node (never one I-node linked to another directly)."""
-        scheme_node = self.scheme_iri(u, v, edge_type)
-        self.rdf.add((scheme_node, RDF.type, ARGUMENT_EDGES[edge_type][1]))
-        self.rdf.add((scheme_node, AIF.Premise, self.iri(u)))
-        self.rdf.add((scheme_node, AIF.Conclusion, self.iri(v)))
+        scheme_node = f"<{self.base}{self._scheme_path(u, v, edge_type)}>"
+        self._add_scheme_node(scheme_node, ARGUMENT_EDGES[edge_type][1], self.ref(u), self.ref(v))
 
     def add_undercut(self, u: str, v: str, data: dict) -> None:
         """An undercut as AIF: a CA node whose premise is the undercutting claim ``u`` and
         whose conclusion is the RA or CA node of each link into ``v`` that it attacks (the
         edge's "|"-joined ``premise`` and ``relation``, see :mod:`kb.graph`)."""
         links = zip(data["premise"].split("|"), data["relation"].split("|"), strict=True)
+        claim_path = self.path(u).split("/", 1)[1]
         for premise, relation in links:
-            attacked = self.scheme_iri(f"claim:{premise}", v, relation)
-            claim_path = node_path(u).split("/", 1)[1]
-            ca_node = NamedNode(f"{self.base}ca/{claim_path}/{attacked.value[len(self.base) :]}")
-            self.rdf.add((ca_node, RDF.type, AIF["CA-node"]))
-            self.rdf.add((ca_node, AIF.Premise, self.iri(u)))
-            self.rdf.add((ca_node, AIF.Conclusion, attacked))
+            attacked = self._scheme_path(f"claim:{premise}", v, relation)
+            ca_node = f"<{self.base}ca/{claim_path}/{attacked}>"
+            self._add_scheme_node(ca_node, AIF["CA-node"], self.ref(u), f"<{self.base}{attacked}>")
 
     def build(self, graph: nx.MultiDiGraph) -> Triples:
-        """The triples of ``graph``: nodes by id, attributes by name, edges by source, target
-        and type, so that the same knowledge base always gives the same output."""
-        edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])
-        self.add_scheme(graph, edges)
-        for node, data in sorted(graph.nodes(data=True), key=lambda n: n[0]):
-            self.add_node(node, {name: data[name] for name in sorted(data)})
+        """The triples of a graph of the knowledge base (:func:`kb.graph.build_graph`)."""
+        return self.build_from(dict(graph.nodes(data=True)), graph.edges(keys=True, data=True))
+
+    def build_from(self, nodes: Mapping[str, dict], edges: Iterable[Edge]) -> Triples:
+        """The triples of the graph's ``nodes`` (node → attributes) and ``edges`` (source,
+        target, type, attributes), as :func:`kb.graph.graph_nodes` and
+        :func:`kb.graph.graph_edges` give them. The order they come in does not matter: the
+        lines are sorted."""
+        for node, data in nodes.items():
+            self.add_node(node, data)
+        narrower = set()
         for u, v, key, data in edges:
             if key == "undercuts":
                 self.add_undercut(u, v, data)
             else:
                 self.add_edge(u, v, key)
+                if key == "broader":
+                    narrower.add(u)
+        self.add_scheme((n for n, data in nodes.items() if data["kind"] == "term"), narrower)
         return self.rdf
+
+
+def _written(term: NamedNode | None) -> str | None:
+    """The N-Triples form of ``term``, or None."""
+    return None if term is None else str(term)
 
 
 def unmapped_guard(fields: dict, kind: str, name: str) -> tuple[Field, ...]:
@@ -513,9 +573,10 @@ def unmapped_guard(fields: dict, kind: str, name: str) -> tuple[Field, ...]:
 
 
 def rdf_triples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Triples:
-    """The whole knowledge base as triples of pyoxigraph terms."""
-    with gc_paused():  # hundreds of thousands of tuples, no cycles among them
-        return RdfBuilder(base_iri).build(base.graph)
+    """The whole knowledge base as triples (from the model, without the networkx graph)."""
+    with gc_paused():  # hundreds of thousands of strings and dicts, no cycles among them
+        nodes = graph_nodes(base)
+        return RdfBuilder(base_iri).build_from(nodes, graph_edges(base, nodes))
 
 
 def build_rdf(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
@@ -553,8 +614,13 @@ def to_rdflib(triples: Iterable[tuple], base_iri: str = DEFAULT_BASE_IRI) -> rdf
     return graph
 
 
-def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """Write the RDF as ``nt``, ``turtle`` or ``json-ld``, byte-stable:
+def ntriples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The RDF as N-Triples: one triple a line, lines sorted (byte-stable)."""
+    return rdf_triples(base, base_iri).ntriples()  # the triples are freed on return
+
+
+def encoded(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """The RDF as ``nt``, ``turtle`` or ``json-ld``, UTF-8, byte-stable:
 
     - N-Triples: one triple a line, lines sorted;
     - Turtle: the sorted N-Triples read and rewritten by pyoxigraph with the export's
@@ -562,15 +628,21 @@ def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE
     - JSON-LD: the same, in expanded form (full IRIs, so no prefix can be misread), one node
       a line.
     """
-    with gc_paused():
-        ntriples = rdf_triples(base, base_iri).ntriples()  # the triples are freed here
+    data = ntriples(base, base_iri).encode()
     if rdf_format == "nt":
-        return ntriples
-    parsed = parse(ntriples.encode(), format=RdfFormat.N_TRIPLES)
+        return data
+    parsed = parse(data, format=RdfFormat.N_TRIPLES)
     if rdf_format == "json-ld":
-        text = cast(bytes, write_rdf(parsed, format=RdfFormat.JSON_LD)).decode()
+        text = cast(bytes, write_rdf(parsed, format=RdfFormat.JSON_LD))
         # One node a line: `]},{"@id":` only occurs between two nodes (never inside a
         # string, where `"` is escaped, nor after a value object, which ends in `"}`).
-        return text.replace(']},{"@id":', ']},\n{"@id":') + "\n"
+        return text.replace(b']},{"@id":', b']},\n{"@id":') + b"\n"
     turtle = write_rdf(parsed, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri))
-    return cast(bytes, turtle).decode()
+    return cast(bytes, turtle)
+
+
+def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The RDF as ``nt``, ``turtle`` or ``json-ld`` text (see :func:`encoded`)."""
+    if rdf_format == "nt":
+        return ntriples(base, base_iri)
+    return encoded(base, rdf_format, base_iri).decode()

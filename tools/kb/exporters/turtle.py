@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kb.exporters import DEFAULT_BASE_IRI
 from kb.exporters._common import write_text
-from kb.exporters.rdf import serialize
+from kb.exporters.rdf import encoded, serialize
 from kb.model import KnowledgeBase
 
 
@@ -15,4 +15,4 @@ def generate(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> str:
 
 
 def write(base: KnowledgeBase, path: str | Path, base_iri: str = DEFAULT_BASE_IRI) -> Path:
-    return write_text(path, generate(base, base_iri))
+    return write_text(path, encoded(base, "turtle", base_iri))
