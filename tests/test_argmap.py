@@ -306,10 +306,10 @@ def test_claim_page_names_who_made_the_claim_once(tmp_path):
     them already (as a comment's title does)."""
     paper = write_base(tmp_path / "paper", {"root": ""})
     html = render_claim(paper, paper.base.claims["root"])
-    assert "- **By:** Ada" in html
+    assert "<li><strong>By:</strong> Ada</li>" in html
     comment = write_base(tmp_path / "comment", {"root": ""}, "title: Ada, 3 Jun 2019\nkind: post\n")
     html = render_claim(comment, comment.base.claims["root"])
-    assert "**By:**" not in html and "Ada, 3 Jun 2019" in html
+    assert "<strong>By:</strong>" not in html and "Ada, 3 Jun 2019" in html
 
 
 def test_a_claim_nothing_answers_says_so(data):
