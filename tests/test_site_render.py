@@ -11,6 +11,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -848,3 +849,16 @@ def test_disputes_across_documents_group_each_position_with_its_answers(data):
     assert across.count("\n- ") == 2
     assert "(in [A post discussing the paper](sources/a-post-on-the-paper.md))" in across
     assert "narrowness-is-deliberate" not in across
+
+
+def test_term_page_names_are_its_search_tags(data):
+    """A term's label and aliases are its page's tags (Material's search weighs a tag far
+    above words of a title or text), as JSON strings that YAML reads back as they are."""
+    for term_id, names in (
+        ("mesa-optimizer", ["mesa-optimizer", "mesa optimiser"]),
+        ("hostile-term", ["<b>hostile</b> term"]),
+    ):
+        page = render_term(data, data.base.terms[term_id])
+        front = yaml.safe_load(page.split("---\n")[1])
+        assert front["tags"] == names
+        assert front["search"] == {"boost": 2}

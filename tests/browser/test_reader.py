@@ -130,6 +130,28 @@ def test_search_results_say_what_they_are(new_page, base_url):
 
 
 @pytest.mark.parametrize(
+    ("query", "term"),
+    [
+        ("mesa-optimizer", "mesa-optimizer"),
+        ("mesa optimiser", "mesa-optimizer"),
+        ("pseudo-aligned", "pseudo-alignment"),
+        ("robust alignment", "robust-alignment"),
+        ("base objective", "base-objective"),
+    ],
+)
+def test_a_term_page_ranks_first_for_its_label_and_aliases(new_page, base_url, query, term):
+    """Claims and sources that say a term's name many times used to rank above its page
+    ("mesa-optimizer" was fifth on the repository's site); the page's names are its tags."""
+    page = new_page()
+    page.goto(base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially(query, delay=30)
+    first = page.locator(".md-search-result__list > .md-search-result__item > a").first
+    expect(first).to_have_attribute("href", re.compile(rf"/terms/{term}/(\?|$)"), timeout=15000)
+    expect(page.locator(".md-search-result .md-tags").first).to_be_hidden()
+
+
+@pytest.mark.parametrize(
     "path", ["terms/", "arguments/", "glossary/", "threads/a-post-on-the-paper/"]
 )
 def test_pages_fit_a_phone_screen(new_page, base_url, path):
