@@ -256,3 +256,32 @@ def test_skipping_the_control_character_search_loses_no_finding(text, quote):
     assert _value_findings(data, "terms/x.yaml", ("term", "x"), raw) == _value_findings(
         data, "terms/x.yaml", ("term", "x")
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list(" \t\n\r#ab-:\x0b\x0c\x1c\x85\u2028\u3000")), max_size=12)
+)
+def test_the_quick_empty_file_test_agrees_with_looking_at_every_line(text):
+    every_line = not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    )
+    assert yamlread._holds_nothing(text) == every_line
+
+
+resolver_alphabet = st.sampled_from(
+    [*"0123456789+-._:eExXoObB~<=!&*TtFfYyNnulrsaLR ", "inf", "nan", "true", "null", "2019-06-01"]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(resolver_alphabet, max_size=8).map("".join))
+@example("2019-06-01 10:00:00")
+@example("0x1F")
+@example("<<")
+def test_a_plain_scalar_the_one_pattern_passes_over_is_text(value):
+    """_plain_tag skips the resolver when the union of its patterns does not match: it must
+    give the resolver's tag for every plain scalar."""
+    loader = yamlread._PositionLoader("")
+    expected = loader.resolve(yaml.ScalarNode, value, (True, False))
+    assert yamlread._plain_tag(loader, value) == expected

@@ -8,6 +8,7 @@ The C parser is used when PyYAML was built with libyaml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -273,6 +274,10 @@ _plain_tags: dict[str, str] = {}
 
 
 def _plain_tag(loader: _PositionLoader, value: str) -> str:
+    """The tag YAML gives the plain scalar ``value``: text unless one of the resolver's
+    patterns may match (one pattern test instead of a resolver call, for most values)."""
+    if value and _MAYBE_NOT_TEXT.match(value) is None:
+        return _STR_TAG
     tag = _plain_tags.get(value)
     if tag is None:
         tag = loader.resolve(yaml.ScalarNode, value, (True, False))
@@ -310,7 +315,8 @@ _SequenceEndEvent = yaml.SequenceEndEvent
 
 
 def _plain_value(loader: _PositionLoader, get, event, depth: int):
-    """The value that starts with ``event`` (see :func:`_read_plain`)."""
+    """The value that starts with ``event`` (see :func:`_read_plain`). Text, the most common
+    value, is taken in the loops below without a call."""
     kind = type(event)
     if event.anchor is not None or event.tag is not None:
         raise _NotPlain
@@ -318,7 +324,7 @@ def _plain_value(loader: _PositionLoader, get, event, depth: int):
         return _plain_scalar(loader, event)
     if depth >= MAX_DEPTH:
         raise _NotPlain
-    marks = _MARKS
+    marks, first_chars, maybe_not_text = _MARKS, _RESOLVED_FIRST, _MAYBE_NOT_TEXT.match
     where = event.start_mark
     mark = marks.get((where.line, where.column)) or _mark(where)
     if kind is _SequenceStartEvent:
@@ -327,30 +333,39 @@ def _plain_value(loader: _PositionLoader, get, event, depth: int):
         item_marks = items.item_marks = []
         while True:
             event = get()
-            if type(event) is _SequenceEndEvent:
+            kind = type(event)
+            if kind is _SequenceEndEvent:
                 return items
             where = event.start_mark
-            items.append(_plain_value(loader, get, event, depth + 1))
             item_marks.append(marks.get((where.line, where.column)) or _mark(where))
+            if kind is _ScalarEvent and event.anchor is None and event.tag is None:
+                value = event.value
+                if event.implicit[0] and (
+                    not value or (value[0] in first_chars and maybe_not_text(value))
+                ):
+                    value = _plain_scalar(loader, event)
+                items.append(value)
+            else:
+                items.append(_plain_value(loader, get, event, depth + 1))
     if kind is not _MappingStartEvent:
         raise _NotPlain  # an alias
     data = PosDict()
     data.mark = mark
     key_marks = data.key_marks = {}
     value_marks = data.value_marks = {}
-    first_chars = _RESOLVED_FIRST
     while True:
         event = get()
-        if type(event) is _MappingEndEvent:
+        kind = type(event)
+        if kind is _MappingEndEvent:
             return data
-        if type(event) is not _ScalarEvent or event.anchor is not None or event.tag is not None:
+        if kind is not _ScalarEvent or event.anchor is not None or event.tag is not None:
             raise _NotPlain
         key = event.value
-        if (
+        if key in data or (
             event.implicit[0]
             and (not key or key[0] in first_chars)
             and _plain_tag(loader, key) != _STR_TAG
-        ) or key in data:
+        ):
             raise _NotPlain
         where = event.start_mark
         key_marks[key] = marks.get((where.line, where.column)) or _mark(where)
@@ -359,7 +374,9 @@ def _plain_value(loader: _PositionLoader, get, event, depth: int):
         value_marks[key] = marks.get((where.line, where.column)) or _mark(where)
         if type(event) is _ScalarEvent and event.anchor is None and event.tag is None:
             value = event.value
-            if event.implicit[0] and (not value or value[0] in first_chars):
+            if event.implicit[0] and (
+                not value or (value[0] in first_chars and maybe_not_text(value))
+            ):
                 value = _plain_scalar(loader, event)
             data[key] = value
         else:
@@ -392,6 +409,20 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timest
 
 _RESOLVED_FIRST = frozenset(_PositionLoader.yaml_implicit_resolvers)
 """First characters of plain scalars the resolver may read as something other than text."""
+_MAYBE_NOT_TEXT = re.compile(
+    "|".join(
+        sorted(
+            {
+                f"(?:{pattern.pattern})"
+                for resolvers in _PositionLoader.yaml_implicit_resolvers.values()
+                for _, pattern in resolvers
+            }
+        )
+    ),
+    re.VERBOSE,
+)
+"""Matches every plain scalar that one of the resolver's patterns matches (and maybe more):
+a scalar it does not match is text."""
 assert None not in _RESOLVED_FIRST, "a resolver for every plain scalar: _read_plain assumes none"
 
 
@@ -481,6 +512,14 @@ def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
     )
 
 
+def _holds_nothing(text: str) -> bool:
+    """True when every line of ``text`` is blank or a comment (only the first line that is
+    not blank needs a look, unless it is a comment)."""
+    if not text.lstrip().startswith("#"):
+        return not text.strip()
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 _NOT_PLAIN = object()
 
 
@@ -504,9 +543,7 @@ def parse_yaml(raw: bytes) -> tuple[object | None, list[YamlProblem]]:
     text, problem = _decode(raw)
     if text is None:
         return None, [problem] if problem else []
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if _holds_nothing(text):
         return None, [
             YamlProblem(
                 "syntax", Mark(1, 1), "the file is empty", "write an entry, or delete the file"
