@@ -28,6 +28,7 @@ goal ≤ 1.3×.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -138,6 +139,7 @@ class Row:
     floor_name: str
     goal: float | None
     goal_text: str
+    split: dict | None = None  # the site row: where the time goes (site_split.py), ours/bare
 
     @property
     def ratio(self) -> float | None:
@@ -342,7 +344,75 @@ def site_row(entries: int, runs: int, work: Path) -> Row:
         "bare MkDocs Material, same number of plain pages",
         1.3,
         "≤ 1.3×",
+        {"ours": site_split(str(kb_root)), "bare": site_split("--bare", str(bare))},
     )
+
+
+def site_split(*args: str) -> dict[str, list[float]]:
+    """One instrumented build (benchmarks/site_split.py): stage -> [wall, CPU] seconds."""
+    process = subprocess.run(
+        [PYTHON, str(HERE / "site_split.py"), "--json", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return json.loads(process.stdout.splitlines()[-1])
+
+
+SPLIT_ROWS = [
+    ("generation", "kb generation (`kb.site.generator.generate`)"),
+    ("downloads", "· exports written for Downloads (every format)"),
+    ("pages, term", "· term pages"),
+    ("pages, claim", "· claim pages"),
+    ("pages, source", "· source pages"),
+    ("loading", "· loading and checking"),
+    ("markdown", "MkDocs: Markdown to HTML, every page"),
+    ("markdown, entry pages", "· of which entry pages"),
+    ("search index", "Material: search index"),
+    ("templates", "MkDocs: templates (page building but the search index)"),
+    ("rest", "the rest (config, plugins, theme files, writing)"),
+    ("total", "the whole build"),
+]
+
+
+def site_section(split: dict) -> list[str]:
+    """speed.md's section "Site build: where the time goes", from the site row's split."""
+    ours, bare = split["ours"], split["bare"]
+    lines = [
+        "",
+        "### Site build: where the time goes",
+        "",
+        "One build of each, in process, with timers around each stage "
+        "(`python3 benchmarks/site_split.py ROOT` and `--bare MKDOCS_YML`; wall and CPU "
+        "seconds; the difference is in CPU time, which other work on the machine disturbs "
+        "less):",
+        "",
+        "| stage | ours, wall | ours, CPU | bare, wall | bare, CPU | difference (CPU) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, label in SPLIT_ROWS:
+        (wall, cpu), (bare_wall, bare_cpu) = ours[key], bare[key]
+        if key == "generation":
+            cells = f"— | — | {cpu:+.2f} s"
+        elif key in ("markdown", "search index", "templates", "rest", "total"):
+            cells = f"{bare_wall:.2f} s | {bare_cpu:.2f} s | {cpu - bare_cpu:+.2f} s"
+        else:
+            cells = " | | "
+        lines.append(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {cells} |")
+    gap = ours["total"][1] - bare["total"][1]
+    parts = ", ".join(
+        f"{name} {100 * (ours[key][1] - bare[key][1]) / gap:.0f} %"
+        for key, name in (
+            ("generation", "our generation"),
+            ("markdown", "Markdown"),
+            ("search index", "the search index"),
+            ("templates", "templates"),
+            ("rest", "the rest"),
+        )
+    )
+    lines += ["", f"Of the gap in CPU time ({gap:.2f} s): {parts}."]
+    return lines
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -399,6 +469,9 @@ def report(rows: list[Row], sizes: list[int], runs: int, store: dict | None, sec
         "CPU than its wall time shows. Peak memory is the largest resident set of the `kb` "
         "process.",
     ]
+    site = next((r for r in rows if r.split), None)
+    if site:
+        lines += site_section(site.split)
     grown = growth(rows, sizes)
     if grown:
         lines += [
