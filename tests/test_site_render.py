@@ -856,7 +856,7 @@ def test_term_page_names_are_its_search_tags(data):
     above words of a title or text), as JSON strings that YAML reads back as they are."""
     for term_id, names in (
         ("mesa-optimizer", ["mesa-optimizer", "mesa optimiser"]),
-        ("hostile-term", ["<b>hostile</b> term"]),
+        ("hostile-term", ["&lt;b&gt;hostile&lt;/b&gt; term"]),  # escaped, as the title
     ):
         page = render_term(data, data.base.terms[term_id])
         front = yaml.safe_load(page.split("---\n")[1])

@@ -3,6 +3,8 @@ disputes it), the claims about it grouped by sense and stance, and its place in 
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from kb.model import Sense, Term
 from kb.site.aside import aside, finished
 from kb.site.context import (
@@ -46,8 +48,9 @@ SEARCH_BOOST = {"boost": 2}  # a term's page ranks above the pages that mention 
 def search_tags(term: Term) -> list[str]:
     """The term's label and aliases as the page's tags: Material's search weighs a tag a
     thousand times a title word, so the page ranks first for any of its names (not shown on
-    the page: the site has no tags plugin)."""
-    return [term.label, *term.aliases]
+    the page: the site has no tags plugin). HTML-escaped, as the page's title is
+    (:func:`kb.site.markup.page_start`)."""
+    return [html_escape(name, quote=False) for name in (term.label, *term.aliases)]
 
 
 def render_term(data: SiteData, term: Term) -> str:
