@@ -5,12 +5,17 @@
   hostile knowledge base (URLs with bare ``%``, brackets, spaces and a second ``#``; text
   that looks like IRIs, prefixes, JSON-LD keywords; odd file names; every kind of quote);
 - the fast writer and rdflib's own writer give isomorphic graphs;
+- the exported literals carry the entries' texts exactly (escapes undone by the parser);
+- the N-Triples lines are sorted and unique, and a large export written in two processes
+  is byte for byte the export written in one (also when the second process dies);
+- the triples are made of the same nodes and edges as the networkx graph;
 - base IRIs: one ending in ``#`` gives valid IRIs with a single ``#``; one that is no IRI
   is refused for the ``--base-iri`` option (exit 2).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,8 +26,9 @@ from rdflib.compare import isomorphic
 
 import kb
 from kb.cli import cli
-from kb.exporters import FORMATS, ExportError
-from kb.exporters.rdf import build_rdf, rdf_triples, safe_iri, to_rdflib
+from kb.exporters import FORMATS, ExportError, rdf
+from kb.exporters.rdf import build_rdf, encoded, in_two_processes, rdf_triples, safe_iri, to_rdflib
+from kb.graph import build_graph, graph_edges, graph_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "export"
@@ -204,3 +210,61 @@ def test_base_iris_that_are_no_iris_are_refused(knowledge_bases, base_iri, tmp_p
     )
     assert result.exit_code == 2
     assert "--base-iri" in result.output
+
+
+def test_literals_carry_the_texts_exactly(knowledge_bases):
+    text = FORMATS["ntriples"].generate(knowledge_bases["hostile"])
+    notes = {
+        t.object.value
+        for t in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)
+        if t.predicate.value == "http://www.w3.org/2004/02/skos/core#note"
+    }
+    assert notes == set(HOSTILE_TEXT)
+
+
+@pytest.mark.parametrize("name", ["real", "hostile"])
+def test_ntriples_lines_are_sorted_and_unique(knowledge_bases, name):
+    text = FORMATS["ntriples"].generate(knowledge_bases[name])
+    lines = text.split("\n")[:-1]  # not splitlines(): a text may hold U+2028, unescaped
+    assert len(lines) == len(rdf_triples(knowledge_bases[name])) > 0
+    assert lines == sorted(set(lines))
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nt"])
+@pytest.mark.parametrize("name", ["real", "hostile"])
+def test_two_processes_write_the_bytes_of_one(knowledge_bases, monkeypatch, name, fmt):
+    base = knowledge_bases[name]
+    monkeypatch.setattr(rdf, "PARALLEL_FROM", 10**9)
+    alone = encoded(base, fmt)
+    monkeypatch.setattr(rdf, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(rdf, "_cpus", lambda: 2)
+    shared = []
+    monkeypatch.setattr(
+        rdf, "in_two_processes", lambda *a: shared.append(1) or in_two_processes(*a)
+    )
+    assert encoded(base, fmt) == alone
+    assert shared == ([] if fmt == "nt" else [1])
+    assert alone.decode() == FORMATS[
+        {"json-ld": "jsonld", "nt": "ntriples"}.get(fmt, fmt)
+    ].generate(base)
+
+
+def test_the_work_of_a_second_process_that_dies_is_done_here():
+    parent = os.getpid()
+
+    def work(job: str) -> bytes:
+        if os.getpid() != parent:
+            os._exit(3)  # the forked process dies without sending
+        return job.encode()
+
+    assert in_two_processes(work, "here", "there") == (b"here", b"there")
+
+
+@pytest.mark.parametrize("name", ["real", "complete", "nasty", "hostile"])
+def test_the_rdf_reads_the_nodes_and_edges_the_graph_is_made_of(knowledge_bases, name):
+    base = knowledge_bases[name]
+    graph = build_graph(base)
+    nodes = graph_nodes(base)
+    assert list(nodes.items()) == list(graph.nodes(data=True))
+    edges = {(u, v, k): data for u, v, k, data in graph_edges(base, nodes)}
+    assert edges == {(u, v, k): data for u, v, k, data in graph.edges(keys=True, data=True)}

@@ -26,11 +26,12 @@ no IRI stops the export with its file and line.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
@@ -44,6 +45,8 @@ from kb.model import KnowledgeBase
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import rdflib
+
+T = TypeVar("T")
 
 
 class Vocabulary:
@@ -195,34 +198,35 @@ def date_literal(text: str) -> Literal:
 
 @dataclass(frozen=True)
 class Field:
-    """How one node attribute becomes triples: ``predicate`` and a value → objects function.
+    """How one node attribute becomes triples: ``predicate`` and a value → objects function
+    (each object written in N-Triples: the ``str`` of a pyoxigraph term, escapes included).
 
     ``reverse`` puts the node in object position (``<concept> skos:definition <sense>``).
     """
 
     predicate: Callable[[RdfBuilder], NamedNode]
-    objects: Callable[[RdfBuilder, Any], Iterable]
+    objects: Callable[[RdfBuilder, Any], list[str]]
     reverse: bool = False
 
 
 def _text(builder, value):
-    return [Literal(value, language=LANG)]
+    return [str(Literal(value, language=LANG))]
 
 
 def _plain(builder, value):
-    return [Literal(value)]
+    return [str(Literal(value))]
 
 
 def _typed(builder, value):
-    return [Literal(value)]  # bool as xsd:boolean, int as xsd:integer
+    return [str(Literal(value))]  # bool as xsd:boolean, int as xsd:integer
 
 
 def _names(separator):
-    return lambda builder, value: [Literal(v, language=LANG) for v in value.split(separator)]
+    return lambda builder, value: [str(Literal(v, language=LANG)) for v in value.split(separator)]
 
 
 def _node(kind):
-    return lambda builder, value: [builder.iri(f"{kind}:{value}")]
+    return lambda builder, value: [builder.ref(f"{kind}:{value}")]
 
 
 def _agents(builder, value):
@@ -279,7 +283,7 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
         "title": Field(_fixed(DCTERMS.title), _text),
         "source_type": (
             Field(_kb("sourceType"), _plain),
-            Field(_fixed(DCTERMS.type), lambda b, kind: [DCMI_TYPES.get(kind, DCMITYPE.Text)]),
+            Field(_fixed(DCTERMS.type), lambda b, kind: [str(DCMI_TYPES.get(kind, DCMITYPE.Text))]),
         ),
         "authors": (
             Field(_kb("authors"), _plain),
@@ -287,8 +291,8 @@ NODE_FIELDS: dict[str, dict[str, Field | tuple[Field, ...]]] = {
             Field(_fixed(PROV.wasAttributedTo), _agents),
         ),
         "author_note": Field(_kb("authorNote"), _text),
-        "date": Field(_fixed(DCTERMS.date), lambda b, value: [date_literal(value)]),
-        "url": Field(_fixed(FOAF.page), lambda b, value: [safe_iri(value)]),
+        "date": Field(_fixed(DCTERMS.date), lambda b, value: [str(date_literal(value))]),
+        "url": Field(_fixed(FOAF.page), lambda b, value: [str(safe_iri(value))]),
         "text": Field(_kb("archivedText"), _plain),
         "archived": Field(_kb("archived"), _typed),
         "description": Field(_fixed(DCTERMS.description), _text),
@@ -342,13 +346,28 @@ class Triples:
         """One triple of terms in N-Triples."""
         self.about[subject].append(f"{predicate} {obj} .")
 
-    def ntriples(self) -> str:
-        """The triples as an N-Triples document: one a line, each once, lines sorted."""
+    def ntriples(self, subjects: Iterable[str] | None = None) -> str:
+        """The triples as an N-Triples document: one a line, each once, lines sorted; only
+        those of ``subjects`` (in the order given) when given."""
         about = self.about
         return "".join(
             f"{subject} " + f"\n{subject} ".join(sorted(set(about[subject]))) + "\n"
-            for subject in sorted(about)
+            for subject in (sorted(about) if subjects is None else subjects)
         )
+
+    def halves(self) -> tuple[list[str], list[str]]:
+        """The subjects, sorted, cut in two with about as many lines each."""
+        subjects = sorted(self.about)
+        half, count = self.size() / 2, 0
+        for end, subject in enumerate(subjects, 1):
+            count += len(self.about[subject])
+            if count >= half:
+                return subjects[:end], subjects[end:]
+        return subjects, []
+
+    def size(self) -> int:
+        """How many lines were added (a triple added twice counts twice)."""
+        return sum(map(len, self.about.values()))
 
     def __iter__(self) -> Iterator[tuple]:
         for quad in parse(self.ntriples().encode(), format=RdfFormat.N_TRIPLES):
@@ -366,6 +385,11 @@ class Triples:
         return (s for s, p, o in self if p == predicate and o == obj)
 
 
+#: How one attribute becomes lines: ``(objects function, ((predicate, reverse, inverse), …))``
+#: for each objects function of its fields, terms in N-Triples.
+FieldPlan = tuple[tuple[Callable, tuple[tuple[str, bool, "str | None"], ...]], ...]
+
+
 class RdfBuilder:
     """Turns the graph's nodes and edges into :class:`Triples` under one base IRI.
 
@@ -377,17 +401,21 @@ class RdfBuilder:
         self.base = check_base_iri(base_iri)
         self.kb = vocabulary(self.base)
         self.scheme = NamedNode(self.base + "scheme")
-        self.classes: dict[str, list[NamedNode]] = {
-            "term": [SKOS.Concept],
-            "sense": [self.kb.Sense, AIF["I-node"]],
-            "claim": [self.kb.Claim, AIF["I-node"]],
-            "source": [DCTERMS.BibliographicResource, PROV.Entity],
+        #: The classes of each kind of node, in N-Triples.
+        self.classes: dict[str, list[str]] = {
+            kind: [str(node_class) for node_class in classes]
+            for kind, classes in {
+                "term": [SKOS.Concept],
+                "sense": [self.kb.Sense, AIF["I-node"]],
+                "claim": [self.kb.Claim, AIF["I-node"]],
+                "source": [DCTERMS.BibliographicResource, PROV.Entity],
+            }.items()
         }
         self.rdf = Triples()
         self._refs: dict[str, str] = {}
         self._paths: dict[str, str] = {}
-        self._agents: dict[str, NamedNode] = {}
-        self._plans: dict[str, dict[str, tuple]] = {}
+        self._agents: dict[str, str] = {}
+        self._plans: dict[str, dict[str, FieldPlan]] = {}
         self._edge_plans: dict[str, tuple[str, bool, str | None]] = {}
 
     def path(self, node: str) -> str:
@@ -408,13 +436,14 @@ class RdfBuilder:
     def iri(self, node: str) -> NamedNode:
         return NamedNode(self.ref(node)[1:-1])
 
-    def agent(self, name: str) -> NamedNode:
-        """The IRI of an author, declared as a PROV agent with its name on first use."""
+    def agent(self, name: str) -> str:
+        """The IRI of an author in N-Triples, declared as a PROV agent with its name on first
+        use."""
         iri = self._agents.get(name)
         if iri is None:
-            iri = self._agents[name] = NamedNode(self.base + "agent/" + _segment(name))
-            self.add(str(iri), str(RDF.type), str(PROV.Agent))
-            self.add(str(iri), str(FOAF.name), str(Literal(name)))
+            iri = self._agents[name] = f"<{self.base}agent/{_segment(name)}>"
+            self.add(iri, str(RDF.type), str(PROV.Agent))
+            self.add(iri, str(FOAF.name), str(Literal(name)))
         return iri
 
     def add(self, subject: str, predicate: str, obj: str, reverse=False, inverse=None) -> None:
@@ -446,24 +475,22 @@ class RdfBuilder:
                 self.add(concept, top_of, scheme)
                 self.add(scheme, has_top, concept)
 
-    def _field_plan(
-        self, kind: str, name: str
-    ) -> tuple[tuple[str, Callable, bool, str | None], ...]:
-        """``(predicate, objects function, reverse, inverse)`` for each field of attribute
-        ``name`` (predicates in N-Triples), worked out once per kind and attribute."""
+    def _field_plan(self, kind: str, name: str) -> FieldPlan:
+        """How attribute ``name`` of a ``kind`` node becomes lines, worked out once per kind
+        and attribute: for each objects function of its fields (each called once per value,
+        as several fields may share one), ``(predicate, reverse, inverse)`` of each field
+        that uses it, in N-Triples."""
         plans = self._plans.setdefault(kind, {})
         plan = plans.get(name)
         if plan is None:
             fields = unmapped_guard({**COMMON_FIELDS, **NODE_FIELDS[kind]}, kind, name)
-            plan = plans[name] = tuple(
-                (
-                    str(f.predicate(self)),
-                    f.objects,
-                    f.reverse,
-                    _written(self.inverse_of(f.predicate(self))),
+            uses: dict[Callable, list[tuple[str, bool, str | None]]] = {}
+            for f in fields:
+                predicate = f.predicate(self)
+                uses.setdefault(f.objects, []).append(
+                    (str(predicate), f.reverse, _written(self.inverse_of(predicate)))
                 )
-                for f in fields
-            )
+            plan = plans[name] = tuple((objects, tuple(used)) for objects, used in uses.items())
         return plan
 
     def add_node(self, node: str, data: dict) -> None:
@@ -474,8 +501,7 @@ class RdfBuilder:
         about = self.rdf.about
         own = about[subject].append
         for name, value in data.items():
-            plan = plans.get(name) or self._field_plan(kind, name)
-            for predicate, make_objects, reverse, inverse in plan:
+            for make_objects, fields in plans.get(name) or self._field_plan(kind, name):
                 try:
                     objects = make_objects(self, value)
                 except ValueError as exc:  # a URL that no encoding makes an IRI
@@ -484,13 +510,14 @@ class RdfBuilder:
                         f"'{data.get('id')}' cannot be written as RDF ({exc}): {value!r}; "
                         "correct it in the entry"
                     ) from None
-                for obj in objects:
-                    if reverse:
-                        about[str(obj)].append(f"{predicate} {subject} .")
-                    else:
-                        own(f"{predicate} {obj} .")
-                    if inverse is not None:
-                        about[str(obj)].append(f"{inverse} {subject} .")
+                for predicate, reverse, inverse in fields:
+                    for obj in objects:
+                        if reverse:
+                            about[obj].append(f"{predicate} {subject} .")
+                        else:
+                            own(f"{predicate} {obj} .")
+                        if inverse is not None:
+                            about[obj].append(f"{inverse} {subject} .")
 
     def add_edge(self, u: str, v: str, edge_type: str) -> None:
         if edge_type in ARGUMENT_EDGES:
@@ -619,6 +646,11 @@ def ntriples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> str:
     return rdf_triples(base, base_iri).ntriples()  # the triples are freed on return
 
 
+#: From this many triples on, two processes write the output when there is a second CPU:
+#: below it, starting the second process costs more than it saves.
+PARALLEL_FROM = 50_000
+
+
 def encoded(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
     """The RDF as ``nt``, ``turtle`` or ``json-ld``, UTF-8, byte-stable:
 
@@ -627,18 +659,95 @@ def encoded(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_I
       prefixes, so each subject's triples are together and subjects are sorted;
     - JSON-LD: the same, in expanded form (full IRIs, so no prefix can be misread), one node
       a line.
+
+    A large Turtle or JSON-LD export is rewritten in two halves at once, the second in a
+    forked process (each subject's triples in one half; the writers keep no state from one
+    subject to the next, so the halves joined are the bytes of one writing, see
+    :func:`_joined`). N-Triples has no rewriting to share out.
     """
-    data = ntriples(base, base_iri).encode()
+    triples = rdf_triples(base, base_iri)
     if rdf_format == "nt":
-        return data
-    parsed = parse(data, format=RdfFormat.N_TRIPLES)
+        return triples.ntriples().encode()
+    prefixes = namespaces(base_iri)
+
+    def write(subjects: list[str] | None) -> bytes:
+        return _rewritten(triples.ntriples(subjects).encode(), rdf_format, prefixes)
+
+    first, second = triples.halves()
+    joined = None
+    if second and triples.size() >= PARALLEL_FROM and _cpus() > 1:
+        joined = _joined(*in_two_processes(write, first, second), rdf_format)
+    text = write(None) if joined is None else joined
+    return text + b"\n" if rdf_format == "json-ld" else text
+
+
+def _rewritten(ntriples: bytes, rdf_format: str, prefixes: dict[str, str]) -> bytes:
+    """Sorted N-Triples as ``turtle`` or ``json-ld`` (JSON-LD without its last line end)."""
+    parsed = parse(ntriples, format=RdfFormat.N_TRIPLES)
     if rdf_format == "json-ld":
         text = cast(bytes, write_rdf(parsed, format=RdfFormat.JSON_LD))
         # One node a line: `]},{"@id":` only occurs between two nodes (never inside a
         # string, where `"` is escaped, nor after a value object, which ends in `"}`).
-        return text.replace(b']},{"@id":', b']},\n{"@id":') + b"\n"
-    turtle = write_rdf(parsed, format=RdfFormat.TURTLE, prefixes=namespaces(base_iri))
-    return cast(bytes, turtle)
+        return text.replace(b']},{"@id":', b']},\n{"@id":')
+    return cast(bytes, write_rdf(parsed, format=RdfFormat.TURTLE, prefixes=prefixes))
+
+
+def _joined(first: bytes, second: bytes, rdf_format: str) -> bytes | None:
+    """The outputs of two runs of subjects, the first's before the second's, as the one
+    output of all of them: JSON-LD's two arrays ``[a]`` and ``[b]`` as ``[a,\nb]``, Turtle
+    with the second's ``@prefix`` lines left out. None when they do not join (the two
+    Turtle outputs declare different prefixes)."""
+    if rdf_format == "json-ld":
+        return first[:-1] + b",\n" + second[1:]
+    header = _prefix_lines(second)
+    return first + second[len(header) :] if first.startswith(header) else None
+
+
+def _prefix_lines(turtle: bytes) -> bytes:
+    """The ``@prefix`` lines that open a Turtle document."""
+    end = 0
+    while turtle.startswith(b"@prefix ", end):
+        end = turtle.index(b"\n", end) + 1
+    return turtle[:end]
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def in_two_processes(work: Callable[[T], bytes], here: T, there: T) -> tuple[bytes, bytes]:
+    """``(work(here), work(there))``, ``work(there)`` in a forked process (which shares
+    what this one built, so nothing is copied to it; its bytes come back through a pipe).
+    Where no process can be forked, or the child dies, its part is done here."""
+    import multiprocessing  # only a large export needs it
+
+    try:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_send, args=(sender, work, there), daemon=True)
+        child.start()
+    except (OSError, ValueError):  # no fork on this platform, or no process to spare
+        return work(here), work(there)
+    sender.close()
+    try:
+        mine = work(here)
+        try:
+            theirs = receiver.recv_bytes()
+        except EOFError:  # the child died before sending (out of memory …)
+            theirs = work(there)
+    finally:
+        receiver.close()
+        child.join()
+    return mine, theirs
+
+
+def _send(sender, work: Callable[[T], bytes], job: T) -> None:
+    """In the forked process: send ``work(job)`` back."""
+    sender.send_bytes(work(job))
+    sender.close()
 
 
 def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
