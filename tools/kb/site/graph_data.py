@@ -11,7 +11,6 @@ conflicts also differ in line style (solid against dashed, undercuts dotted).
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 import networkx as nx
@@ -24,6 +23,7 @@ from kb.site.markup import (
     escape_html,
     first_sentence,
     join_blocks,
+    relative_href,
     sense_anchor,
     sense_name,
     source_path,
@@ -103,17 +103,12 @@ def relative_url(page: str, node: str) -> str:
     ``arguments/x.md``), for raw HTML, which MkDocs does not rewrite: pages are served at
     directory addresses (``arguments/x/``)."""
     target, _, anchor = node_url(node).partition("#")
-    return _relative(page, target) + (f"#{anchor}" if anchor else "")
+    return relative_href(page, target) + (f"#{anchor}" if anchor else "")
 
 
 def explorer_url(page: str, node: str) -> str:
     """The graph explorer opened on ``node``, as a raw-HTML link from the page ``page``."""
-    return _relative(page, url_of("graph.md")) + focus_query(node)
-
-
-def _relative(page: str, target: str) -> str:
-    rel = posixpath.relpath(target or ".", url_of(page) or ".")
-    return "./" if rel == "." else rel + "/"
+    return relative_href(page, url_of("graph.md")) + focus_query(node)
 
 
 def node_label(data: SiteData, node: str) -> str:

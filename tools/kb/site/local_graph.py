@@ -49,6 +49,7 @@ HEAD_X = NODE_X + 26  # a group's heading, after a sample of its line
 _EM = [("ijl.,:;'|!IJf ", 0.32), ("rt()[]-", 0.4), ('"*_`', 0.46), ("?FLcsz", 0.55)]
 _WIDE = [("ABCKRVXZ", 0.7), ("&DGHNOQU", 0.77), ("#+<=>M^w~", 0.84), ("%@Wm…—", 1.0)]
 _AVERAGE = 0.62
+_CHAR_EM = {char: em for chars, em in reversed(_EM + _WIDE) for char in chars}  # first wins
 DASHES = {"dashed": "7 4", "dotted": "2 3"}
 OUT_WORDS = {
     "sense_of": "sense of",
@@ -115,10 +116,7 @@ def neighbour_groups(data: SiteData, node: str) -> list[Group]:
 
 def text_width(text: str, bold: bool = False) -> float:
     """The width in px of ``text`` at FONT px, estimated on the wide side (see above)."""
-    em = 0.0
-    for char in text:
-        found = [w for chars, w in _EM + _WIDE if char in chars]
-        em += found[0] if found else _AVERAGE
+    em = sum(_CHAR_EM.get(char, _AVERAGE) for char in text)
     return em * FONT * (1.1 if bold else 1.0)
 
 

@@ -161,8 +161,18 @@ def sense_target(key: str) -> tuple[str, str]:
 def relative_href(page: str, url: str) -> str:
     """The site address ``url`` (directory style, relative to the site root, e.g. ``terms/x/``)
     as a link from the page ``page`` (its docs path), as MkDocs writes it into the page."""
-    rel = posixpath.relpath(url or ".", url_of(page) or ".")
-    return "./" if rel == "." else rel + "/"
+    here, there = _url_parts(url_of(page)), _url_parts(url)
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = [".."] * (len(here) - common) + there[common:]
+    return "/".join(rel) + "/" if rel else "./"
+
+
+def _url_parts(url: str) -> list[str]:
+    return [part for part in url.split("/") if part]
 
 
 class Linker:
