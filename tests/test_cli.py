@@ -239,7 +239,8 @@ def test_the_knowledge_base_is_named_by_root_or_by_the_argument(tmp_path, comman
 def test_every_command_that_reads_the_knowledge_base_takes_root():
     reads = {"check", "stats", "new", "schema", "diff", "export", "query", "site"}
     for name in reads:
-        assert "--root" in [opt for p in cli.commands[name].params for opt in p.opts], name
+        command = cli.get_command(None, name)
+        assert "--root" in [opt for p in command.params for opt in p.opts], name
 
 
 def test_new_points_at_the_schemas_folder_and_fills_it(tmp_path):

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 findings at or above ``--fail-on``, 2 usage or I/O error.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -28,9 +29,26 @@ Examples:
 """
 
 
+LAZY_COMMANDS = {
+    "fmt": ("kb.fmt", "fmt_command"),
+    "diff": ("kb.diff", "diff_command"),
+    "export": ("kb.export_commands", "export"),
+    "query": ("kb.export_commands", "query"),
+}
+"""Commands defined in other modules, imported only when named (or listed in the help):
+``kb check`` runs on every commit and need not load them."""
+
+
 class KbGroup(click.Group):
     def list_commands(self, ctx):
-        return list(self.commands)  # in the order they were added: most used first
+        # in the order they were added (most used first), then the lazily imported ones
+        return [*self.commands, *(name for name in LAZY_COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
 
 @click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -357,15 +375,6 @@ def site(out, config_file, root):
     click.echo(
         f"wrote {written.pages} pages to {out / 'docs'} and the builder config {written.config}"
     )
-
-
-# -- commands defined in other modules are registered below (keep their imports light) --
-from kb.diff import diff_command  # noqa: E402
-from kb.export_commands import export, query  # noqa: E402
-from kb.fmt import fmt_command  # noqa: E402
-
-for command in (fmt_command, diff_command, export, query):
-    cli.add_command(command)
 
 
 def main(argv=None):
