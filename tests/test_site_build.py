@@ -284,3 +284,28 @@ def test_setting_finished_html_aside_changes_no_byte_of_the_site(site, tmp_path,
     assert built == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
     for page in [*built, Path("search/search_index.json")]:
         assert (site / page).read_bytes() == (slow / page).read_bytes(), page
+
+
+def test_neighbour_look_ups_answer_as_a_walk_of_the_graph():
+    """SiteData indexes the graph's edges once; every look-up answers as walking the graph
+    would (each node, each edge type and a pair of them, a node the graph lacks)."""
+    from kb.graph import EDGE_TYPES
+    from kb.site.context import SiteData
+
+    data = SiteData(kb.load(FIXTURE))
+    graph = data.graph
+
+    def walked(node: str, direction: str, *types: str) -> list[str]:
+        if node not in graph:
+            return []
+        edges = (
+            graph.in_edges(node, keys=True)
+            if direction == "in"
+            else graph.out_edges(node, keys=True)
+        )
+        return sorted({(u if direction == "in" else v) for u, v, key in edges if key in types})
+
+    for node in [*graph.nodes, "term:not-in-the-graph"]:
+        for types in [(t,) for t in EDGE_TYPES] + [("supports", "objects_to"), ()]:
+            assert data.incoming(node, *types) == walked(node, "in", *types), (node, types)
+            assert data.outgoing(node, *types) == walked(node, "out", *types), (node, types)

@@ -42,20 +42,23 @@ class SiteData:
     def graph(self) -> nx.MultiDiGraph:
         return self.base.graph
 
+    @cached_property
+    def _neighbours(self) -> tuple[dict, dict]:
+        """(node, edge type) → the nodes its edges of that type reach, and come from: every
+        page asks for several, so the graph is walked once."""
+        out: dict[tuple[str, str], set[str]] = {}
+        into: dict[tuple[str, str], set[str]] = {}
+        for u, v, key in self.graph.edges(keys=True):
+            out.setdefault((u, key), set()).add(v)
+            into.setdefault((v, key), set()).add(u)
+        return out, into
+
     def incoming(self, node: str, *edge_types: str) -> list[str]:
         """Nodes with an edge of one of ``edge_types`` into ``node``, sorted, no repeats."""
-        if node not in self.graph:
-            return []
-        return sorted(
-            {u for u, _, key in self.graph.in_edges(node, keys=True) if key in edge_types}
-        )
+        return _joined(self._neighbours[1], node, edge_types)
 
     def outgoing(self, node: str, *edge_types: str) -> list[str]:
-        if node not in self.graph:
-            return []
-        return sorted(
-            {v for _, v, key in self.graph.out_edges(node, keys=True) if key in edge_types}
-        )
+        return _joined(self._neighbours[0], node, edge_types)
 
     def by_label(self, nodes: list[str]) -> list[str]:
         """Graph nodes A–Z by the label a reader sees them by (see :func:`reading_key`)."""
@@ -66,6 +69,11 @@ class SiteData:
     def edit_link(self, path: str) -> str | None:
         """The configured "edit this entry" URL for a data file, or None when not configured."""
         return self.edit_url.format(path=path) if self.edit_url else None
+
+
+def _joined(index: dict[tuple[str, str], set[str]], node: str, edge_types) -> list[str]:
+    found = [index[(node, t)] for t in edge_types if (node, t) in index]
+    return sorted(found[0] if len(found) == 1 else set().union(*found))
 
 
 ABBREVIATIONS_FILE = "abbreviations.yaml"
