@@ -18,7 +18,7 @@ import kb
 from kb.site.build import build_site
 from kb.site.context import SiteData, reading_key, source_title
 from kb.site.indexes import render_disputes
-from kb.site.term_page import render_term
+from kb.site.term_page import render_term, stance_rank
 
 REPO = Path(__file__).resolve().parents[1]
 # Pages for contributors, where file names and field names are the subject.
@@ -163,15 +163,29 @@ def test_a_sense_card_names_each_disputing_writer_once(base):
 
 
 def test_claims_about_a_term_and_unanswered_objections_are_listed_a_to_z(base):
+    """Claims about a term: A–Z under each stance of a sense; in general, under each
+    document, objections first, then support, then the rest, each A–Z."""
     data = SiteData(base)
     for term in base.terms.values():
         claims = render_term(data, term).split("## Claims about this term", 1)
         if len(claims) == 1:
             continue
-        for group in re.split(r"\n\*\*[^*]+:\*\*\n|\n### ", claims[1].split("\n## ")[0]):
+        by_sense, _, general = claims[1].split("\n## ")[0].partition("About the term in general")
+        groups = [(g, False) for g in re.split(r"\n\*\*.*\n|\n### ", by_sense)]
+        groups += [(g, True) for g in re.split(r"\n\*\*.*\n", general)]
+        for group, in_general in groups:
             firsts = [LINK.match(line[2:]) for line in group.splitlines() if line.startswith("- ")]
-            headlines = [reading_key(html.unescape(m.group(1))) for m in firsts if m]
-            assert headlines == sorted(headlines), (term.id, headlines)
+            keys = [
+                (
+                    stance_rank(data, "claim:" + m.group(2).rsplit("/", 1)[1].removesuffix(".md"))
+                    if in_general
+                    else 0,
+                    reading_key(html.unescape(m.group(1))),
+                )
+                for m in firsts
+                if m
+            ]
+            assert keys == sorted(keys), (term.id, keys)
     disputes = render_disputes(data).split("## Unanswered objections", 1)[1]
     targets = [
         html.unescape(LINK.match(line[2:]).group(1))

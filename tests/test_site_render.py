@@ -531,6 +531,16 @@ def test_disputes(data):
     }
     page = render_disputes(data)
     assert "- [pseudo&#45;alignment](terms/pseudo-alignment.md)" in page
+    # A conflict sits under its term, each sense with who holds it.
+    conflicts = page.split("## Conflicting senses")[1].split("\n## ")[0]
+    assert (
+        "- [pseudo&#45;alignment](terms/pseudo-alignment.md), 1 conflict:\n\n    - [" in conflicts
+    )
+    assert (
+        "    - [loose usage](terms/pseudo-alignment.md#sense-loose), held by A commenter on "
+        "“A post discussing the paper”, conflicts with [the paper's definition]"
+        "(terms/pseudo-alignment.md#sense-rlo), held by Evan Hubinger and Chris van Merwijk\n"
+    ) in conflicts
 
 
 def test_graph_json_links_every_node_to_its_page(data):

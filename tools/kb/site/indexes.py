@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from itertools import groupby
+from textwrap import indent
 
 from kb.model import Term
 from kb.site.context import (
     SiteData,
     discussion_of,
     display_date,
+    holders,
+    join_names,
     node_id,
     participant,
     participant_where,
@@ -26,6 +29,8 @@ from kb.site.markup import (
     join_blocks,
     page_start,
     section,
+    sense_name,
+    sense_target,
     term_path,
     thread_path,
 )
@@ -217,6 +222,37 @@ def conflicting_pairs(data: SiteData) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+def _held_sense(data: SiteData, linker: Linker, key: str, with_term: bool) -> str:
+    """A sense linked, by its label (with its term's when ``with_term``), and who holds it."""
+    sense = data.base.sense(key)
+    if sense is None:
+        return linker.sense(data.base, key)
+    name = sense_name(data.base, key) if with_term else sense_label(data.base, sense)
+    link = linker.link(name, *sense_target(key))
+    names = join_names([name for name, _ in holders(data.base, sense)])
+    # A sense without a label is named by its holder already ("sense 2, held by evhub").
+    return f"{link}, held by {escape(names)}," if names and sense.label else link
+
+
+def conflicts_by_term(data: SiteData, linker: Linker) -> list[str]:
+    """The conflicting senses under their term, each sense with who holds it: a reader sees
+    who holds which definition without opening the term's page."""
+    items = []
+    for term_id, group in groupby(conflicting_pairs(data), key=lambda p: p[0].partition("#")[0]):
+        pairs = list(group)
+        lines = [
+            _held_sense(data, linker, a, False)
+            + " conflicts with "
+            + _held_sense(data, linker, b, b.partition("#")[0] != term_id).rstrip(",")
+            for a, b in pairs
+        ]
+        count = f"{len(pairs)} conflict{'s' if len(pairs) > 1 else ''}"
+        items.append(
+            f"{linker.term(data.base, term_id)}, {count}:\n\n" + indent(bullet_list(lines), "    ")
+        )
+    return items
+
+
 def unanswered_objections(data: SiteData) -> dict[str, list[str]]:
     """Claims and senses → the objections to them that nothing objects to in turn."""
     out: dict[str, list[str]] = {}
@@ -266,10 +302,7 @@ def _with_document(data: SiteData, linker: Linker, node: str) -> str:
 
 def render_disputes(data: SiteData) -> str:
     linker = Linker("disputes.md")
-    conflicts = [
-        f"{linker.sense(data.base, a)} conflicts with {linker.sense(data.base, b)}"
-        for a, b in conflicting_pairs(data)
-    ]
+    conflicts = conflicts_by_term(data, linker)
     contested = [
         linker.term(data.base, t.id)
         for t in sorted(data.base.terms.values(), key=lambda t: reading_key(t.label))
