@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kb
-from kb.mentions import MentionIndex, _joined_plainly, _norm, _words
+from kb.mentions import _CLOSE_GAPS, MentionIndex, _joined_plainly, _norm, _words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,3 +87,40 @@ def test_same_mentions_in_every_text_of_the_knowledge_base():
 
 def test_an_empty_index_finds_nothing():
     assert MentionIndex([]).find("mesa optimizer") == []
+
+
+ASCII_WORDS = [
+    "mesa",
+    "Mesa",
+    "optimizer",
+    "optimizers",
+    "base",
+    "law",
+    "Law",
+    "policy",
+    "policies",
+]
+ASCII_SEPARATORS = [" ", "-", "\n", "\t", ". ", ", ", "(", ")", "/", "\r", ": ", "? ", '"', "*"]
+ascii_texts = st.lists(
+    st.tuples(st.sampled_from(ASCII_WORDS), st.sampled_from(ASCII_SEPARATORS)), max_size=25
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+ascii_names = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d"]),
+        st.lists(st.sampled_from(ASCII_WORDS), min_size=1, max_size=3).map(" ".join),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(ascii_names, ascii_texts)
+@example([("a", "mesa optimizer"), ("b", "Law")], "The Mesa-optimizer, law. Law\tmesa\noptimizers")
+def test_the_spaced_search_of_plain_ascii_text_matches_word_by_word_search(pairs, text):
+    """ASCII text without apostrophes or doubled gaps is searched without splitting it into
+    words (MentionIndex._search_spaced); the mentions are those of the word-by-word search."""
+    index = MentionIndex(pairs)
+    if not index._index or _CLOSE_GAPS.search(text):
+        return
+    found = [(m.term_id, m.start, m.end, m.text) for m in index._search_spaced(text)]
+    assert found == oracle_find(index, text)

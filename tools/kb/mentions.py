@@ -43,6 +43,14 @@ class Mention:
     text: str
 
 
+_ALL_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+"""Every ASCII character but letters and digits, to a space (the words are what is left)."""
+_PLAIN_GAPS = str.maketrans(dict.fromkeys("-\n\t", " "))
+"""The characters that may join the words of a mention (with the space), to a space."""
+_CLOSE_GAPS = re.compile(r"[ \t\n-]{2}")
+"""Two joining characters in a row: a name may span them, which the spaced search cannot see."""
+
+
 def _words(text: str) -> list[re.Match]:
     return list(_WORD.finditer(text))
 
@@ -137,6 +145,8 @@ class MentionIndex:
     def _search(self, text: str) -> list[Mention]:
         if not self._index:
             return []
+        if text.isascii() and "'" not in text and not _CLOSE_GAPS.search(text):
+            return self._search_spaced(text)
         words = _words(text)
         candidates = self._candidates(_tokens(text, words))
         found = []
@@ -151,6 +161,40 @@ class MentionIndex:
                     start, end = words[i].start(), words[i + count - 1].end()
                     found.append(Mention(term_id, start, end, text[start:end]))
                     free = i + count
+                    break
+        return found
+
+    def _search_spaced(self, text: str) -> list[Mention]:
+        """:meth:`_search` of an ASCII text without apostrophes in which no two spaces,
+        hyphens or line breaks follow each other (nearly every definition), without
+        splitting it into words: the automaton runs over the lower-cased text with every
+        character but letters and digits turned into a space, so that its positions are the
+        text's, and a name it finds there is a mention when the characters between its
+        words are spaces, hyphens or line breaks (:func:`_joined_plainly`)."""
+        lowered = text.lower()
+        spaced = f" {lowered.translate(_ALL_GAPS)} "
+        candidates: dict[int, list[tuple[int, str, tuple, int]]] = {}
+        for end, (count, term_id, key, width) in self._automaton.iter(spaced):
+            start = end - width + 1  # spaced[i + 1] is text[i]: the words are text[start:end - 1]
+            candidates.setdefault(start, []).append((count, term_id, key, end - 1))
+        if not candidates:
+            return []
+        plain = lowered.translate(_PLAIN_GAPS)
+        found = []
+        free = 0  # the first character not yet inside a mention
+        for start in sorted(candidates):
+            if start < free:
+                continue
+            options = candidates[start]
+            options.sort(key=lambda option: -option[0])
+            for _, term_id, key, stop in options:
+                if plain[start:stop] == spaced[start + 1 : stop + 1] and not (
+                    text[start].isupper()
+                    and key not in self._capitalised
+                    and not _starts_a_sentence(text, start)
+                ):
+                    found.append(Mention(term_id, start, stop, text[start:stop]))
+                    free = stop
                     break
         return found
 
