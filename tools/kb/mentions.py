@@ -43,9 +43,9 @@ class Mention:
     text: str
 
 
-_ALL_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_ALL_GAPS = bytes(c if chr(c).isalnum() else 0x20 for c in range(256))
 """Every ASCII character but letters and digits, to a space (the words are what is left)."""
-_PLAIN_GAPS = str.maketrans(dict.fromkeys("-\n\t", " "))
+_PLAIN_GAPS = bytes.maketrans(b"-\n\t", b"   ")
 """The characters that may join the words of a mention (with the space), to a space."""
 _CLOSE_GAPS = re.compile(r"[ \t\n-]{2}")
 """Two joining characters in a row: a name may span them, which the spaced search cannot see."""
@@ -171,8 +171,9 @@ class MentionIndex:
         character but letters and digits turned into a space, so that its positions are the
         text's, and a name it finds there is a mention when the characters between its
         words are spaces, hyphens or line breaks (:func:`_joined_plainly`)."""
-        lowered = text.lower()
-        spaced = f" {lowered.translate(_ALL_GAPS)} "
+        lowered = text.encode("ascii").lower()
+        words = lowered.translate(_ALL_GAPS)
+        spaced = f" {words.decode('ascii')} "
         candidates: dict[int, list[tuple[int, str, tuple, int]]] = {}
         for end, (count, term_id, key, width) in self._automaton.iter(spaced):
             start = end - width + 1  # spaced[i + 1] is text[i]: the words are text[start:end - 1]
@@ -188,7 +189,7 @@ class MentionIndex:
             options = candidates[start]
             options.sort(key=lambda option: -option[0])
             for _, term_id, key, stop in options:
-                if plain[start:stop] == spaced[start + 1 : stop + 1] and not (
+                if plain[start:stop] == words[start:stop] and not (
                     text[start].isupper()
                     and key not in self._capitalised
                     and not _starts_a_sentence(text, start)
