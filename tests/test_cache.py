@@ -37,7 +37,9 @@ def fresh(root: Path) -> list:
 
 
 def cached(root: Path, options: tuple = ()) -> list:
-    return cached_check(root, lambda base: run_rules(base, *options), options).findings
+    return cached_check(
+        root, lambda base, memo: run_rules(base, *options, memo=memo), options
+    ).findings
 
 
 def snapshot_of(base) -> tuple:
@@ -112,7 +114,7 @@ def test_a_new_tool_version_does_not_reuse_results(atlas, monkeypatch):
     cached(atlas)
     seen = []
     monkeypatch.setattr(cache, "tool_fingerprint", lambda: b"another version")
-    result = cached_check(atlas, lambda base: seen.append(1) or run_rules(base))
+    result = cached_check(atlas, lambda base, memo: seen.append(1) or run_rules(base, memo=memo))
     assert seen == [1]
     assert result.findings == fresh(atlas)
 

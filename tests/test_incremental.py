@@ -12,16 +12,23 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb import cache
-from kb.cache import cached_check
+from kb.cache import cached_check, load_tree
+from kb.cli import cli
 from kb.loader import load_kb
-from kb.rules import run_rules
+from kb.rules import RULES, RuleMemo, run_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "benchmarks" / "generate.py"
@@ -48,7 +55,7 @@ def fresh(root: Path) -> list:
 
 
 def cached(root: Path) -> list:
-    return cached_check(root, lambda base: run_rules(base)).findings
+    return cached_check(root, lambda base, memo: run_rules(base, memo=memo)).findings
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -150,3 +157,227 @@ def test_cli_after_a_comment_edit(generated):
     path = a_term(generated)
     path.write_text(path.read_text("utf-8") + "# touched\n", "utf-8")
     assert check_json(generated, fresh_run=False) == first == check_json(generated, True)
+
+
+# -- reuse rule by rule ---------------------------------------------------------------------
+
+
+def check_recording(root: Path) -> tuple[list, RuleMemo]:
+    """The cached findings, and the memo of the run (which rules ran), if the rules ran."""
+    memos = []
+
+    def run(base, memo):
+        memos.append(memo)
+        return run_rules(base, memo=memo)
+
+    findings = cached_check(root, run).findings
+    return findings, memos[0] if memos else None
+
+
+def test_a_definition_edit_runs_only_the_rules_that_read_definitions(generated):
+    cached(generated)
+    edit(a_term(generated), "Sense 0 of", "Sense 0 (a mesa-optimizer, see generated term 2) of")
+    expected = fresh(generated)
+    found, memo = check_recording(generated)
+    assert found == expected
+    assert memo.changed == {"text"}
+    assert memo.ran == [r.name for r in RULES.values() if "text" in r.reads]  # unlisted-use
+    assert any(f.name == "unlisted-use" and "generated term 2" in f.message for f in found)
+
+
+def test_a_label_edit_runs_the_rules_that_read_names(generated):
+    cached(generated)
+    edit(a_term(generated), "label: generated term 13", "label: generated term 7")
+    expected = fresh(generated)
+    found, memo = check_recording(generated)
+    assert found == expected
+    assert memo.changed == {"names"}
+    assert set(memo.ran) == {"unlisted-use", "label-clash"}
+    assert any(f.name == "label-clash" for f in found)
+
+
+WAIVER = "waivers:\n  - rule: {rule}\n    reason: {reason}\n"
+
+
+def test_waivers_added_and_removed(generated):
+    """A waiver added accepts its finding, and the finding returns when it goes; a waiver
+    whose finding is gone is reported unused; every run equals a fresh one."""
+    path = a_term(generated)
+    edit(path, "uses: [", "uses: [no-such-term, ")
+    before = cached(generated)
+    dangling = [f for f in before if f.name == "dangling-reference"]
+    assert dangling and not dangling[0].waived_by
+    original = path.read_text("utf-8")
+    path.write_text(original + WAIVER.format(rule="dangling-reference", reason="On purpose."))
+    expected = fresh(generated)
+    found, memo = check_recording(generated)
+    assert found == expected
+    assert memo.changed == {"waivers"}
+    assert [f.waived_by for f in found if f.name == "dangling-reference"] == ["On purpose."]
+    edit(path, "uses: [no-such-term, ", "uses: [")  # the finding goes, the waiver stays
+    expected = fresh(generated)
+    assert any(f.name == "unused-waiver" for f in expected)
+    found, memo = check_recording(generated)
+    assert found == expected
+    assert "unused-waiver" in memo.ran
+    path.write_text(original)
+    assert cached(generated) == fresh(generated) == before
+
+
+def test_a_file_added_runs_every_rule(generated):
+    cached(generated)
+    (generated / "terms" / "new-term.yaml").write_text(
+        "id: new-term\nlabel: new term\nsenses:\n  - id: s\n    definition: New.\n", "utf-8"
+    )
+    found, memo = check_recording(generated)
+    assert found == fresh(generated)
+    assert memo.changed is None
+    assert set(memo.ran) == set(RULES)
+
+
+def test_an_earlier_version_no_longer_kept_runs_every_rule(generated):
+    """Another command read the edited file first: what it held at the last check is gone
+    from the cache, so every rule runs."""
+    cached(generated)
+    path = a_term(generated)
+    edit(path, "Sense 0 of", "Sense zero of")
+    load_tree(generated)  # kb export, kb stats… keep the new version
+    edit(path, "Sense zero of", "Sense nought of")
+    found, memo = check_recording(generated)
+    assert found == fresh(generated)
+    assert memo.changed is None
+
+
+def test_options_keep_their_own_records(generated):
+    everything = cached(generated)
+    only = cached_check(
+        generated,
+        lambda base, memo: run_rules(base, ["unlisted-use"], memo=memo),
+        (["unlisted-use"],),
+    ).findings
+    assert only == run_rules(load_kb(generated), ["unlisted-use"])
+    edit(a_term(generated), "Sense 0 of", "Sense 0 (generated term 2) of")
+    assert cached(generated) == fresh(generated) != everything
+
+
+# -- random edits -------------------------------------------------------------------------
+
+
+class Editor:
+    """Edits the files of a generated knowledge base as contributors do, giving each written
+    file a status no earlier run has recorded (so that, with :data:`kb.cache.SETTLED` at 0,
+    untouched files are taken from the record and edited ones are read again)."""
+
+    def __init__(self, root: Path):
+        self.root, self.stamp = root, 1_600_000_000 * 10**9
+
+    def files(self, folder: str) -> list[Path]:
+        return sorted((self.root / folder).glob("*.yaml"))
+
+    def write(self, path: Path, text: str) -> None:
+        path.write_text(text, "utf-8")
+        self.stamp += 10**9
+        os.utime(path, ns=(self.stamp, self.stamp))
+
+    def change(self, path: Path, old: str, new: str) -> None:
+        text = path.read_text("utf-8")
+        if old in text:
+            self.write(path, text.replace(old, new, 1))
+
+    def apply(self, step: tuple) -> None:
+        action, folder, which, value = step
+        files = self.files(folder)
+        if not files:
+            return
+        path = files[which % len(files)]
+        if action == "definition":
+            self.change(path, "Sense 0 of", f"Sense 0 (a {value}) of")
+        elif action == "label":
+            self.change(path, "label: ", f"label: {value}\nx_label: ")
+        elif action == "id":
+            self.change(path, "id: ", "id: renamed-")
+        elif action == "reference":
+            field = {"terms": "uses", "arguments": "supports", "sources": "references"}[folder]
+            text = path.read_text("utf-8")
+            if f"{field}: [" in text:
+                self.change(path, f"{field}: [", f"{field}: [{value}, ")
+            else:
+                self.write(path, text + f"{field}: [{value}]\n")
+        elif action == "unreference":
+            text = path.read_text("utf-8")
+            self.write(
+                path, re.sub(r"(uses|supports|objects_to|about): \[[^\]]*\]", r"\1: []", text)
+            )
+        elif action == "waiver":
+            rule, reason = value
+            self.write(path, path.read_text("utf-8") + WAIVER.format(rule=rule, reason=reason))
+        elif action == "unwaive":
+            text = path.read_text("utf-8")
+            self.write(path, text.split("waivers:")[0])
+        elif action == "comment":
+            self.write(path, path.read_text("utf-8") + f"# {value}\n")
+        elif action == "yaml-error":
+            self.change(path, "title: ", "title: [unclosed ")
+            self.change(path, "label: ", "label: [unclosed ")
+        elif action == "add":
+            text = path.read_text("utf-8")
+            new = path.with_name(f"copy-{which}{path.suffix}")
+            self.write(new, text.replace("id: ", f"id: copy-{which}\nx_id: ", 1))
+        elif action == "delete":
+            path.unlink()
+
+
+TARGETS = st.sampled_from(
+    ["term-3", "term-3#s0", "claim-2", "source-1", "no-such-entry", "term-3#s9", "claim-5"]
+)
+WORDS = st.sampled_from(
+    ["generated term 4", "gt7", "generated term 1", "Generated Term 5", "word", "gt20"]
+)
+RULE_NAMES = st.sampled_from(
+    ["dangling-reference", "unlisted-use", "unlisted-use", "schema", "no-such-rule"]
+)
+FOLDERS = st.sampled_from(["terms", "arguments", "sources"])
+INDEXES = st.integers(0, 6)
+
+
+def _step(action: str, folders, values) -> st.SearchStrategy:
+    return st.tuples(st.just(action), folders, INDEXES, values)
+
+
+STEPS = st.one_of(
+    _step("definition", st.just("terms"), WORDS),
+    _step("label", st.just("terms"), WORDS),
+    _step("id", FOLDERS, st.none()),
+    _step("reference", FOLDERS, TARGETS),
+    _step("unreference", FOLDERS, st.none()),
+    _step("waiver", FOLDERS, st.tuples(RULE_NAMES, st.sampled_from(["Accepted.", "''"]))),
+    _step("unwaive", FOLDERS, st.none()),
+    _step("comment", FOLDERS, WORDS),
+    _step("yaml-error", FOLDERS, st.none()),
+    _step("add", FOLDERS, st.none()),
+    _step("delete", FOLDERS, st.none()),
+)
+
+
+def check_output(root: Path, use_cache: bool) -> list:
+    env = {"KB_NO_CACHE": "" if use_cache else "1"}
+    args = ["check", str(root), "--format", "json", "--show-waived"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(STEPS, min_size=1, max_size=6))
+def test_random_edits_give_the_findings_of_a_fresh_run(steps):
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(cache, "SETTLED", 0):
+        root = generate_kb(Path(folder) / "kb", 24)
+        editor = Editor(root)
+        for i in range(3):  # findings for waivers to accept, and a waiver with none
+            editor.apply(("definition", "terms", i, "generated term 0"))
+            editor.apply(("reference", "arguments", i, "no-such-entry"))
+        editor.apply(("waiver", "terms", 1, ("unlisted-use", "Accepted.")))
+        assert check_output(root, use_cache=True) == check_output(root, use_cache=False)
+        for step in steps:
+            editor.apply(step)
+            assert check_output(root, use_cache=True) == check_output(root, use_cache=False), step

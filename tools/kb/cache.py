@@ -1,7 +1,7 @@
 """A cache of parsed entries and of ``kb check`` findings, kept in ``<root>/.kb-cache/``.
 
 ``kb check`` runs on every commit, and most runs follow a change to one file or to none.
-Three things are kept between runs:
+Four things are kept between runs:
 
 - **parsed entries**: what :func:`kb.loader.load_entry_file` returns for each file (the built
   entry and the file's own findings), with the hash of the bytes it was parsed from and a
@@ -12,6 +12,15 @@ Three things are kept between runs:
   every file, the options of the check and any further inputs it reads (such as a folder of
   archived texts). So a run after an edit that changed no parsed value answers from here
   without building the knowledge base;
+- **rule records**: the findings of the last check rule by rule
+  (:class:`kb.rules.RuleRecord`), with its options and inputs and every file's parse id.
+  When the findings key is new but those options are the same, the files whose parse id
+  changed are compared with the version the records were computed on, facet by facet
+  (:data:`kb.rules.registry.FACETS`: ids, names, links, attribution, status, text, waivers,
+  and the loader's own findings). A rule that declares what it ``reads``, none of which
+  changed, reuses its findings (:class:`kb.rules.RuleMemo`); the others run, and the
+  knowledge base is built (:class:`_LazyKnowledgeBase`) only if one of them does. Files
+  added, removed or renamed, or an earlier version no longer kept, run every rule;
 - **mentions** of term names found in each definition (:data:`kb.mentions.MEMO`), keyed by
   the names indexed and the text.
 
@@ -63,6 +72,7 @@ MENTIONS_FILE = "mentions.bin"
 ENTRIES_FOLDER = "entries"
 SHARDS = 64
 FINDINGS_FILE = "findings.bin"
+RULES_FILE = "rules.bin"
 MAGIC = b"KBCACHE2"
 DIGEST_SIZE = 32
 SETTLED = 2_000_000_000
@@ -657,39 +667,131 @@ class CheckResult:
     files_read: int
 
 
+@dataclass(frozen=True)
+class _RulesState:
+    """The last check's findings rule by rule (:class:`kb.rules.RuleRecord`), with what they
+    were computed on: the options and inputs (``context``), the layout and each file's parse
+    id. The next check with the same context compares and reuses (see :func:`_changes`)."""
+
+    context: bytes
+    layout: bytes
+    pids: dict[str, bytes]
+    files_read: int
+    records: dict
+
+
+def _read_rules_state(cache_dir: Path | None, context: bytes) -> _RulesState | None:
+    stored = read_cache_file(cache_dir / RULES_FILE) if cache_dir else None
+    if isinstance(stored, _RulesState) and stored.context == context:
+        return stored
+    return None
+
+
+def _changes(state: _RulesState | None, snap: Snapshot, store: _Store) -> frozenset[str] | None:
+    """The facets (:data:`kb.rules.registry.FACETS`) in which the files differ from those
+    ``state`` was computed on; None when that cannot be told (no state, files added, removed
+    or renamed, or a file whose earlier version is no longer kept)."""
+    from kb.rules.registry import changed_facets
+
+    if state is None or state.layout != snap.layout or state.pids.keys() != snap.pids.keys():
+        return None
+    changed: set[str] = set()
+    for rel, pid in snap.pids.items():
+        was = state.pids[rel]
+        if pid == was:
+            continue
+        old, new = store.previous.get(rel), store.kept(rel)
+        if old is None or new is None or old[1] != was:
+            return None
+        changed |= changed_facets(old[2], new[2])
+    return frozenset(changed)
+
+
+class _LazyKnowledgeBase(KnowledgeBase):
+    """The knowledge base, built from the store the first time a rule looks into it: a check
+    whose rules all reuse their findings never builds it."""
+
+    def __init__(self, root: Path, build: Callable[[], KnowledgeBase]):
+        self.root = root
+        self._build = build
+
+    def __getattr__(self, name: str):
+        build = self.__dict__.pop("_build", None)
+        if build is None or name.startswith("__"):
+            raise AttributeError(name)
+        for key, value in vars(build()).items():
+            self.__dict__.setdefault(key, value)  # keeps what the caller set (``texts``)
+        return getattr(self, name)
+
+    @property
+    def built(self) -> bool:
+        return "_build" not in self.__dict__
+
+    def loaded(self) -> KnowledgeBase:
+        """This knowledge base, built if it was not yet."""
+        _ = self.terms
+        return self
+
+
 def cached_check(
     root: str | Path,
-    run: Callable[[KnowledgeBase], list[Finding]],
+    run: Callable[..., list[Finding]],
     options: tuple = (),
     inputs: Iterable[Path] = (),
     use_cache: bool = True,
 ) -> CheckResult:
-    """The findings of ``run`` over the knowledge base at ``root``, from the cache if possible.
+    """The findings of ``run(base, memo)`` over the knowledge base at ``root``, from the
+    cache if possible; ``memo`` is a :class:`kb.rules.RuleMemo` for
+    :func:`kb.rules.run_rules`.
 
     ``options`` (any picklable, comparable value: the rule selection, severity overrides…)
     and the files under ``inputs`` are part of the key, so that the same data checked
-    differently is never answered with another check's result. Raises what
+    differently is never answered with another check's result. When the key is new, the
+    rules whose facets no edit changed since the last check with the same options reuse
+    their findings, and the knowledge base is built only if a rule must run. Raises what
     :func:`kb.loader.load_kb` raises.
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
     snap, store = _survey(root, cache_dir)
-    key = _hash(tool_fingerprint(), snap.digest(), repr(options).encode(), inputs_digest(inputs))
+    context = _hash(tool_fingerprint(), repr(options).encode(), inputs_digest(inputs))
+    key = _hash(context, snap.digest())
     stored = read_cache_file(cache_dir / FINDINGS_FILE) if cache_dir else None
     results = stored if isinstance(stored, dict) else {}
     if isinstance(results.get(key), CheckResult):
         store.save()  # files edited without a change to what they hold: their new bytes
         return results[key]
-    base, saved = _load(root, store)
+    from kb.rules import RuleMemo
+
+    state = _read_rules_state(cache_dir, context)
+    memo = RuleMemo(_changes(state, snap, store), state.records if state else {})
+    saved: list[Callable[[], None]] = []
+
+    def build() -> KnowledgeBase:
+        loaded, wait = _load(root, store)
+        saved.append(wait)
+        return loaded
+
+    base = _LazyKnowledgeBase(root, build)
     try:
         restored = _restore_mentions(cache_dir)
         with progress.task("running the rules"), gc_paused():
-            result = CheckResult(run(base), base.files_read)
+            findings = run(base, memo)
         _keep_mentions(cache_dir, restored)
+        if state and memo.changed is not None and not base.built:
+            files_read = state.files_read  # the same files as then
+            store.save()
+        else:
+            files_read = base.loaded().files_read
     finally:
-        saved()
+        for wait in saved:
+            wait()
+    result = CheckResult(findings, files_read)
     if cache_dir and not store.raced:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
         write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
+        pids = {rel: snap.pids[rel] for rel in snap.content}
+        state = _RulesState(context, snap.layout, pids, files_read, memo.current)
+        write_cache_file(cache_dir / RULES_FILE, state)
     return result

@@ -164,13 +164,13 @@ def _rules_runner(options: tuple, texts: Path | None = None):
     """The check that ``kb check`` runs (the rules are imported only when the cache misses);
     ``texts`` is the folder of archived texts given with --texts."""
 
-    def run(base):
+    def run(base, memo=None):
         from kb.rules import UnknownRule, run_rules
 
         if texts is not None:
             base.texts = texts
         try:
-            return run_rules(base, *options)
+            return run_rules(base, *options, memo=memo)
         except UnknownRule as exc:
             raise click.BadParameter(
                 f"no rule is named '{exc}' (see `kb rules`)", param_hint="--select/--ignore"

@@ -6,10 +6,10 @@ Importing this package registers every rule module.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from kb.findings import SEVERITIES, SEVERITY_RANK, Finding
-from kb.model import KnowledgeBase
+from kb.model import KnowledgeBase, Location
 from kb.rules import (  # noqa: F401
     arguments,
     definitions,
@@ -19,9 +19,9 @@ from kb.rules import (  # noqa: F401
     references,
     waivers,
 )
-from kb.rules.registry import RULES, Rule, find_rule, finding
+from kb.rules.registry import RULES, WAIVER_FACETS, Rule, find_rule, finding
 
-__all__ = ["RULES", "Rule", "UnknownRule", "find_rule", "run_rules"]
+__all__ = ["RULES", "Rule", "RuleMemo", "RuleRecord", "UnknownRule", "find_rule", "run_rules"]
 
 
 class UnknownRule(ValueError):
@@ -104,17 +104,80 @@ def _unused_waivers(kb: KnowledgeBase, ran: set[str], used: set) -> list[Finding
     return out
 
 
+@dataclass(frozen=True)
+class RuleRecord:
+    """What one rule reported in a run, with waivers applied (severities as registered), and
+    the waivers ``(kind, id, location)`` it used; for ``unused-waiver``, those it was
+    computed from."""
+
+    findings: tuple[Finding, ...]
+    used: frozenset[tuple[str, str, Location]]
+
+
+@dataclass
+class RuleMemo:
+    """What :func:`run_rules` may reuse from an earlier run over an earlier version of the
+    knowledge base, and what it keeps of this one.
+
+    ``changed`` names the facets (:data:`kb.rules.registry.FACETS`) in which the knowledge
+    base differs from the one ``previous`` was computed on, with the same options; None when
+    that is not known, and every rule runs. A rule that declares what it ``reads`` is not run
+    when none of those facets changed (nor, for a waivable rule, the waivers): its record in
+    ``previous`` stands. ``current`` receives every record of this run, run or reused, and
+    ``ran`` the names of the rules that were run.
+    """
+
+    changed: frozenset[str] | None = None
+    previous: dict[str, RuleRecord] = field(default_factory=dict)
+    current: dict[str, RuleRecord] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)
+
+    def reusable(self, rule: Rule) -> RuleRecord | None:
+        """The record of ``rule`` from the earlier run, when nothing it reads has changed."""
+        if self.changed is None or rule.reads is None:
+            return None
+        reads = rule.reads | WAIVER_FACETS if rule.waivable else rule.reads
+        return None if reads & self.changed else self.previous.get(rule.name)
+
+
+def _run_one(kb: KnowledgeBase, rule: Rule, memo: RuleMemo) -> RuleRecord:
+    """The findings of ``rule`` with waivers applied: reused when ``memo`` allows, else run."""
+    record = memo.reusable(rule)
+    if record is None:
+        used: set[tuple] = set()
+        record = RuleRecord(
+            tuple(_apply_waivers(kb, f, used) for f in rule.check(kb)), frozenset(used)
+        )
+        memo.ran.append(rule.name)
+    memo.current[rule.name] = record
+    return record
+
+
+def _unused_record(kb: KnowledgeBase, chosen: set[str], used: set, memo: RuleMemo) -> RuleRecord:
+    """``unused-waiver``'s findings: reused when the waivers and those used are as before."""
+    rule = RULES["unused-waiver"]
+    record = memo.reusable(rule)
+    if record is None or record.used != used:
+        record = RuleRecord(tuple(_unused_waivers(kb, chosen, used)), frozenset(used))
+        memo.ran.append(rule.name)
+    memo.current[rule.name] = record
+    return record
+
+
 def run_rules(
     kb: KnowledgeBase,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     severities: dict[str, str] | None = None,
+    memo: RuleMemo | None = None,
 ) -> list[Finding]:
     """Run the selected rules over ``kb`` and return every finding, sorted by position.
 
     Waived findings are returned too, with ``waived_by`` set to the waiver's reason, so that
     a front-end can show or count them. ``severities`` overrides default severities by rule
-    name. Raises :class:`UnknownRule` for an unknown name in any argument.
+    name. ``memo`` (given by :mod:`kb.cache`) holds the findings of an earlier run to reuse
+    where nothing a rule reads has changed, and receives this run's. Raises
+    :class:`UnknownRule` for an unknown name in any argument.
     """
     chosen = resolve_rules(select) if select else set(RULES)
     chosen -= resolve_rules(ignore)
@@ -122,14 +185,17 @@ def run_rules(
         (rule.name if (rule := find_rule(k)) else k): v for k, v in (severities or {}).items()
     }
     resolve_rules(overrides)
+    memo = memo or RuleMemo()
     findings: list[Finding] = []
     used: set[tuple] = set()
     for rule in RULES.values():
         if rule.name not in chosen or rule.name == "unused-waiver":
             continue
-        findings += [_apply_waivers(kb, f, used) for f in rule.check(kb)]
+        record = _run_one(kb, rule, memo)
+        findings += record.findings
+        used |= record.used
     if "unused-waiver" in chosen:
-        findings += _unused_waivers(kb, chosen, used)
+        findings += _unused_record(kb, chosen, used, memo).findings
     findings = [
         replace(f, severity=overrides[f.name]) if f.name in overrides else f for f in findings
     ]

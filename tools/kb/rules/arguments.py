@@ -12,7 +12,7 @@ from kb.rules.cycles import loop_findings, loop_groups
 from kb.rules.registry import finding, rule
 
 
-@rule("KB040", "circular-support", "error")
+@rule("KB040", "circular-support", "error", reads={"ids", "links"})
 def circular_support(kb: KnowledgeBase):
     """
     What it checks:
@@ -52,7 +52,7 @@ def circular_support(kb: KnowledgeBase):
     )
 
 
-@rule("KB041", "support-and-objection", "error")
+@rule("KB041", "support-and-objection", "error", reads={"ids", "links"})
 def support_and_objection(kb: KnowledgeBase):
     """
     What it checks:
@@ -93,7 +93,7 @@ def _links_of(claim: Claim) -> str:
     return ", ".join(links) or "nothing"
 
 
-@rule("KB042", "undercut-without-relation", "error")
+@rule("KB042", "undercut-without-relation", "error", reads={"ids", "links"})
 def undercut_without_relation(kb: KnowledgeBase):
     """
     What it checks:
@@ -150,7 +150,7 @@ def undercut_without_relation(kb: KnowledgeBase):
             )
 
 
-@rule("KB043", "circular-undercut", "error")
+@rule("KB043", "circular-undercut", "error", reads={"ids", "links"})
 def circular_undercut(kb: KnowledgeBase):
     """
     What it checks:

@@ -11,7 +11,7 @@ from kb.rules.cycles import loop_findings
 from kb.rules.registry import finding, rule
 
 
-@rule("KB020", "circular-definition", "error")
+@rule("KB020", "circular-definition", "error", reads={"ids", "links", "status"})
 def circular_definition(kb: KnowledgeBase):
     """
     What it checks:
@@ -73,7 +73,7 @@ def circular_definition(kb: KnowledgeBase):
     )
 
 
-@rule("KB021", "unlisted-use", "warning")
+@rule("KB021", "unlisted-use", "warning", reads={"ids", "links", "names", "text"})
 def unlisted_use(kb: KnowledgeBase):
     """
     What it checks:
@@ -119,7 +119,7 @@ def unlisted_use(kb: KnowledgeBase):
                 )
 
 
-@rule("KB022", "deprecated-use", "warning")
+@rule("KB022", "deprecated-use", "warning", reads={"ids", "links", "status"})
 def deprecated_use(kb: KnowledgeBase):
     """
     What it checks:

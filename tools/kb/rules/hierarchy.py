@@ -20,7 +20,7 @@ def _broader_graph(kb: KnowledgeBase) -> nx.DiGraph:
     return graph
 
 
-@rule("KB030", "hierarchy-cycle", "error")
+@rule("KB030", "hierarchy-cycle", "error", reads={"ids", "links"})
 def hierarchy_cycle(kb: KnowledgeBase):
     """
     What it checks:
@@ -55,7 +55,7 @@ def hierarchy_cycle(kb: KnowledgeBase):
     )
 
 
-@rule("KB031", "related-broader-clash", "error")
+@rule("KB031", "related-broader-clash", "error", reads={"ids", "links"})
 def related_broader_clash(kb: KnowledgeBase):
     """
     What it checks:
@@ -112,7 +112,7 @@ def normalise_name(name: str) -> str:
     return " ".join(_norm(m.group()) for m in _words(name))
 
 
-@rule("KB032", "label-clash", "error")
+@rule("KB032", "label-clash", "error", reads={"ids", "names"})
 def label_clash(kb: KnowledgeBase):
     """
     What it checks:

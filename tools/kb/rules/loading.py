@@ -14,7 +14,7 @@ def _from_loader(kb: KnowledgeBase, name: str):
     return (f for f in kb.load_findings if f.name == name)
 
 
-@rule("KB001", "schema", "error", waivable=False)
+@rule("KB001", "schema", "error", waivable=False, reads={"load"})
 def schema(kb: KnowledgeBase):
     """
     What it checks:
@@ -48,7 +48,7 @@ def schema(kb: KnowledgeBase):
     return _from_loader(kb, "schema")
 
 
-@rule("KB002", "duplicate-key", "error", waivable=False)
+@rule("KB002", "duplicate-key", "error", waivable=False, reads={"load"})
 def duplicate_key(kb: KnowledgeBase):
     """
     What it checks:
@@ -75,7 +75,7 @@ def duplicate_key(kb: KnowledgeBase):
     return _from_loader(kb, "duplicate-key")
 
 
-@rule("KB003", "duplicate-id", "error", waivable=False)
+@rule("KB003", "duplicate-id", "error", waivable=False, reads={"ids"})
 def duplicate_id(kb: KnowledgeBase):
     """
     What it checks:
@@ -106,7 +106,7 @@ def duplicate_id(kb: KnowledgeBase):
     return _from_loader(kb, "duplicate-id")
 
 
-@rule("KB005", "file-name", "error", waivable=False)
+@rule("KB005", "file-name", "error", waivable=False, reads={"load"})
 def file_name(kb: KnowledgeBase):
     """
     What it checks:
@@ -131,7 +131,7 @@ def file_name(kb: KnowledgeBase):
     return _from_loader(kb, "file-name")
 
 
-@rule("KB006", "yaml-syntax", "error", waivable=False)
+@rule("KB006", "yaml-syntax", "error", waivable=False, reads={"load"})
 def yaml_syntax(kb: KnowledgeBase):
     """
     What it checks:
@@ -157,7 +157,7 @@ def yaml_syntax(kb: KnowledgeBase):
     return _from_loader(kb, "yaml-syntax")
 
 
-@rule("KB007", "stray-file", "error", waivable=False)
+@rule("KB007", "stray-file", "error", waivable=False, reads={"files"})
 def stray_file(kb: KnowledgeBase):
     """
     What it checks:

@@ -162,7 +162,7 @@ def closest_passage(places: tuple[str, ...], quote: str) -> str:
     return ("…" if start else "") + passage[start:end] + ("…" if end < len(passage) else "")
 
 
-@rule("KB054", "misquote", "error")
+@rule("KB054", "misquote", "error", reads={"ids", "links", "attribution"})
 def misquote(kb: KnowledgeBase):
     """
     What it checks:
@@ -269,7 +269,7 @@ def _unmatched_comments(kb: KnowledgeBase, folder: Path):
             )
 
 
-@rule("KB055", "unverified-quote", "info")
+@rule("KB055", "unverified-quote", "info", reads={"ids", "links", "attribution"})
 def unverified_quote(kb: KnowledgeBase):
     """
     What it checks:

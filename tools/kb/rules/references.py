@@ -121,7 +121,7 @@ def _dangling_target(kb: KnowledgeBase, claim: Claim, field: str, ref: Ref):
     )
 
 
-@rule("KB004", "dangling-reference", "error")
+@rule("KB004", "dangling-reference", "error", reads={"ids", "links", "attribution"})
 def dangling_reference(kb: KnowledgeBase):
     """
     What it checks:
@@ -177,7 +177,7 @@ def dangling_reference(kb: KnowledgeBase):
             )
 
 
-@rule("KB010", "self-reference", "error")
+@rule("KB010", "self-reference", "error", reads={"ids", "links", "attribution"})
 def self_reference(kb: KnowledgeBase):
     """
     What it checks:
@@ -282,7 +282,7 @@ def _self_undercuts(claim: Claim):
         yield finding("self-reference", undercut.location, message, hint, ("claim", claim.id))
 
 
-@rule("KB050", "missing-source", "error")
+@rule("KB050", "missing-source", "error", reads={"ids", "attribution"})
 def missing_source(kb: KnowledgeBase):
     """
     What it checks:
@@ -326,7 +326,7 @@ def missing_source(kb: KnowledgeBase):
             )
 
 
-@rule("KB051", "uncited-source", "info")
+@rule("KB051", "uncited-source", "info", reads={"ids", "links", "attribution"})
 def uncited_source(kb: KnowledgeBase):
     """
     What it checks:
@@ -363,7 +363,7 @@ def uncited_source(kb: KnowledgeBase):
             )
 
 
-@rule("KB052", "anonymous-source", "warning")
+@rule("KB052", "anonymous-source", "warning", reads={"ids", "attribution"})
 def anonymous_source(kb: KnowledgeBase):
     """
     What it checks:
@@ -397,7 +397,7 @@ def anonymous_source(kb: KnowledgeBase):
             )
 
 
-@rule("KB053", "quote-without-locator", "warning")
+@rule("KB053", "quote-without-locator", "warning", reads={"ids", "attribution"})
 def quote_without_locator(kb: KnowledgeBase):
     """
     What it checks:

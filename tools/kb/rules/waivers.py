@@ -8,7 +8,7 @@ from kb.model import KnowledgeBase
 from kb.rules.registry import RULES, find_rule, finding, rule
 
 
-@rule("KB060", "waiver-without-reason", "error")
+@rule("KB060", "waiver-without-reason", "error", reads={"ids", "waivers"})
 def waiver_without_reason(kb: KnowledgeBase):
     """
     What it checks:
@@ -43,7 +43,7 @@ def waiver_without_reason(kb: KnowledgeBase):
                 )
 
 
-@rule("KB061", "unknown-waiver", "error")
+@rule("KB061", "unknown-waiver", "error", reads={"ids", "waivers"})
 def unknown_waiver(kb: KnowledgeBase):
     """
     What it checks:
@@ -80,7 +80,7 @@ def unknown_waiver(kb: KnowledgeBase):
                 )
 
 
-@rule("KB062", "unused-waiver", "warning")
+@rule("KB062", "unused-waiver", "warning", reads={"ids", "waivers"})
 def unused_waiver(kb: KnowledgeBase):
     """
     What it checks:
@@ -107,7 +107,7 @@ def unused_waiver(kb: KnowledgeBase):
     return ()  # The engine reports these after applying waivers (see kb.check).
 
 
-@rule("KB063", "waiver-not-allowed", "error", waivable=False)
+@rule("KB063", "waiver-not-allowed", "error", waivable=False, reads={"ids", "waivers"})
 def waiver_not_allowed(kb: KnowledgeBase):
     """
     What it checks:
