@@ -252,18 +252,19 @@ def test_claims_about_a_term_are_grouped_by_sense_and_stance(data):
     page = render_term(data, data.base.terms["pseudo-alignment"])
     claims = page.split("## Claims about this term")[1]
     on_rlo = claims.split("### On the paper's definition")[1].split("###")[0]
-    assert "**Objects to it:**" in on_rlo
-    assert "the-rlo-sense-is-too-narrow.md" in on_rlo
+    # below the headings, finished HTML (kb.site.aside)
+    assert "<p><strong>Objects to it:</strong></p>" in on_rlo
+    assert 'href="../../arguments/the-rlo-sense-is-too-narrow/"' in on_rlo
     general = claims.split("### About the term in general")[1].split("##")[0]
     # One document: its title and writers head the group, and are not repeated on the claim.
-    assert general.strip().splitlines()[2] == (
-        "**[Risks from Learned Optimization in Advanced Machine Learning Systems]"
-        "(../sources/risks-from-learned-optimization.md)** by Evan Hubinger and Chris van "
-        "Merwijk — 1 claim"
+    assert (
+        '<p><strong><a href="../../sources/risks-from-learned-optimization/">Risks from Learned '
+        "Optimization in Advanced Machine Learning Systems</a></strong> by Evan Hubinger and "
+        "Chris van Merwijk — 1 claim</p>" in general
     )
     assert (
-        "- [Pseudo&#45;alignment is the default outcome]"
-        "(../arguments/pseudo-alignment-is-the-default.md)\n"
+        '<li><a href="../../arguments/pseudo-alignment-is-the-default/">'
+        "Pseudo&#45;alignment is the default outcome</a></li>\n"
     ) in general
 
 
@@ -293,17 +294,23 @@ def test_claims_about_the_term_in_general_are_grouped_by_document(tmp_path):
         for c in data.incoming(f"sense:{s.key}", "supports", "objects_to")
     }
     expected = [c for c in about if c not in placed]
-    assert general.count("](../arguments/") - general.count("— *") == len(expected)
-    lines = general.strip().split("\n\n")[1:]  # after the heading's attributes
-    assert lines[0] == (
-        f"{len(expected)} claims from 2 documents: 2 object to another claim, 1 supports another."
+    # finished HTML (kb.site.aside): paragraphs heading each document's list of claims
+    assert general.count('<li><a href="../../arguments/') == len(expected)
+    blocks = re.findall(r"<p>.*?</p>|<ul>.*?</ul>", general, re.S)
+    assert blocks[0] == (
+        f"<p>{len(expected)} claims from 2 documents: 2 object to another claim, "
+        "1 supports another.</p>"
     )
-    assert lines[1].startswith("**[Risks from Learned Optimization")
-    assert lines[1].endswith(" — 3 claims: 1 objects to another claim, 1 supports another")
-    paper = [line.split("](")[0] for line in lines[2].splitlines()]
-    assert paper == ["- [Paper claim three", "- [Paper claim two", "- [Paper claim one"]
-    assert "(../threads/a-post-on-the-paper.md)** — 1 claim: 1 objects to another claim" in lines[3]
-    assert "([B&#46; Replier]" in lines[4]  # a comment names its writer
+    assert blocks[1].startswith("<p><strong><a href=")
+    assert "Risks from Learned Optimization" in blocks[1]
+    assert blocks[1].endswith(" — 3 claims: 1 objects to another claim, 1 supports another</p>")
+    paper = re.findall(r'<li><a href="[^"]*">([^<]*)</a>', blocks[2])
+    assert paper == ["Paper claim three", "Paper claim two", "Paper claim one"]
+    assert (
+        '<a href="../../threads/a-post-on-the-paper/">“A post discussing the paper”</a></strong>'
+        " — 1 claim: 1 objects to another claim" in blocks[3]
+    )
+    assert ">B&#46; Replier</a>)" in blocks[4]  # a comment names its writer
 
 
 def test_refines_shows_on_both_terms(data):
@@ -333,17 +340,27 @@ def test_uses_and_used_by(data):
 
 def test_vocabulary_tree_and_replacement(data):
     narrower = render_term(data, data.base.terms["inner-misalignment"])
-    tree = narrower.split('<nav class="kb-vocab-tree"')[1].split("</nav>")[0]
-    assert "- **inner misalignment**\n    - [pseudo&#45;alignment](pseudo-alignment.md)" in tree
+    # finished HTML (kb.site.aside), nested as Python-Markdown nested the list it was
+    tree = narrower.split('class="kb-vocab-tree"')[1].split("</nav>")[0]
+    assert (
+        "<li><strong>inner misalignment</strong><ul>\n"
+        '<li><a href="../pseudo-alignment/">pseudo&#45;alignment</a></li>' in tree
+    )
     below = render_term(data, data.base.terms["pseudo-alignment"])
-    tree = below.split('<nav class="kb-vocab-tree"')[1].split("</nav>")[0]
-    assert "- [inner misalignment](inner-misalignment.md)\n    - **pseudo&#45;alignment**" in tree
-    assert "**Related:** [robust alignment](robust-alignment.md)" in tree
+    tree = below.split('class="kb-vocab-tree"')[1].split("</nav>")[0]
+    assert (
+        '<p><a href="../inner-misalignment/">inner misalignment</a></p>\n<ul>\n'
+        "<li><strong>pseudo&#45;alignment</strong></li>" in tree
+    )
+    assert '<strong>Related:</strong> <a href="../robust-alignment/">robust alignment</a>' in tree
     replaced = render_term(data, data.base.terms["hostile-term"])
     assert '!!! warning "Deprecated"' in replaced
     assert "Replaced by [robust alignment](robust-alignment.md)." in replaced
     replacing = render_term(data, data.base.terms["robust-alignment"])
-    assert "**Replaces:** [&lt;b&gt;hostile&lt;/b&gt; term](hostile-term.md)" in replacing
+    assert (
+        '<strong>Replaces:</strong> <a href="../hostile-term/">&lt;b&gt;hostile&lt;/b&gt; term</a>'
+        in replacing
+    )
 
 
 # -- argument trees ------------------------------------------------------------------------------

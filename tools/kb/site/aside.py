@@ -28,7 +28,10 @@ Contributors' text inside is escaped, so it can never hold a mark.
 
 from __future__ import annotations
 
+import posixpath
 import re
+
+from kb.site.markup import url_of
 
 ASIDE = "aside"  # left out of the search: put back into the finished page
 INDEXED = "html"  # indexed by the search: put back into the page's content, before the indexer
@@ -49,10 +52,40 @@ def finished(html: str) -> str:
 
 
 def without_marks(markdown: str) -> str:
-    """``markdown`` with the marks removed and the marked HTML kept (for other builders)."""
+    """``markdown`` with the marks removed and the marked HTML kept."""
     for kind in (ASIDE, INDEXED):
         markdown = markdown.replace(f"<!--kb:{kind}-->", "").replace(f"<!--/kb:{kind}-->", "")
     return markdown
+
+
+def for_other_builders(markdown: str, page: str) -> str:
+    """The page ``page`` (its docs path) for a builder without the kb plugin (``kb site``):
+    no marks, and the links of the marked HTML relative to the page's source folder.
+
+    The generator writes those links as MkDocs serves them: relative to the page's address
+    (``terms/x/``), since MkDocs leaves raw HTML as it is. Zensical reads a raw-HTML link as
+    it reads a Markdown link, relative to the source file's folder (``terms/``), and rewrites
+    it for the page's address; so here ``../y/`` becomes ``y/``, ``./#a`` becomes ``x/#a``.
+    """
+    base, folder = url_of(page), posixpath.dirname(page) or "."
+
+    def from_folder(match: re.Match) -> str:
+        path, rest = re.match(r"([^?#]*)(.*)", match.group(2)).groups()
+        target = posixpath.normpath(posixpath.join(base, path))
+        rel = posixpath.relpath(target, folder) + ("/" if path.endswith("/") else "")
+        return f'{match.group(1)}"{rel}{rest}"'
+
+    def stretch(match: re.Match) -> str:
+        return _RELATIVE_LINK.sub(from_folder, match.group(1))
+
+    for pattern in _MARKS.values():
+        markdown = pattern.sub(stretch, markdown)
+    return markdown
+
+
+# A relative href (not a fragment, a scheme or the site's root). Not SVG's xlink:href, which
+# Zensical leaves as it is.
+_RELATIVE_LINK = re.compile(r'((?<![\w:-])href=)"(?![#/]|[a-z][a-z0-9+.-]*:)([^"]*)"')
 
 
 def set_aside(markdown: str) -> tuple[str, dict[str, list[str]]]:
@@ -79,4 +112,13 @@ def put_back(html: str, stretches: dict[str, list[str]], kind: str) -> str:
     return _NUMBERED[kind].sub(lambda m: found[int(m.group(1))], html)
 
 
-__all__ = ["ASIDE", "INDEXED", "aside", "finished", "put_back", "set_aside", "without_marks"]
+__all__ = [
+    "ASIDE",
+    "INDEXED",
+    "aside",
+    "finished",
+    "for_other_builders",
+    "put_back",
+    "set_aside",
+    "without_marks",
+]

@@ -19,7 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from kb.site.aside import without_marks
+from kb.site.aside import for_other_builders
 from kb.site.generator import GeneratedSite, SiteError, SiteSettings, generate
 
 MARKER = ".kb-site"  # marks a folder written by kb site, which kb site may replace
@@ -122,7 +122,7 @@ def _write_docs(site: GeneratedSite, handwritten: Path, docs: Path) -> int:
         else:
             _copy(source, docs / rel)
     for rel, markdown in site.pages.items():
-        _write(docs / rel, without_marks(markdown))
+        _write(docs / rel, for_other_builders(markdown, rel))
     for rel, text in site.texts.items():
         _write(docs / rel, text)
     for rel, source in site.files.items():

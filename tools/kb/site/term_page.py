@@ -25,9 +25,9 @@ from kb.site.markup import (
     HtmlLinker,
     Linker,
     autolink,
-    bullet_list,
     escape,
     heading,
+    html_list,
     join_blocks,
     page_start,
     section,
@@ -64,7 +64,7 @@ def render_term(data: SiteData, term: Term) -> str:
         graph_link(node, linker),
         facts([("Also called", ", ".join(escape(a) for a in term.aliases))]),
         autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
-        vocabulary_tree(data, term, linker),
+        vocabulary_tree(data, term, html),
         section("Senses", senses_grid(data, term, linker), heading_indexed=False),
         section(
             "Its definitions use", aside(links_of(data, html, uses_of(data, term))), indexed=False
@@ -76,7 +76,7 @@ def render_term(data: SiteData, term: Term) -> str:
         ),
         section(
             "Claims about this term",
-            claims_by_stance(data, term, linker),
+            claims_by_stance(data, term, html),
             anchor="claims",
             indexed=False,
         ),
@@ -196,7 +196,9 @@ def _sense_links(
 
 def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
     """The claims about the term, grouped by the sense they answer and their stance (supports,
-    objects to); the others, about the term as a whole, with what they answer."""
+    objects to); the others, about the term as a whole, with what they answer. The headings
+    are Markdown (the table of contents lists them), the rest finished HTML (kb.site.aside)
+    written by ``linker``, an HtmlLinker."""
     blocks, placed = [], set()
     for sense in term.senses:
         node = sense_node(sense.key)
@@ -206,16 +208,17 @@ def claims_by_stance(data: SiteData, term: Term, linker: Linker) -> str:
             placed.update(claims)
             if claims:
                 items = [claim_with_writer(data, linker, c) for c in claims]
-                groups.append(f"**{stance}:**\n\n{bullet_list(items)}")
+                groups.append(linker.paragraph(linker.strong(f"{stance}:")))
+                groups.append(linker.bullets(items))
         if groups:
             title = f"On {sense_label(data.base, sense)}"
-            blocks.append(f"{heading(3, title, indexed=False)}\n\n" + "\n\n".join(groups))
+            blocks.append(f"{heading(3, title, indexed=False)}\n\n{aside(linker.blocks(*groups))}")
     about = data.by_label(
         [c for c in data.incoming(term_node(term.id), "about") if c not in placed]
     )
     if about:
         title = heading(3, "About the term in general", indexed=False)
-        blocks.append(f"{title}\n\n{claims_by_document(data, linker, about)}")
+        blocks.append(f"{title}\n\n{aside(claims_by_document(data, linker, about))}")
     return "\n\n".join(blocks)
 
 
@@ -241,20 +244,26 @@ def claims_by_document(data: SiteData, linker: Linker, claims: list[str]) -> str
     lines = []
     if len(groups) > 1:
         lines.append(
-            f"{_claims(len(claims))} from {len(groups)} documents"
-            + (f": {counts}." if counts else ".")
+            linker.paragraph(
+                f"{_claims(len(claims))} from {len(groups)} documents"
+                + (f": {counts}." if counts else ".")
+            )
         )
     for (_, head, comments), members in ranked:
         members.sort(key=lambda c: stance_rank(data, c))  # stable: A–Z within a stance
         counts = _stance_counts(data, members)
-        lines.append(f"{head} — {_claims(len(members))}" + (f": {counts}" if counts else ""))
+        lines.append(
+            linker.paragraph(
+                f"{head} — {_claims(len(members))}" + (f": {counts}" if counts else "")
+            )
+        )
         items = [
             (claim_with_writer(data, linker, c) if comments else linker.node(data.base, c))
             + stance_of(data, linker, c)
             for c in members
         ]
-        lines.append(bullet_list(items))
-    return "\n\n".join(lines)
+        lines.append(linker.bullets(items))
+    return linker.blocks(*lines)
 
 
 def _claims(count: int) -> str:
@@ -281,17 +290,17 @@ def document_of(data: SiteData, linker: Linker, node: str) -> tuple[str, str, bo
     claim = data.base.claims.get(node.split(":", 1)[1])
     source = data.base.sources.get(claim.source.target) if claim and claim.source else None
     if source is None:
-        return "~", "**Source not recorded**", False
+        return "~", linker.strong("Source not recorded"), False
     root_id = discussion_of(data.base, source)
     if root_id is not None:
         root = data.base.sources[root_id]
         where = "in" if root.type == "other" else "on"
         link = linker.link(f"“{source_title(data.base, root)}”", thread_path(root_id))
-        return root_id + " comments", f"**Comments {where} {link}**", True
+        return root_id + " comments", linker.strong(f"Comments {where} {link}"), True
     link = source_link(data, linker, source.id)
     by = participant(source)
     named = by == UNNAMED or by.startswith("Author of") or by in source_title(data.base, source)
-    return source.id, f"**{link}**" + ("" if named else f" by {escape(by)}"), False
+    return source.id, linker.strong(link) + ("" if named else f" by {linker.text(by)}"), False
 
 
 def stance_of(data: SiteData, linker: Linker, node: str) -> str:
@@ -318,37 +327,37 @@ def used_by(data: SiteData, term: Term) -> list[str]:
     return sorted({t for s in senses for t in data.outgoing(s, "sense_of")} - {term_node(term.id)})
 
 
-def vocabulary_tree(data: SiteData, term: Term, linker: Linker) -> str:
+def vocabulary_tree(data: SiteData, term: Term, linker: HtmlLinker) -> str:
     """The term in the broader/narrower tree: its broader terms up to the top, the term, and its
     narrower terms; related and replaced terms below. Shown in the sidebar (kb.js moves it
-    there; without script it stays at the top of the page)."""
+    there; without script it stays at the top of the page). Finished HTML (kb.site.aside),
+    nested as Python-Markdown nested the Markdown list it was."""
     node = term_node(term.id)
-    lines = []
-    chain = broader_chain(data, node)
-    for depth, ancestor in enumerate(chain):
-        lines.append(f"{'    ' * depth}- {linker.node(data.base, ancestor)}")
-    depth = len(chain)
-    lines.append(f"{'    ' * depth}- **{escape(term.label)}**")
-    for child in data.incoming(node, "broader"):
-        lines.append(f"{'    ' * (depth + 1)}- {linker.node(data.base, child)}")
+    children = [linker.node(data.base, child) for child in data.incoming(node, "broader")]
+    item = linker.strong(linker.text(term.label)) + (linker.nested(children) if children else "")
+    for ancestor in reversed(broader_chain(data, node)):
+        item = linker.node(data.base, ancestor) + linker.nested([item])
     related = sorted(set(data.outgoing(node, "related")) | set(data.incoming(node, "related")))
-    extra = facts(
-        [
-            (
-                "Also broader",
-                ", ".join(linker.node(data.base, n) for n in data.outgoing(node, "broader")[1:]),
-            ),
-            ("Related", ", ".join(linker.node(data.base, n) for n in related)),
-            (
-                "Replaces",
-                ", ".join(linker.node(data.base, n) for n in data.incoming(node, "replaced_by")),
-            ),
-        ]
-    )
-    body = join_blocks("\n".join(lines), extra)
+    extra = [
+        (
+            "Also broader",
+            ", ".join(linker.node(data.base, n) for n in data.outgoing(node, "broader")[1:]),
+        ),
+        ("Related", ", ".join(linker.node(data.base, n) for n in related)),
+        (
+            "Replaces",
+            ", ".join(linker.node(data.base, n) for n in data.incoming(node, "replaced_by")),
+        ),
+    ]
+    items = [item] + [f"{linker.strong(label + ':')} {value}" for label, value in extra if value]
+    tree = html_list(items, loose=len(items) > 1)  # the facts list joined the tree's list
+    body = f'<p class="kb-vocab-title">Vocabulary</p>\n{tree}'
+    # Raw HTML, not a Markdown block: Python-Markdown's md_in_html mangles a list nested in a
+    # list item inside a Markdown block. Its attributes as md_in_html wrote them (Material's
+    # search plugin then removes data-search-exclude from the page, as it did).
     return (
-        f'<nav class="kb-vocab-tree" aria-label="Vocabulary" data-search-exclude markdown>\n\n'
-        f'<p class="kb-vocab-title">Vocabulary</p>\n\n{body}\n</nav>'
+        '<nav aria-label="Vocabulary" class="kb-vocab-tree" '
+        f'data-search-exclude="data-search-exclude">\n{aside(body)}\n</nav>'
     )
 
 
