@@ -648,7 +648,7 @@ def ntriples(base: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> str:
 
 #: From this many triples on, two processes write the output when there is a second CPU:
 #: below it, starting the second process costs more than it saves.
-PARALLEL_FROM = 50_000
+PARALLEL_FROM = 100_000
 
 
 def encoded(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
@@ -745,9 +745,14 @@ def in_two_processes(work: Callable[[T], bytes], here: T, there: T) -> tuple[byt
 
 
 def _send(sender, work: Callable[[T], bytes], job: T) -> None:
-    """In the forked process: send ``work(job)`` back."""
-    sender.send_bytes(work(job))
-    sender.close()
+    """In the forked process: send ``work(job)`` back; quietly give up when the parent
+    stopped waiting (it failed, or was interrupted: Ctrl-C reaches both processes)."""
+    try:
+        sender.send_bytes(work(job))
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    finally:
+        sender.close()
 
 
 def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
