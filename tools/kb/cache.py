@@ -404,6 +404,9 @@ def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tup
     terms' definitions are looked up aside (:func:`kb.mentions.search_aside`)."""
     import multiprocessing  # only a first run over many files needs it
 
+    from kb.loader import compile_validators
+
+    compile_validators()  # once, before the fork
     results: list = [None] * len(jobs)
     try:
         context = multiprocessing.get_context("fork")

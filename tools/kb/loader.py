@@ -90,6 +90,13 @@ def _fast_check(kind: str):
     return fastjsonschema.compile(schema(kind))
 
 
+def compile_validators() -> None:
+    """Compile the schema validators of every kind now, so that a process forked afterwards
+    (a first run's second parser) inherits them instead of compiling them again."""
+    for kind in KIND_FOLDERS:
+        _fast_check(kind)
+
+
 def _is_valid(data, kind: str) -> bool:
     try:
         _fast_check(kind)(data)
