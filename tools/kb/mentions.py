@@ -255,11 +255,13 @@ class _Memo:
 
 class _Aside:
     """:meth:`MentionIndex.find` of many texts, running in a forked process that sends the
-    answers back through a pipe (pickled, in the order of the texts)."""
+    answers back through a pipe: pickled, in the order of the texts, each mention as a plain
+    ``(term id, start, end)`` (pickling tens of thousands of dataclasses took as long as the
+    search)."""
 
     def __init__(self, index: MentionIndex, texts: list[str]):
         self.texts = list(dict.fromkeys(texts))
-        self.answers: dict[str, tuple[Mention, ...]] | None = None
+        self.answers: dict[str, tuple[tuple[str, int, int], ...]] | None = None
         read, write = os.pipe()
         try:
             self.pid = os.fork()
@@ -272,7 +274,10 @@ class _Aside:
             code = 0
             try:
                 gc.disable()  # it frees nothing before exiting
-                found = [tuple(index._search(text)) for text in self.texts]
+                found = [
+                    tuple((m.term_id, m.start, m.end) for m in index._search(text))
+                    for text in self.texts
+                ]
                 with os.fdopen(write, "wb") as out:
                     pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
@@ -286,9 +291,12 @@ class _Aside:
         None when it has none: the text was not given, or the process failed."""
         if self.answers is None:
             self.answers = self._receive()
-        return self.answers.get(text)
+        found = self.answers.get(text)
+        if found is None:
+            return None
+        return tuple(Mention(term_id, start, end, text[start:end]) for term_id, start, end in found)
 
-    def _receive(self) -> dict[str, tuple[Mention, ...]]:
+    def _receive(self) -> dict[str, tuple[tuple[str, int, int], ...]]:
         try:
             with os.fdopen(self.read, "rb") as received:
                 found = pickle.load(received)
