@@ -9,7 +9,14 @@ to right.
 All names are found in one pass: the text's words, lower-cased and joined by single spaces,
 are scanned by one Aho–Corasick automaton (pyahocorasick) holding every name and plural, so
 the cost is linear in the text's length whatever the number of terms; only the candidates it
-reports are then checked for punctuation between their words and for proper names.
+reports are then checked for punctuation between their words and for proper names. An ASCII
+text without apostrophes or doubled gaps (nearly every definition) is not split into words:
+the automaton runs over the text with every character but letters and digits turned into a
+space, which keeps the text's positions (:meth:`MentionIndex._search_spaced`).
+
+A first ``kb check`` of a big tree looks the mentions in every definition up in a forked
+process once every file is parsed (:func:`search_aside`), so that the search runs beside
+the rest of the loading and the first rules.
 
 A capitalised word in mid-sentence is taken as part of a proper name ("Risks from Learned
 Optimization" is a title, not a use of "optimization") unless the term's own name is

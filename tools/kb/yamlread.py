@@ -4,6 +4,12 @@ PyYAML's safe loaders silently keep the last of two equal keys; ours records a p
 each repeated key instead (keeping the first value), and it records where every mapping key,
 mapping value and sequence item starts, so later stages can point at ``file:line:column``.
 The C parser is used when PyYAML was built with libyaml.
+
+Reading is most of a first ``kb check``. A plain document (mappings with distinct text keys,
+lists and untagged scalars: nearly every entry) is built straight from the parser's events
+(:func:`_read_plain`); any other goes through PyYAML's nodes, built by :class:`_Builder`
+where they are plain and by PyYAML's constructors where not, and gets the same values,
+positions and problems (``tests/test_yaml_fast_path.py`` compares all three ways).
 """
 
 from __future__ import annotations
