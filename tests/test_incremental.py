@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -174,11 +175,15 @@ def check_recording(root: Path) -> tuple[list, RuleMemo]:
     return findings, memos[0] if memos else None
 
 
-def test_a_definition_edit_runs_only_the_rules_that_read_definitions(generated):
+def test_a_definition_edit_runs_only_the_rules_that_read_definitions(generated, monkeypatch):
+    """Only unlisted-use runs, and it reads the terms alone: the whole knowledge base (the
+    loader's findings, claims, sources) is not built."""
     cached(generated)
     edit(a_term(generated), "Sense 0 of", "Sense 0 (a mesa-optimizer, see generated term 2) of")
     expected = fresh(generated)
-    found, memo = check_recording(generated)
+    with monkeypatch.context() as patched:
+        forbid_loading(patched)
+        found, memo = check_recording(generated)
     assert found == expected
     assert memo.changed == {"text"}
     assert memo.ran == [r.name for r in RULES.values() if "text" in r.reads]  # unlisted-use
@@ -235,14 +240,30 @@ def test_a_file_added_runs_every_rule(generated):
     assert set(memo.ran) == set(RULES)
 
 
-def test_an_earlier_version_no_longer_kept_runs_every_rule(generated):
-    """Another command read the edited file first: what it held at the last check is gone
-    from the cache, so every rule runs."""
+def test_runs_in_between_keep_the_version_last_checked(generated):
+    """Other commands, and checks answered from the findings, read the edited file before
+    the next check: the version the rule records were computed on is kept beside it."""
     cached(generated)
     path = a_term(generated)
+    original = path.read_text("utf-8")
     edit(path, "Sense 0 of", "Sense zero of")
-    load_tree(generated)  # kb export, kb stats… keep the new version
+    load_tree(generated)  # kb export, kb stats…
     edit(path, "Sense zero of", "Sense nought of")
+    found, memo = check_recording(generated)
+    assert found == fresh(generated)
+    assert memo.changed == {"text"}
+    path.write_text(original, "utf-8")
+    assert cached(generated) == fresh(generated)  # answered from the findings kept
+    edit(path, "label: generated term 13", "label: generated term 7")
+    found, memo = check_recording(generated)
+    assert found == fresh(generated)
+    assert memo.changed == {"names", "text"}  # against the version of the last rules run
+
+
+def test_an_earlier_version_no_longer_kept_runs_every_rule(generated):
+    cached(generated)
+    edit(a_term(generated), "Sense 0 of", "Sense zero of")
+    shutil.rmtree(generated / cache.CACHE_FOLDER / cache.ENTRIES_FOLDER)
     found, memo = check_recording(generated)
     assert found == fresh(generated)
     assert memo.changed is None

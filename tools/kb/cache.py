@@ -377,13 +377,6 @@ def write_cache_file(path: Path, value: object) -> None:
 # -- cached loading and checking ----------------------------------------------------------
 
 
-def _file_key(rel: str, kind: str, content: bytes) -> bytes:
-    return hashlib.blake2b(
-        b"\0".join((tool_fingerprint(), kind.encode(), rel.encode(), content)),
-        digest_size=DIGEST_SIZE,
-    ).digest()
-
-
 def _cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -443,11 +436,12 @@ class _Store:
     parse id, what load_entry_file returned)``. Also stands in for
     :func:`kb.loader.load_entry_file`, answering from what it keeps.
 
-    A file's *parse id* names what it parsed to. A file parsed for the first time gets an id
-    made from its bytes (and the tool's fingerprint); a new version of a file whose result
-    equals the one kept for its previous version inherits that version's id, so an edit that
-    changes no parsed value (a comment, quoting style, blank lines after the last value)
-    leaves every id, and so the key of the findings, as it was.
+    A file's *parse id* names what it parsed to. A file parsed for the first time gets the
+    hash of its bytes as id; a new version of a file whose result equals the one kept for its
+    previous version inherits that version's id, so an edit that changes no parsed value (a
+    comment, quoting style, blank lines after the last value) leaves every id, and so the key
+    of the findings, as it was. Ids are only compared under one tool fingerprint (every file
+    holding them says which), so one id always names one result of one file.
     """
 
     def __init__(self, snap: Snapshot, cache_dir: Path | None, root: Path):
@@ -461,6 +455,17 @@ class _Store:
         self.raced = False
         """True when a file changed between the snapshot and its reading."""
         self.on_file: Callable[[], object] = lambda: None
+        self.order: dict[str, list[str]] = {}
+        """Kind → the files the loader read, in its order (see :class:`_LazyKnowledgeBase`)."""
+        self._shards: dict[str, str] = {}
+        self.checked: dict[str, bytes] | None = None
+        """The parse ids of the last check's rule records (read when first needed)."""
+
+    def _shard(self, rel: str) -> str:
+        shard = self._shards.get(rel)
+        if shard is None:
+            shard = self._shards[rel] = _shard(rel)
+        return shard
 
     def _path(self, shard: str) -> Path:
         assert self.cache_dir is not None
@@ -480,22 +485,35 @@ class _Store:
 
     def kept(self, rel: str) -> tuple | None:
         """The record kept for ``rel``, if its bytes are those of the snapshot."""
-        record = self._records(_shard(rel)).get(rel)
+        record = self._records(self._shard(rel)).get(rel)
         return record if record is not None and record[0] == self.snap.content.get(rel) else None
 
     def keep(self, rel: str, result: tuple, pid: bytes | None = None) -> bytes:
         """Record ``result`` as what ``rel`` holds now; returns its parse id (``pid`` when the
         caller knows it, else inherited from the previous version or new)."""
-        shard = _shard(rel)
+        shard = self._shard(rel)
         records = self._records(shard)
         old = records.get(rel)
         content = self.snap.content[rel]
         if pid is None:
-            pid = old[1] if old is not None and old[2] == result else _fresh_pid(rel, content)
+            pid = old[1] if old is not None and old[2] == result else content
         self.previous.setdefault(rel, old)
-        records[rel] = (content, pid, result)
+        records[rel] = (content, pid, result, self._base(rel, old, pid))
         self.dirty.add(shard)
         return pid
+
+    def _base(self, rel: str, old: tuple | None, pid: bytes) -> tuple | None:
+        """``(parse id, result)`` of the version of ``rel`` that the last check's rule records
+        were computed on, while it differs from the new one: kept beside it, so that the next
+        check can tell which facets changed even when a run in between (a check answered from
+        the findings, ``kb export``…) read the file."""
+        if old is None:
+            return None
+        if self.checked is None:
+            state = read_cache_file(self.cache_dir / RULES_FILE) if self.cache_dir else None
+            self.checked = state.pids if isinstance(state, _RulesState) else {}
+        wanted = self.checked.get(rel)
+        return None if wanted in (None, pid) else version_with(old, wanted)
 
     def identify(self) -> None:
         """Give every YAML file of the snapshot its parse id, parsing those whose bytes the
@@ -520,6 +538,7 @@ class _Store:
 
     def __call__(self, path: Path, rel: str, kind: str):
         self.on_file()
+        self.order.setdefault(kind, []).append(rel)
         if rel not in self.snap.content:
             return load_entry_file(path, rel, kind)  # not in the snapshot: read, do not keep
         record = self.kept(rel)
@@ -548,8 +567,14 @@ class _Store:
                 write_cache_file(self._path(shard), (tool_fingerprint(), records))
 
 
-def _fresh_pid(rel: str, content: bytes) -> bytes:
-    return _file_key(rel, _kind(rel), content)
+def version_with(record: tuple | None, pid: bytes) -> tuple | None:
+    """``(pid, result)`` from a kept ``record`` or the base kept beside it, or None."""
+    if record is None:
+        return None
+    if record[1] == pid:
+        return record[1:3]
+    base = record[3] if len(record) > 3 else None
+    return base if base is not None and base[0] == pid else None
 
 
 def _survey(root: Path, cache_dir: Path | None) -> tuple[Snapshot, _Store]:
@@ -579,6 +604,7 @@ def _load(root: Path, store: _Store) -> tuple[KnowledgeBase, Callable[[], None]]
     cache has been written (see :func:`_save_aside`)."""
     with progress.task("loading entries", len(store.snap.content)) as step:
         store.on_file = step
+        store.order = {kind: [] for kind in KIND_FOLDERS}
         with gc_paused():
             base = load_kb(root, read_entry=store)
     return base, _save_aside(store)
@@ -674,12 +700,14 @@ class CheckResult:
 class _RulesState:
     """The last check's findings rule by rule (:class:`kb.rules.RuleRecord`), with what they
     were computed on: the options and inputs (``context``), the layout and each file's parse
-    id. The next check with the same context compares and reuses (see :func:`_changes`)."""
+    id, and the files the loader read (kind → paths, in its order). The next check with the
+    same context compares and reuses (see :func:`_changes`)."""
 
     context: bytes
     layout: bytes
     pids: dict[str, bytes]
     files_read: int
+    order: dict[str, list[str]] | None
     records: dict
 
 
@@ -703,37 +731,81 @@ def _changes(state: _RulesState | None, snap: Snapshot, store: _Store) -> frozen
         was = state.pids[rel]
         if pid == was:
             continue
-        old, new = store.previous.get(rel), store.kept(rel)
-        if old is None or new is None or old[1] != was:
+        new = store.kept(rel)
+        old = version_with(store.previous.get(rel), was) or version_with(new, was)
+        if old is None or new is None:
             return None
-        changed |= changed_facets(old[2], new[2])
+        changed |= changed_facets(old[1], new[2])
     return frozenset(changed)
 
 
-class _LazyKnowledgeBase(KnowledgeBase):
-    """The knowledge base, built from the store the first time a rule looks into it: a check
-    whose rules all reuse their findings never builds it."""
+TABLES = {"term": "terms", "claim": "claims", "source": "sources"}
 
-    def __init__(self, root: Path, build: Callable[[], KnowledgeBase]):
+
+class _LazyKnowledgeBase(KnowledgeBase):
+    """The knowledge base, built from the store when a rule first looks into it: a check
+    whose rules all reuse their findings never builds it.
+
+    ``order`` (kind → the files the loader read, in its order; known when the files are
+    those of the last check) lets a table be built alone: a rule that reads only the terms
+    costs the terms. Anything else (the loader's findings, unreadable files…) builds the
+    whole knowledge base with :func:`kb.loader.load_kb`.
+    """
+
+    def __init__(self, root: Path, store: _Store, order: dict[str, list[str]] | None):
         self.root = root
-        self._build = build
+        self._store, self._order = store, order
+        self._wait: Callable[[], None] | None = None
 
     def __getattr__(self, name: str):
-        build = self.__dict__.pop("_build", None)
-        if build is None or name.startswith("__"):
+        if name.startswith("__") or "_store" not in self.__dict__:
             raise AttributeError(name)
-        for key, value in vars(build()).items():
+        kind = next((k for k, table in TABLES.items() if table == name), None)
+        table = self._table(kind) if kind and not self.built else None
+        if table is not None:
+            setattr(self, name, table)
+            return table
+        if self.built:
+            raise AttributeError(name)
+        loaded, self._wait = _load(self.root, self._store)
+        for key, value in vars(loaded).items():
             self.__dict__.setdefault(key, value)  # keeps what the caller set (``texts``)
         return getattr(self, name)
 
+    def _table(self, kind: str) -> dict | None:
+        """The table of ``kind`` as the loader builds it (the first of two entries with one
+        id is kept); None when the files the loader reads are not known."""
+        if self._order is None or kind not in self._order:
+            return None
+        table: dict = {}
+        for rel in self._order[kind]:
+            record = self._store.kept(rel)
+            if record is None:
+                return None  # lost from the cache: the loader reads it
+            entry = record[2][0]
+            if entry is not None:
+                table.setdefault(entry.id, entry)
+        return table
+
     @property
     def built(self) -> bool:
-        return "_build" not in self.__dict__
+        """True once the whole knowledge base was loaded."""
+        return "load_findings" in self.__dict__
 
     def loaded(self) -> KnowledgeBase:
-        """This knowledge base, built if it was not yet."""
-        _ = self.terms
+        """This knowledge base, wholly loaded if it was not yet."""
+        _ = self.load_findings
         return self
+
+    def entry(self, kind: str, entry_id: str):
+        return getattr(self, TABLES[kind]).get(entry_id)
+
+    def finish(self) -> None:
+        """Write what the store holds that is new (waiting for the writer, if aside)."""
+        if self._wait is not None:
+            self._wait()
+        else:
+            self._store.save()
 
 
 def cached_check(
@@ -751,8 +823,8 @@ def cached_check(
     and the files under ``inputs`` are part of the key, so that the same data checked
     differently is never answered with another check's result. When the key is new, the
     rules whose facets no edit changed since the last check with the same options reuse
-    their findings, and the knowledge base is built only if a rule must run. Raises what
-    :func:`kb.loader.load_kb` raises.
+    their findings, and the knowledge base is built only as far as the others need. Raises
+    what :func:`kb.loader.load_kb` raises.
     """
     root = Path(root)
     cache_dir = _cache_dir(root, use_cache)
@@ -768,33 +840,25 @@ def cached_check(
 
     state = _read_rules_state(cache_dir, context)
     memo = RuleMemo(_changes(state, snap, store), state.records if state else {})
-    saved: list[Callable[[], None]] = []
-
-    def build() -> KnowledgeBase:
-        loaded, wait = _load(root, store)
-        saved.append(wait)
-        return loaded
-
-    base = _LazyKnowledgeBase(root, build)
+    same_files = state is not None and memo.changed is not None
+    base = _LazyKnowledgeBase(root, store, state.order if same_files else None)
     try:
         restored = _restore_mentions(cache_dir)
         with progress.task("running the rules"), gc_paused():
             findings = run(base, memo)
         _keep_mentions(cache_dir, restored)
-        if state and memo.changed is not None and not base.built:
-            files_read = state.files_read  # the same files as then
-            store.save()
-        else:
+        files_read = state.files_read if same_files and not base.built else None
+        if files_read is None:
             files_read = base.loaded().files_read
     finally:
-        for wait in saved:
-            wait()
+        base.finish()
     result = CheckResult(findings, files_read)
     if cache_dir and not store.raced:
         results.pop(key, None)
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
         write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
         pids = {rel: snap.pids[rel] for rel in snap.content}
-        state = _RulesState(context, snap.layout, pids, files_read, memo.current)
+        order = store.order if store.order or not same_files else state.order
+        state = _RulesState(context, snap.layout, pids, files_read, order, memo.current)
         write_cache_file(cache_dir / RULES_FILE, state)
     return result
