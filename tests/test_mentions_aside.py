@@ -121,3 +121,18 @@ def test_a_new_search_aside_ends_the_one_before(tmp_path, fresh_memo):
     assert first.answers == {}
     with pytest.raises(ChildProcessError):
         mentions.os.waitpid(first.pid, 0)  # ended and reaped
+
+
+def test_without_fork_the_texts_are_searched_here(tmp_path, fresh_memo, monkeypatch):
+    write_kb(
+        tmp_path,
+        {
+            "terms/alpha.yaml": term_yaml("alpha", definition="Built on beta."),
+            "terms/beta.yaml": term_yaml("beta"),
+        },
+    )
+    base = kb.load(tmp_path)
+    monkeypatch.delattr(mentions.os, "fork")
+    mentions.search_aside(base.entries())
+    assert fresh_memo.aside == {}
+    assert len(unlisted(base)) == 1

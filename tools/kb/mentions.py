@@ -248,12 +248,14 @@ class _Memo:
 
     def search_aside(self, index: MentionIndex, texts: list[str]) -> None:
         """Look ``texts`` up in ``index`` in a forked process, whose answers :meth:`answer`
-        takes when it first needs one (any earlier such search is ended)."""
+        takes when it first needs one (any earlier such search is ended). Where no process
+        can be forked, nothing is started: the texts are searched here when asked for."""
         for earlier in self.aside.values():
             earlier.end()
         self.aside = {}
-        with contextlib.suppress(OSError):
-            self.aside[index.digest] = _Aside(index, texts)
+        if hasattr(os, "fork"):
+            with contextlib.suppress(OSError):
+                self.aside[index.digest] = _Aside(index, texts)
 
     def in_use(self) -> tuple[bytes, dict[str, tuple[Mention, ...]]]:
         """The digest and the answers looked up since :meth:`restore`, to keep."""
