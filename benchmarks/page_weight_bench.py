@@ -107,7 +107,8 @@ def page_bytes(browser, url: str) -> tuple[int, int, int]:
     page.on("requestfinished", finished)
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    if "/graph/" in url:
+    if "/graph/" in url:  # everything, drawing included (a phone draws it when scrolled to)
+        page.locator("#kb-graph").scroll_into_view_if_needed()
         page.wait_for_selector("#kb-graph[data-drawn=yes]")
     context.close()
     return sum(b for b, _ in sizes.values()), sum(w for _, w in sizes.values()), len(sizes)
