@@ -227,6 +227,7 @@ def snapshot(root: Path, previous: dict[str, tuple] | None = None, taken: int = 
                 parts.append(f"D {rel}".encode())
             elif rel.endswith(YAML_SUFFIXES) and entry.is_file(follow_symlinks=False):
                 status = _status(entry)
+                parts.append(b"F " + rel.encode())
                 record = known.get(rel)
                 if status and record and record[0] == status and max(status[:2]) < settled_before:
                     content = record[1]
@@ -234,17 +235,16 @@ def snapshot(root: Path, previous: dict[str, tuple] | None = None, taken: int = 
                 else:
                     raw = _read(entry.path)
                     if raw is None or status is None:
-                        parts.append(f"U {rel}".encode())
+                        parts[-1] = b"U " + rel.encode()
                         continue
                     snap.raw[rel] = raw
                     content = hashlib.blake2b(raw, digest_size=DIGEST_SIZE).digest()
                 snap.content[rel] = content
                 snap.statuses[rel] = status
-                parts.append(f"F {rel}".encode())
             else:
                 parts.append(f"O {rel} {_mode(entry)}".encode())
-    parts += _root_parts(root)
-    snap.layout = _hash(*parts)
+    # No name, link target or mode holds a NUL: joined by one, the parts stay distinct.
+    snap.layout = _hash(b"\0".join(parts), *_root_parts(root))
     return snap
 
 
@@ -463,8 +463,8 @@ class _Store:
         self.order: dict[str, list[str]] = {}
         """Kind → the files the loader read, in its order (see :class:`_LazyKnowledgeBase`)."""
         self._shards: dict[str, str] = {}
-        self.checked: dict[str, bytes] | None = None
-        """The parse ids of the last check's rule records (read when first needed)."""
+        self.checked: _RulesState | None = None
+        self.checked_read = False
 
     def _shard(self, rel: str) -> str:
         shard = self._shards.get(rel)
@@ -479,13 +479,14 @@ class _Store:
     def _records(self, shard: str) -> dict[str, tuple]:
         if shard not in self.shards:
             stored = read_cache_file(self._path(shard)) if self.cache_dir else None
-            valid = (
+            self.shards[shard] = {}
+            if (
                 isinstance(stored, tuple)
                 and len(stored) == 2
                 and stored[0] == tool_fingerprint()
                 and isinstance(stored[1], dict)
-            )
-            self.shards[shard] = stored[1] if valid else {}
+            ):
+                self.shards[shard] = stored[1]
         return self.shards[shard]
 
     def kept(self, rel: str) -> tuple | None:
@@ -514,11 +515,17 @@ class _Store:
         the findings, ``kb export``…) read the file."""
         if old is None:
             return None
-        if self.checked is None:
-            state = read_cache_file(self.cache_dir / RULES_FILE) if self.cache_dir else None
-            self.checked = state.pids if isinstance(state, _RulesState) else {}
-        wanted = self.checked.get(rel)
+        state = self.last_check()
+        wanted = state.pids.get(rel) if state else None
         return None if wanted in (None, pid) else version_with(old, wanted)
+
+    def last_check(self) -> _RulesState | None:
+        """The rule records of the last check (read once, when first needed)."""
+        if not self.checked_read:
+            state = read_cache_file(self.cache_dir / RULES_FILE) if self.cache_dir else None
+            self.checked = state if isinstance(state, _RulesState) else None
+            self.checked_read = True
+        return self.checked
 
     def identify(self) -> None:
         """Give every YAML file of the snapshot its parse id, parsing those whose bytes the
@@ -689,9 +696,10 @@ def _restore_mentions(cache_dir: Path | None) -> int:
 
 
 def _keep_mentions(cache_dir: Path | None, restored: int) -> None:
-    """Keep the answers looked up in this run, when any text was looked up."""
+    """Keep the answers looked up in this run when many were new (a first run, other names):
+    the few texts of an edit are cheaper to look up again than all the answers to rewrite."""
     digest, found = mentions.MEMO.in_use()
-    if cache_dir and found and (mentions.MEMO.added or len(found) != restored):
+    if cache_dir and found and mentions.MEMO.added > max(REREAD_ALLOWED, restored // 100):
         write_cache_file(cache_dir / MENTIONS_FILE, (tool_fingerprint(), digest, found))
 
 
@@ -714,13 +722,6 @@ class _RulesState:
     files_read: int
     order: dict[str, list[str]] | None
     records: dict
-
-
-def _read_rules_state(cache_dir: Path | None, context: bytes) -> _RulesState | None:
-    stored = read_cache_file(cache_dir / RULES_FILE) if cache_dir else None
-    if isinstance(stored, _RulesState) and stored.context == context:
-        return stored
-    return None
 
 
 def _changes(state: _RulesState | None, snap: Snapshot, store: _Store) -> frozenset[str] | None:
@@ -843,18 +844,17 @@ def cached_check(
         return results[key]
     from kb.rules import RuleMemo
 
-    state = _read_rules_state(cache_dir, context)
+    state = store.last_check()
+    state = state if state is not None and state.context == context else None
     memo = RuleMemo(_changes(state, snap, store), state.records if state else {})
-    same_files = state is not None and memo.changed is not None
-    base = _LazyKnowledgeBase(root, store, state.order if same_files else None)
+    same = state if memo.changed is not None else None  # the files of the last check
+    base = _LazyKnowledgeBase(root, store, same.order if same else None)
     try:
         restored = _restore_mentions(cache_dir)
         with progress.task("running the rules"), gc_paused():
             findings = run(base, memo)
         _keep_mentions(cache_dir, restored)
-        files_read = state.files_read if same_files and not base.built else None
-        if files_read is None:
-            files_read = base.loaded().files_read
+        files_read = same.files_read if same and not base.built else base.loaded().files_read
     finally:
         base.finish()
     result = CheckResult(findings, files_read)
@@ -863,7 +863,7 @@ def cached_check(
         kept = [*list(results.items())[-(KEPT_RESULTS - 1) :], (key, result)]
         write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
         pids = {rel: snap.pids[rel] for rel in snap.content}
-        order = store.order if store.order or not same_files else state.order
-        state = _RulesState(context, snap.layout, pids, files_read, order, memo.current)
-        write_cache_file(cache_dir / RULES_FILE, state)
+        order = same.order if same and not store.order else store.order
+        checked = _RulesState(context, snap.layout, pids, files_read, order, memo.current)
+        write_cache_file(cache_dir / RULES_FILE, checked)
     return result
