@@ -16,6 +16,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from kb.graph import EDGE_TYPES, NODE_KINDS
+from kb.site.aside import aside
 from kb.site.context import SiteData, node_id, node_kind, participant, source_title
 from kb.site.markup import (
     Linker,
@@ -205,11 +206,12 @@ def focus_query(node: str) -> str:
 
 
 def graph_link(node: str, linker: Linker) -> str:
-    """The "Show in graph" button of an entry page: the explorer focused on the entry."""
-    return (
-        f"[Show in graph]({linker.href('graph.md')}{focus_query(node)})"
-        '{ .md-button .kb-graph-link data-search-exclude title="This entry and its neighbours in the graph '
-        'explorer" }'
+    """The "Show in graph" button of an entry page: the explorer focused on the entry
+    (finished HTML, as Markdown's attr_list wrote it: kb.site.aside)."""
+    href = escape_html(explorer_url(linker.page, node))
+    return aside(
+        f'<p><a class="md-button kb-graph-link" data-search-exclude href="{href}" '
+        'title="This entry and its neighbours in the graph explorer">Show in graph</a></p>'
     )
 
 
