@@ -39,6 +39,8 @@ from itertools import pairwise
 
 import ahocorasick
 
+from kb.model import Entry, Term
+
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)?")
 
 
@@ -335,7 +337,7 @@ class _Aside:
 MEMO = _Memo()
 
 
-def search_aside(entries: Iterable[object]) -> None:
+def search_aside(entries: Iterable[Entry | None]) -> None:
     """Start looking up the mentions in every definition of the terms among ``entries``
     (what is being loaded, in the order of loading: the first of two terms with one id is
     kept, as the loader keeps it) in a forked process.
@@ -346,9 +348,9 @@ def search_aside(entries: Iterable[object]) -> None:
     are used only for the very same names (:attr:`MentionIndex.digest`) and texts, so
     whatever differs is searched as usual.
     """
-    terms: dict = {}
+    terms: dict[str, Term] = {}
     for entry in entries:
-        if getattr(entry, "kind", None) == "term":
+        if isinstance(entry, Term):
             terms.setdefault(entry.id, entry)
     index = MentionIndex.for_terms(terms)
     MEMO.search_aside(index, [s.definition for t in terms.values() for s in t.senses])
