@@ -229,7 +229,7 @@ def test_term_page_shows_every_sense_as_a_position(data):
     )
     assert '<div class="kb-sense kb-disputed" markdown>' in page
     assert '<span class="kb-badge kb-status-contested">contested</span>' in page
-    assert "**Also called:** pseudo&#45;aligned" in page
+    assert "<li><strong>Also called:</strong> pseudo&#45;aligned</li>" in page
 
 
 def test_every_sense_card_names_who_holds_it(data):

@@ -62,8 +62,14 @@ def render_term(data: SiteData, term: Term) -> str:
         page_start(term.label, search=SEARCH_BOOST, tags=search_tags(term)),
         status_block(data, term, linker),
         graph_link(node, linker),
-        facts([("Also called", ", ".join(escape(a) for a in term.aliases))]),
-        autolink(term.note, data.mentions, linker, skip=term.id) if term.note else "",
+        finished(
+            html.blocks(
+                facts([("Also called", ", ".join(html.text(a) for a in term.aliases))], html),
+                html.paragraph(autolink(term.note, data.mentions, html, skip=term.id))
+                if term.note
+                else "",
+            )
+        ),
         vocabulary_tree(data, term, html),
         section("Senses", senses_grid(data, term, linker), heading_indexed=False),
         section(
