@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 findings at or above ``--fail-on``, 2 usage or I/O error.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -29,14 +28,22 @@ Examples:
 """
 
 
-LAZY_COMMANDS = {
-    "fmt": ("kb.fmt", "fmt_command"),
-    "diff": ("kb.diff", "diff_command"),
-    "export": ("kb.export_commands", "export"),
-    "query": ("kb.export_commands", "query"),
-}
+LAZY_COMMANDS = ("fmt", "diff", "export", "query")
 """Commands defined in other modules, imported only when named (or listed in the help):
 ``kb check`` runs on every commit and need not load them."""
+
+
+def _lazy_command(name: str) -> click.Command:
+    """The command ``name`` of :data:`LAZY_COMMANDS`, imported now."""
+    if name == "fmt":
+        from kb.fmt import fmt_command as command
+    elif name == "diff":
+        from kb.diff import diff_command as command
+    elif name == "export":
+        from kb.export_commands import export as command
+    else:
+        from kb.export_commands import query as command
+    return command
 
 
 class KbGroup(click.Group):
@@ -46,8 +53,7 @@ class KbGroup(click.Group):
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in LAZY_COMMANDS:
-            module, attribute = LAZY_COMMANDS[name]
-            self.add_command(getattr(importlib.import_module(module), attribute), name)
+            self.add_command(_lazy_command(name), name)
         return super().get_command(ctx, name)
 
 
