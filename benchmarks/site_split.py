@@ -31,7 +31,6 @@ from material.plugins.search import plugin as search
 
 import kb.site.plugin as kb_plugin
 from kb.site import generator, pages
-from kb.site.aside import set_aside
 from kb.site.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,6 +136,8 @@ def summary(stages: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
 
 def entry_pages(root: Path) -> list[str]:
     """The generated entry pages' Markdown as MkDocs gets it (finished HTML set aside)."""
+    from kb.site.aside import set_aside
+
     with tempfile.TemporaryDirectory(prefix="kb-site-split-") as scratch:
         site = generator.generate(generator.SiteSettings(root=str(root), base=REPO), Path(scratch))
     return [
