@@ -336,6 +336,9 @@ def test_uses_and_used_by(data):
         "../pseudo-alignment/",
         "../robust-alignment/",
     ]
+    # One line of names, not a list: a set of terms reads at a glance.
+    assert "<li>" not in used_by and used_by.count("<p>") == 1
+    assert '</a>, <a href="../pseudo-alignment/">' in used_by
 
 
 def test_vocabulary_tree_and_replacement(data):

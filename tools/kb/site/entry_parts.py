@@ -18,11 +18,6 @@ def facts(pairs: list[tuple[str, str]], linker: Linker | None = None) -> str:
     )
 
 
-def links_of(data: SiteData, linker: Linker, nodes: list[str]) -> str:
-    """A bullet list linking to each graph node."""
-    return linker.bullets([linker.node(data.base, node) for node in nodes])
-
-
 def attribution(
     data: SiteData, linker: Linker, source: Ref | None, locator: str | None, quote: str | None
 ) -> str:

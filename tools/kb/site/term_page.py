@@ -18,7 +18,7 @@ from kb.site.context import (
     source_title,
     term_node,
 )
-from kb.site.entry_parts import attribution, editors_note, facts, links_of, source_link
+from kb.site.entry_parts import attribution, editors_note, facts, source_link
 from kb.site.graph_data import graph_link
 from kb.site.local_graph import local_graph
 from kb.site.markup import (
@@ -73,11 +73,13 @@ def render_term(data: SiteData, term: Term) -> str:
         vocabulary_tree(data, term, html),
         section("Senses", senses_grid(data, term, linker), heading_indexed=False),
         section(
-            "Its definitions use", aside(links_of(data, html, uses_of(data, term))), indexed=False
+            "Its definitions use",
+            aside(inline_links(data, html, uses_of(data, term))),
+            indexed=False,
         ),
         section(
             "Used in the definitions of",
-            aside(links_of(data, html, used_by(data, term))),
+            aside(inline_links(data, html, used_by(data, term))),
             indexed=False,
         ),
         section(
@@ -88,6 +90,12 @@ def render_term(data: SiteData, term: Term) -> str:
         ),
         local_graph(data, term_node(term.id), linker),
     )
+
+
+def inline_links(data: SiteData, html: HtmlLinker, nodes: list[str]) -> str:
+    """Linked entries in one paragraph, comma-separated: a set of names reads at a glance
+    (as a list, the 23 terms whose definitions use mesa-optimizer took a phone's screen)."""
+    return html.paragraph(", ".join(html.node(data.base, n) for n in nodes)) if nodes else ""
 
 
 def status_block(data: SiteData, term: Term, linker: Linker) -> str:
