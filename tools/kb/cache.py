@@ -127,29 +127,34 @@ def _hash(*parts: bytes) -> bytes:
 
 @cache
 def tool_fingerprint() -> bytes:
-    """The version of Python, of the libraries whose output the cache keeps (the YAML
-    parser, the schema validators, the mention search) and of this package, and the bytes
-    of the package's files.
+    """The version of Python, the distributions installed (with their versions) where the
+    libraries whose output the cache keeps live (the YAML parser, the schema validators, the
+    mention search, this package), and the bytes of the package's files.
 
     Hashing the package's own code means an edited rule or loader (an upgrade, or a change
-    by a developer) never reuses a result computed by the old code.
+    by a developer) never reuses a result computed by the old code. Installed distributions
+    are read from the names of their ``*.dist-info`` folders (one listing, where asking
+    :mod:`importlib.metadata` costs a tenth of a check that reuses everything).
     """
-    package = Path(__file__).resolve().parent
-    libraries = ("pyyaml", "fastjsonschema", "jsonschema", "pyahocorasick", "alignment-atlas-kb")
-    parts = [sys.version.encode(), *(_version(name).encode() for name in libraries)]
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".rq", ".ttl") and "__pycache__" not in path.parts:
-            parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts = [sys.version.encode(), *_installed()]
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".rq", ".ttl")):
+                path = os.path.join(folder, name)
+                parts += [os.path.relpath(path, package).encode(), _read(path) or b"?"]
     return _hash(*parts)
 
 
-def _version(distribution: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def _installed() -> list[bytes]:
+    """The ``NAME-VERSION.dist-info`` folders of every site-packages folder on the path."""
+    names = []
+    for folder in sys.path:
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                names += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+    return [name.encode() for name in names]
 
 
 @dataclass
@@ -515,6 +520,8 @@ class _Store:
         the findings, ``kb export``…) read the file."""
         if old is None:
             return None
+        if old[1] == pid:  # the same result: the same version last checked, if any
+            return old[3] if len(old) > 3 else None
         state = self.last_check()
         wanted = state.pids.get(rel) if state else None
         return None if wanted in (None, pid) else version_with(old, wanted)
@@ -721,7 +728,15 @@ class _RulesState:
     pids: dict[str, bytes]
     files_read: int
     order: dict[str, list[str]] | None
-    records: dict
+    pickled_records: bytes
+    """The records, pickled apart: reading the parse ids does not import the rules."""
+
+    def records(self) -> dict:
+        try:
+            records = pickle.loads(self.pickled_records)  # signed with the rest of the file
+        except Exception:  # a class no longer there (the rules' code changed)
+            return {}
+        return records if isinstance(records, dict) else {}
 
 
 def _changes(state: _RulesState | None, snap: Snapshot, store: _Store) -> frozenset[str] | None:
@@ -846,7 +861,7 @@ def cached_check(
 
     state = store.last_check()
     state = state if state is not None and state.context == context else None
-    memo = RuleMemo(_changes(state, snap, store), state.records if state else {})
+    memo = RuleMemo(_changes(state, snap, store), state.records() if state else {})
     same = state if memo.changed is not None else None  # the files of the last check
     base = _LazyKnowledgeBase(root, store, same.order if same else None)
     try:
@@ -864,6 +879,7 @@ def cached_check(
         write_cache_file(cache_dir / FINDINGS_FILE, dict(kept))
         pids = {rel: snap.pids[rel] for rel in snap.content}
         order = same.order if same and not store.order else store.order
-        checked = _RulesState(context, snap.layout, pids, files_read, order, memo.current)
+        records = pickle.dumps(memo.current, protocol=pickle.HIGHEST_PROTOCOL)
+        checked = _RulesState(context, snap.layout, pids, files_read, order, records)
         write_cache_file(cache_dir / RULES_FILE, checked)
     return result
