@@ -12,20 +12,41 @@ Four things are kept between runs:
   every file, the options of the check and any further inputs it reads (such as a folder of
   archived texts). So a run after an edit that changed no parsed value answers from here
   without building the knowledge base;
-- **rule records**: the findings of the last check rule by rule
-  (:class:`kb.rules.RuleRecord`), with its options and inputs and every file's parse id.
-  When the findings key is new but those options are the same, the files whose parse id
-  changed are compared with the version the records were computed on, facet by facet
-  (:data:`kb.rules.registry.FACETS`: ids, names, links, attribution, status, text, waivers,
-  and the loader's own findings). A rule that declares what it ``reads``, none of which
-  changed, reuses its findings (:class:`kb.rules.RuleMemo`); the others run, and the
-  knowledge base is built (:class:`_LazyKnowledgeBase`) only if one of them does. Files
-  added, removed or renamed, or an earlier version no longer kept, run every rule;
+- **rule records**: the findings of the last check rule by rule, waivers applied, with the
+  waivers each rule used (:class:`kb.rules.RuleRecord`), its options and inputs, every
+  file's parse id and the files the loader read (see *Incremental checks* below);
 - **mentions** of term names found in each definition (:data:`kb.mentions.MEMO`), keyed by
   the names indexed and the text.
 
 All keys include :func:`tool_fingerprint` — the package version and the bytes of the ``kb``
 package's own code and schemas — so a new version of the tool never reuses an old result.
+
+Incremental checks
+------------------
+A check whose findings key is new, with the options and inputs of the last check, does only
+what the edits since require (:func:`cached_check`):
+
+1. *What changed.* The files whose parse id differs from the rule records' are compared with
+   the version those records were computed on, facet by facet
+   (:data:`kb.rules.registry.FACETS`: ``ids``, ``names``, ``links``, ``attribution``,
+   ``status``, ``text``, ``waivers``; ``load`` for the loader's own findings of the file).
+   Every field of an entry is in exactly one facet, so unchanged facets mean unchanged
+   values. Files added, removed or renamed (the layout), or a version no longer kept, count
+   as a change of everything. So that a run in between (a check answered from the
+   findings, ``kb export``) does not lose it, a file's record keeps the version the rule
+   records were computed on beside its newer one (:meth:`_Store._base`).
+2. *Which rules run* (:class:`kb.rules.RuleMemo`). A rule declares the facets it
+   ``reads``; when none of them changed (nor, for a waivable rule, ``ids`` and
+   ``waivers``, which applying waivers reads), its findings are those of its record, waived
+   as they were; ``unused-waiver`` is recomputed unless the waivers and the waivers used
+   are as before. A rule declaring nothing always runs. Findings are a function of the
+   facets their rule reads, so the result is exactly a fresh run's; tests change one facet
+   at a time to hold every declaration to that (tests/test_incremental_facets.py).
+3. *What is built.* The rules get a :class:`_LazyKnowledgeBase`: the table a rule first
+   touches (terms, claims or sources) is assembled alone from the kept results, in the
+   loader's order; the whole knowledge base is loaded only for what needs it (the loader's
+   findings, unreadable files). A reworded definition runs ``unlisted-use`` over the terms
+   only; a comment, or quoting, changes no parse id and is answered from the findings.
 
 Which files are YAML is learnt from one directory walk; a file is read and hashed unless its
 status (times, size, inode) is the one recorded with its hash and parse id at least two
