@@ -116,7 +116,18 @@ def neighbour_groups(data: SiteData, node: str) -> list[Group]:
 
 def text_width(text: str, bold: bool = False) -> float:
     """The width in px of ``text`` at FONT px, estimated on the wide side (see above)."""
-    em = sum(_CHAR_EM.get(char, _AVERAGE) for char in text)
+    return _px(_em(text), bold)
+
+
+def _em(text: str, em: float = 0.0) -> float:
+    """``em`` plus the widths of ``text``'s characters, added one at a time (so that a line
+    grown word by word measures exactly what :func:`text_width` measures of it whole)."""
+    for char in text:
+        em += _CHAR_EM.get(char, _AVERAGE)
+    return em
+
+
+def _px(em: float, bold: bool) -> float:
     return em * FONT * (1.1 if bold else 1.0)
 
 
@@ -138,12 +149,17 @@ def _words(text: str) -> list[str]:
 def wrap(text: str, width: float, lines: int, bold: bool = False) -> list[str]:
     """``text`` in at most ``lines`` lines of ``width`` px, the last cut with "…"."""
     out: list[str] = []
+    line_em = 0.0  # the last line's width, grown as it grows
     for word in _words(text):
-        joined = out[-1] + ("" if out[-1].endswith("-") else " ") + word if out else word
-        if out and text_width(joined, bold) <= width:
-            out[-1] = joined
-        else:
-            out.append(word)
+        if out:
+            joint = ("" if out[-1].endswith("-") else " ") + word
+            joined_em = _em(joint, line_em)
+            if _px(joined_em, bold) <= width:
+                out[-1] += joint
+                line_em = joined_em
+                continue
+        out.append(word)
+        line_em = _em(word)
     if len(out) > lines:
         out = out[:lines]
         out[-1] = _cut(out[-1].rstrip("-") + " …", width, bold)
