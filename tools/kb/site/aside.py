@@ -70,7 +70,7 @@ def for_other_builders(markdown: str, page: str) -> str:
     base, folder = url_of(page), posixpath.dirname(page) or "."
 
     def from_folder(match: re.Match) -> str:
-        path, rest = re.match(r"([^?#]*)(.*)", match.group(2)).groups()
+        path, rest = match.group(2), match.group(3)
         target = posixpath.normpath(posixpath.join(base, path))
         rel = posixpath.relpath(target, folder) + ("/" if path.endswith("/") else "")
         return f'{match.group(1)}"{rel}{rest}"'
@@ -85,7 +85,7 @@ def for_other_builders(markdown: str, page: str) -> str:
 
 # A relative href (not a fragment, a scheme or the site's root). Not SVG's xlink:href, which
 # Zensical leaves as it is.
-_RELATIVE_LINK = re.compile(r'((?<![\w:-])href=)"(?![#/]|[a-z][a-z0-9+.-]*:)([^"]*)"')
+_RELATIVE_LINK = re.compile(r'((?<![\w:-])href=)"(?![#/]|[a-z][a-z0-9+.-]*:)([^"?#]*)([^"]*)"')
 
 
 def set_aside(markdown: str) -> tuple[str, dict[str, list[str]]]:
