@@ -230,4 +230,5 @@ def test_entry_paths_are_relative_to_the_root_in_posix_form(tmp_path, monkeypatc
         root = Path(tmp_path.name)
     files, _ = _yaml_files(root / "terms", root)
     assert [rel for _, rel in files] == [path.relative_to(root).as_posix() for path, _ in files]
+    assert [path for path, _ in files] == [root / rel for _, rel in files]
     assert sorted(rel for _, rel in files) == sorted(names)

@@ -622,18 +622,17 @@ def _yaml_files(folder: Path, root: Path) -> tuple[list[tuple[Path, str]], list[
     entries.sort(key=_path_order)
     strays.sort(key=_path_order)
     prefix = folder.relative_to(root).as_posix()
+    inside = [path[len(base) + 1 :] for path in entries]  # the scan joined base and names
     return (
-        [(Path(path), _relative(path, base, prefix)) for path in entries],
+        [(folder / rest, f"{prefix}/{_posix(rest)}") for rest in inside],
         [_stray_finding(Path(path), root) for path in strays],
     )
 
 
-def _relative(path: str, base: str, prefix: str) -> str:
-    """``path`` (found under the folder ``base``, which is ``prefix`` in the knowledge base)
-    relative to the knowledge base, in POSIX form: what ``Path.relative_to`` and ``as_posix``
-    give, without parsing each of many thousand paths again."""
-    rest = path[len(base) + 1 :]
-    return f"{prefix}/{rest if os.sep == '/' else rest.replace(os.sep, '/')}"
+def _posix(path: str) -> str:
+    """``path`` with POSIX separators: ``Path.as_posix`` without parsing each of many
+    thousand paths again."""
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
 def _scan(folder: str, entries: list[str], strays: list[str]) -> None:
