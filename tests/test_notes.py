@@ -141,7 +141,8 @@ def test_the_sense_card_shows_the_note(base):
 def test_the_claim_page_shows_the_note_with_terms_linked(base):
     box = _editors_note(render(render_claim(SiteData(base), base.claims["swap-test"])))
     assert _text(box) == CLAIM_NOTE
-    assert '<a class="kb-term" href="../terms/robust-alignment.md">robust alignment</a>' in box
+    # finished HTML (kb.site.aside): the link is at the built page's address
+    assert '<a class="kb-term" href="../../terms/robust-alignment/">robust alignment</a>' in box
 
 
 def test_a_hostile_note_renders_as_text(tmp_path):
