@@ -25,23 +25,28 @@ ZENSICAL = Path(sys.executable).with_name("zensical")
 
 class ArticleText(HTMLParser):
     """The text of a page's <article> (the page body, without the theme around it), its
-    heading permalinks (¶) left out."""
+    heading permalinks (¶) and hidden elements (a term page's tags, in Zensical) left out."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.depth = 0
+        self.hidden: list[str] = []  # the open hidden element and its open namesakes
         self.words: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag == "article" or self.depth:
             self.depth += tag == "article"
+        if (self.hidden and tag == self.hidden[0]) or any(k == "hidden" for k, _ in attrs):
+            self.hidden.append(tag)
 
     def handle_endtag(self, tag):
         if tag == "article" and self.depth:
             self.depth -= 1
+        if self.hidden and tag == self.hidden[-1]:
+            self.hidden.pop()
 
     def handle_data(self, data):
-        if self.depth:
+        if self.depth and not self.hidden:
             self.words.extend(word for word in data.split() if word != "¶")
 
 

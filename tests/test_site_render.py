@@ -892,3 +892,4 @@ def test_term_page_names_are_its_search_tags(data):
         front = yaml.safe_load(page.split("---\n")[1])
         assert front["tags"] == names
         assert front["search"] == {"boost": 2}
+        assert front["hide"] == ["tags"]  # Zensical would show them (test_site_folder)

@@ -47,8 +47,9 @@ SEARCH_BOOST = {"boost": 2}  # a term's page ranks above the pages that mention 
 
 def search_tags(term: Term) -> list[str]:
     """The term's label and aliases as the page's tags: Material's search weighs a tag a
-    thousand times a title word, so the page ranks first for any of its names (not shown on
-    the page: the site has no tags plugin). HTML-escaped, as the page's title is
+    thousand times a title word, so the page ranks first for any of its names. Not shown on
+    the page (``hide: [tags]``: MkDocs has no tags plugin here, Zensical would show them).
+    HTML-escaped, as the page's title is
     (:func:`kb.site.markup.page_start`)."""
     return [html_escape(name, quote=False) for name in (term.label, *term.aliases)]
 
@@ -59,7 +60,7 @@ def render_term(data: SiteData, term: Term) -> str:
     html = HtmlLinker(linker.page, data.abbreviations)  # for finished HTML: kb.site.aside
     node = term_node(term.id)
     return join_blocks(
-        page_start(term.label, search=SEARCH_BOOST, tags=search_tags(term)),
+        page_start(term.label, search=SEARCH_BOOST, tags=search_tags(term), hide=["tags"]),
         status_block(data, term, linker),
         graph_link(node, linker),
         finished(
