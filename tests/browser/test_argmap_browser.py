@@ -488,3 +488,23 @@ def test_local_graph_labels_show_whole_on_a_phone(browser, repo_url, repo_base):
         sizes = page.evaluate(TEXT_SIZES, ".kb-local-graph")
         assert min(size for size, _ in sizes) >= 12, node
     page.context.close()
+
+
+def test_local_graph_links_are_reached_and_shown_from_the_keyboard(browser, repo_url):
+    """Tab goes from one neighbour's box to the next; the focused one is drawn with a thick
+    border, and its link is named by the whole label for screen readers."""
+    page = open_page(browser, repo_url + "terms/robust-alignment/", PHONE)
+    page.locator("svg.kb-lg a.kb-lg-node").first.focus()
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_class(re.compile(r"\bkb-lg-node\b"))
+    assert (
+        page.evaluate(
+            "parseFloat(getComputedStyle(document.activeElement.querySelector('rect')).strokeWidth)"
+        )
+        >= 4
+    )
+    title = page.evaluate("document.activeElement.querySelector('title').textContent")
+    expect(focused).to_have_accessible_name(title)
+    assert ": " in title  # "claim: <the whole headline>"
+    page.context.close()
