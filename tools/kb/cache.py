@@ -200,7 +200,10 @@ class Snapshot:
 
     def digest(self) -> bytes:
         """What the findings depend on: the layout and what each file parsed to."""
-        return _hash(self.layout, *(rel.encode() + self.pids[rel] for rel in self.content))
+        pids = self.pids  # a path holds no NUL, and every id has the same length
+        return _hash(
+            self.layout, b"".join(rel.encode() + b"\0" + pids[rel] for rel in self.content)
+        )
 
     def record(self) -> dict[str, tuple]:
         """``rel → (status, content hash, parse id)``, for :func:`snapshot` of the next run."""
@@ -567,7 +570,7 @@ class _Store:
             if record is not None:
                 snap.pids[rel] = record[1]
             else:
-                jobs.append((str(self.root / rel), rel, _kind(rel), snap.raw[rel]))
+                jobs.append((os.path.join(self.root, rel), rel, _kind(rel), snap.raw[rel]))
         if not jobs:
             return
         with progress.task("reading entries", len(jobs)) as step:
