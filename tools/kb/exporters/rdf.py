@@ -342,10 +342,6 @@ class Triples:
     def __init__(self) -> None:
         self.about: defaultdict[str, list[str]] = defaultdict(list)
 
-    def add(self, subject: str, predicate: str, obj: str) -> None:
-        """One triple of terms in N-Triples."""
-        self.about[subject].append(f"{predicate} {obj} .")
-
     def ntriples(self, subjects: Iterable[str] | None = None) -> str:
         """The triples as an N-Triples document: one a line, each once, lines sorted; only
         those of ``subjects`` (in the order given) when given."""
@@ -387,7 +383,7 @@ class Triples:
 
 #: How one attribute becomes lines: ``(objects function, ((predicate, reverse, inverse), …))``
 #: for each objects function of its fields, terms in N-Triples.
-FieldPlan = tuple[tuple[Callable, tuple[tuple[str, bool, "str | None"], ...]], ...]
+FieldPlan = tuple[tuple[Callable, tuple[tuple[str, bool, str | None], ...]], ...]
 
 
 class RdfBuilder:
@@ -434,6 +430,7 @@ class RdfBuilder:
         return ref
 
     def iri(self, node: str) -> NamedNode:
+        """The IRI of a graph node as a pyoxigraph term."""
         return NamedNode(self.ref(node)[1:-1])
 
     def agent(self, name: str) -> str:
@@ -670,14 +667,14 @@ def encoded(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_I
         return triples.ntriples().encode()
     prefixes = namespaces(base_iri)
 
-    def write(subjects: list[str] | None) -> bytes:
+    def write(subjects: list[str]) -> bytes:
         return _rewritten(triples.ntriples(subjects).encode(), rdf_format, prefixes)
 
     first, second = triples.halves()
     joined = None
     if second and triples.size() >= PARALLEL_FROM and _cpus() > 1:
         joined = _joined(*in_two_processes(write, first, second), rdf_format)
-    text = write(None) if joined is None else joined
+    text = write(first + second) if joined is None else joined
     return text + b"\n" if rdf_format == "json-ld" else text
 
 
@@ -698,9 +695,11 @@ def _joined(first: bytes, second: bytes, rdf_format: str) -> bytes | None:
     with the second's ``@prefix`` lines left out. None when they do not join (the two
     Turtle outputs declare different prefixes)."""
     if rdf_format == "json-ld":
-        return first[:-1] + b",\n" + second[1:]
+        return b"".join((memoryview(first)[:-1], b",\n", memoryview(second)[1:]))
     header = _prefix_lines(second)
-    return first + second[len(header) :] if first.startswith(header) else None
+    if not first.startswith(header):
+        return None
+    return b"".join((first, memoryview(second)[len(header) :]))  # one copy of each
 
 
 def _prefix_lines(turtle: bytes) -> bytes:
