@@ -435,7 +435,8 @@ def _parse_in_two_processes(jobs: list[tuple[str, str, str, bytes]]) -> list[tup
     there = [i for i in range(len(jobs)) if i % 9 % 2 == 1]
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(1) as pool:
+        # paused until the second half is unpickled too (in the pool's thread)
+        with gc_paused(), context.Pool(1) as pool:
             pending = pool.apply_async(_parse, ([jobs[i] for i in there],))
             for i, result in zip(here, _parse([jobs[i] for i in here]), strict=True):
                 results[i] = result
