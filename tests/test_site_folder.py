@@ -293,7 +293,8 @@ def test_mkdocs_serve_watches_the_entries_and_the_contributing_guide():
 @pytest.mark.slow
 def test_mkdocs_builds_the_written_folder_strictly_with_the_same_pages(both_builds, tmp_path):
     """Any MkDocs-compatible builder: MkDocs itself, without the kb plugin, builds the folder
-    (strict: no broken link, no page left out of the navigation unannounced)."""
+    (strict: no broken Markdown link, no page left out of the navigation unannounced; the
+    finished HTML's links are written the way Zensical reads them, see README)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
