@@ -236,7 +236,9 @@ def test_a_writer_named_by_the_work_is_named_once(tmp_path):
         )
     base = SiteData(kb.load(tmp_path))
     html = ArgumentView(base, "arguments/root.md", "claim:root").render()
-    assert '<p class="kb-arg-by">By <a href="../../sources/s/">Author of “A post”</a></p>' in html
+    assert (
+        '<p class="kb-arg-by">By <a href="../../sources/s/">the author of “A post”</a></p>' in html
+    )
 
 
 def test_every_link_of_the_claim_page_views_points_at_an_entry_page(data):
@@ -530,3 +532,28 @@ def test_search_index_holds_each_entry_once(repo_site):
     term = base.terms[sorted(base.terms)[0]]
     assert f"{term.label} " not in text["terms/"]
     assert "claims" in text["arguments/"] and "terms" in text["terms/"]  # the pages' intros stay
+
+
+def test_a_writer_known_by_their_place_is_named_with_the_discussion(tmp_path):
+    """A byline "By Second participant: restated …" told a reader nothing: the byline says whose place
+    in which discussion, as a phrase, linked to the comment."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "arguments").mkdir()
+    (tmp_path / "sources" / "thread.yaml").write_text(
+        "id: thread\ntitle: Are mesa-optimizers general?\nkind: other\n"
+        "author_note: Two participants, not named.\n"
+    )
+    (tmp_path / "sources" / "reply.yaml").write_text(
+        "id: reply\ntitle: 'Second participant: the car-sales analogy'\nkind: comment\n"
+        "part_of: thread\nauthor_note: The second participant; not named.\n"
+    )
+    for ident, extra in (("root", ""), ("backer", "supports: [root]\n")):
+        (tmp_path / "arguments" / f"{ident}.yaml").write_text(
+            f"id: {ident}\nclaim: Claim {ident}.\nsource: reply\n{extra}"
+        )
+    base = SiteData(kb.load(tmp_path))
+    html = ArgumentView(base, "arguments/root.md", "claim:root").render()
+    assert (
+        '<p class="kb-arg-by">By <a href="../../sources/reply/">the second participant in '
+        "“Are mesa-optimizers general?”</a></p>"
+    ) in html
