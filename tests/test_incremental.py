@@ -335,6 +335,13 @@ class Editor:
         elif action == "unwaive":
             text = path.read_text("utf-8")
             self.write(path, text.split("waivers:")[0])
+        elif action == "status":
+            self.change(path, "status: established", f"status: {value}")
+        elif action == "attribution":
+            text = path.read_text("utf-8")
+            self.write(path, re.sub(r"source: source-\d+", f"source: {value}", text, count=1))
+        elif action == "unlocate":
+            self.change(path, "locator: ", "x_locator: ")
         elif action == "comment":
             self.write(path, path.read_text("utf-8") + f"# {value}\n")
         elif action == "yaml-error":
@@ -373,6 +380,9 @@ STEPS = st.one_of(
     _step("unreference", FOLDERS, st.none()),
     _step("waiver", FOLDERS, st.tuples(RULE_NAMES, st.sampled_from(["Accepted.", "''"]))),
     _step("unwaive", FOLDERS, st.none()),
+    _step("status", st.just("terms"), st.sampled_from(["deprecated", "contested"])),
+    _step("attribution", FOLDERS, st.sampled_from(["source-1", "no-such-source"])),
+    _step("unlocate", FOLDERS, st.none()),
     _step("comment", FOLDERS, WORDS),
     _step("yaml-error", FOLDERS, st.none()),
     _step("add", FOLDERS, st.none()),
@@ -388,7 +398,7 @@ def check_output(root: Path, use_cache: bool) -> list:
     return json.loads(result.stdout)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(STEPS, min_size=1, max_size=6))
 def test_random_edits_give_the_findings_of_a_fresh_run(steps):
     with tempfile.TemporaryDirectory() as folder, mock.patch.object(cache, "SETTLED", 0):
