@@ -451,6 +451,26 @@ def test_explorer_on_a_phone_lists_first_and_draws_when_scrolled_to(browser, rep
     page.context.close()
 
 
+def test_explorer_filters_are_all_in_sight_on_a_phone(browser, base_url):
+    """On a 390 px phone every filter (kinds of entry, kinds of link) sits whole inside its
+    frame and the page: none is cut off at the edge, so a reader sees that sources can be shown."""
+    page = open_page(browser, base_url + "graph/", PHONE)
+    filters = page.locator(".kb-filters .kb-filter")
+    expect(filters.first).to_be_visible()
+    width = page.evaluate("document.documentElement.clientWidth")
+    cut = page.evaluate(
+        """(width) => [...document.querySelectorAll('.kb-filters .kb-filter')].filter(f => {
+             const box = f.getBoundingClientRect();
+             const frame = f.closest('.kb-filters').getBoundingClientRect();
+             return box.right > Math.min(frame.right, width) || box.left < frame.left;
+           }).map(f => f.textContent.trim())""",
+        width,
+    )
+    assert filters.count() > 10
+    assert cut == []
+    page.context.close()
+
+
 def test_explorer_list_is_in_the_page_as_built(browser, repo_url, repo_base):
     """Without scripts the explorer's page still lists the first view's entries, by kind, and
     the script's list is the same (so nothing moves when it takes over)."""
