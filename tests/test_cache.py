@@ -213,7 +213,9 @@ def test_parsing_in_two_processes_gives_the_same_entries(atlas, monkeypatch):
     parsed_in_two = []
     real = cache._parse_in_two_processes
     monkeypatch.setattr(
-        cache, "_parse_in_two_processes", lambda jobs: parsed_in_two.append(len(jobs)) or real(jobs)
+        cache,
+        "_parse_in_two_processes",
+        lambda jobs, *rest: parsed_in_two.append(len(jobs)) or real(jobs, *rest),
     )
     assert snapshot_of(load_tree(atlas)) == snapshot_of(load_kb(atlas))
     assert parsed_in_two and parsed_in_two[0] > 100
@@ -226,6 +228,20 @@ def test_parsing_in_two_processes_gives_the_same_entries(atlas, monkeypatch):
     claim = next((atlas / "arguments").glob("*.yaml"))
     touch_with(claim, "source: ", "source: missing-")
     assert cached(atlas) == fresh(atlas)
+
+
+def test_only_a_check_looks_mentions_up_aside(atlas, monkeypatch):
+    """The mention search started beside a first run's loading serves the rules; an export
+    or a site build, which load the same way, would only spend a core on it."""
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(cache, "_cpus", lambda: 2)
+    searched = []
+    monkeypatch.setattr(cache.mentions, "search_aside", lambda entries: searched.append(1))
+    load_tree(atlas)
+    assert searched == []
+    shutil.rmtree(atlas / CACHE_FOLDER)
+    cached(atlas)
+    assert searched == [1]
 
 
 def test_entries_put_in_the_wrong_place_are_seen(atlas):

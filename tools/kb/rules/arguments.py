@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from itertools import pairwise
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.graph import target_node, undercut_target
 from kb.model import ARGUMENT_LINKS, Claim, KnowledgeBase
 from kb.rules.cycles import loop_findings, loop_groups
 from kb.rules.registry import finding, rule
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @rule("KB040", "circular-support", "error", reads={"ids", "links"})
@@ -38,6 +40,8 @@ def circular_support(kb: KnowledgeBase):
     # arguments/b.yaml (supports nothing, or another claim)
     ```
     """
+    import networkx as nx  # imported where a graph is made: most checks reuse this rule
+
     graph = nx.DiGraph()
     for claim in kb.claims.values():
         for ref in claim.supports:
@@ -184,6 +188,8 @@ def circular_undercut(kb: KnowledgeBase):
     # arguments/c.yaml (supports another claim, or nothing)
     ```
     """
+    import networkx as nx
+
     graph = _support_and_undercut_graph(kb)
     for group in loop_groups(graph):
         inside = graph.subgraph(group)
@@ -205,6 +211,8 @@ def circular_undercut(kb: KnowledgeBase):
 def _support_and_undercut_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Claim → claim edges for ``supports`` and for each existing link a claim undercuts
     (to the link's target); ``undercut`` tells them apart, ``ref`` gives the position."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     for claim in kb.claims.values():
         for ref in claim.supports:

@@ -7,18 +7,24 @@ breadth-first search inside each group finds one shortest loop through its first
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.rules.registry import finding
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def loop_groups(graph: nx.DiGraph) -> list[list[str]]:
     """The groups of two or more nodes that reach one another, each sorted, sorted by first.
 
+    >>> import networkx as nx
     >>> g = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")])
     >>> loop_groups(g)
     [['a', 'b']]
     """
+    import networkx as nx  # imported where a graph is made: most checks reuse this rule
+
     groups = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
     return sorted(groups)
 
@@ -26,10 +32,13 @@ def loop_groups(graph: nx.DiGraph) -> list[list[str]]:
 def shortest_loop(graph: nx.DiGraph, group: list[str]) -> list[str]:
     """One shortest cycle through ``group[0]`` inside ``group``, first node repeated at the end.
 
+    >>> import networkx as nx
     >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("b", "a")])
     >>> shortest_loop(g, ["a", "b", "c"])
     ['a', 'b', 'a']
     """
+    import networkx as nx
+
     start = group[0]
     inside = graph.subgraph(group)
     paths = nx.single_source_shortest_path(inside, start)

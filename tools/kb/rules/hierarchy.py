@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.mentions import _norm, _words
 from kb.model import KnowledgeBase, Location
 from kb.rules.cycles import loop_findings
 from kb.rules.registry import finding, rule
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def _broader_graph(kb: KnowledgeBase) -> nx.DiGraph:
+    import networkx as nx  # imported where a graph is made: most checks reuse this rule
+
     graph = nx.DiGraph()
     graph.add_nodes_from(kb.terms)
     for term in kb.terms.values():
@@ -80,6 +85,8 @@ def related_broader_clash(kb: KnowledgeBase):
     related: [approximate-alignment]
     ```
     """
+    import networkx as nx
+
     graph = _broader_graph(kb)
     ancestors: dict[str, set[str]] = {}
 
