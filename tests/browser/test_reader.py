@@ -1,6 +1,6 @@
 """The reader-facing pages in headless Chromium (issue 10): axe-core finds no serious or
-critical accessibility violation inside our content on the home, term, claim, source, thread
-and glossary pages, in light and dark; sortable tables sort; the vocabulary tree sits in the
+critical accessibility violation inside our content on the home, Start here, term, claim,
+source, thread, glossary, disputes, explorer, rule and Downloads pages, in light and dark; sortable tables sort; the vocabulary tree sits in the
 sidebar; search results say what they are; tables fit a phone's width."""
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ PAGES = {
     "source": "sources/a-comment-on-the-post/",
     "thread": "threads/a-post-on-the-paper/",
     "glossary": "glossary/",
+    "start": "start-here/",
+    "disputes": "disputes/",
+    "explorer": "graph/",
+    "rule": "rules/circular-support/",  # code examples with comments
+    "downloads": "downloads/",
 }
 
 
