@@ -169,6 +169,30 @@ def test_broken_folder_prints_every_problem_with_its_position(monkeypatch):
     assert out == (root / "tests" / "fixtures" / "broken.expected.txt").read_text()
 
 
+def test_the_command_leaves_with_its_whole_output_and_exit_status(tmp_path):
+    """The command skips the interpreter's teardown: what it printed must still all arrive,
+    through a pipe, with the exit status of the findings, and a reader who leaves early
+    (``kb check | head -1``) gets no traceback."""
+    root = Path(__file__).resolve().parent.parent
+    expected = (root / "tests" / "fixtures" / "broken.expected.txt").read_text()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb", "check", "tests/fixtures/broken"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert (proc.returncode, proc.stdout) == (1, expected)
+    early = subprocess.run(
+        f"'{sys.executable}' -m kb check tests/fixtures/broken | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert early.stdout == expected.splitlines(keepends=True)[0]
+    assert "Traceback" not in early.stderr
+
+
 def test_stats_chains_show_loops_as_one_step(tmp_path):
     write_kb(
         tmp_path,

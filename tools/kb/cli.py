@@ -384,9 +384,17 @@ def site(out, config_file, root):
 
 
 def main(argv=None):
-    """Console entry point: never a traceback for a user's mistake; exit 2 for internal errors."""
+    """Console entry point: never a traceback for a user's mistake; exit 2 for internal errors.
+
+    Run as a command (``argv`` None), it leaves without tearing the interpreter down: freeing
+    a big knowledge base object by object took a tenth of a second at 10,000 entries, and
+    nothing of ours waits for exit handlers (the cache is written before the command ends)."""
     try:
         cli.main(args=argv, prog_name="kb", standalone_mode=True)
+    except SystemExit as done:
+        if argv is not None:
+            raise
+        _leave(done.code)
     except BrokenPipeError:  # e.g. `kb check | head`
         sys.stderr.close()
         sys.exit(0)
@@ -401,3 +409,15 @@ def main(argv=None):
             err=True,
         )
         sys.exit(2)
+
+
+def _leave(code: object) -> None:
+    """``sys.exit(code)`` without the interpreter's teardown, once the output is flushed."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `kb check | head`: the reader left
+        os._exit(0)
+    if code is None or isinstance(code, int):
+        os._exit(code or 0)
+    sys.exit(code)  # a message for exit status 1: let Python print it
