@@ -22,6 +22,7 @@ from kb.site.context import (
     SiteData,
     discussions,
     display_date,
+    in_sentence,
     load_abbreviations,
     participant,
     participant_where,
@@ -557,7 +558,7 @@ def test_disputes(data):
         "- [pseudo&#45;alignment](terms/pseudo-alignment.md), 1 conflict:\n\n    - [" in conflicts
     )
     assert (
-        "    - [loose usage](terms/pseudo-alignment.md#sense-loose), held by A commenter on "
+        "    - [loose usage](terms/pseudo-alignment.md#sense-loose), held by a commenter on "
         "“A post discussing the paper”, conflicts with [the paper's definition]"
         "(terms/pseudo-alignment.md#sense-rlo), held by Evan Hubinger and Chris van Merwijk\n"
     ) in conflicts
@@ -812,6 +813,29 @@ def test_a_writer_named_by_their_place_is_placed_in_their_discussion(tmp_path):
     )
     assert participant_where(base, base.sources["e"]) == "B"
     assert participant_where(base, base.sources["p"]) == "A"
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("Writer of the ninth comment on “P”", "the writer of the ninth comment on “P”"),
+        (
+            "Second participant in “Comment thread: T”",
+            "the second participant in “Comment thread: T”",
+        ),
+        ("Author of “S”", "the author of “S”"),
+        ("A commenter on “P”", "a commenter on “P”"),
+        ("Two participants (not named)", "two participants (not named)"),
+        ("Author not named", "an author not named"),
+        ("Evan Hubinger et al.", "Evan Hubinger et al."),
+        ("Authority Figure", "Authority Figure"),
+        ("Wei_Dai", "Wei_Dai"),
+    ],
+)
+def test_a_writer_named_by_description_reads_inside_a_sentence(name, phrase):
+    """After "held by" or "By" mid-sentence, "held by Author of “…”" read as a slip: a writer
+    named by description takes an article and a small letter; a person's name is kept."""
+    assert in_sentence(name) == phrase
 
 
 def test_handwritten_links_to_entries_the_base_lacks_become_text(data):

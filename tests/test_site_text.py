@@ -152,3 +152,11 @@ def test_every_page_has_one_h1_and_headings_that_skip_no_level(pages):
         if after > before + 1
     }
     assert jumps == {}
+
+
+def test_writers_named_by_description_read_as_part_of_the_sentence(pages):
+    """Term pages ("agreed with by …, held by …") and the disputes page name a sense's holder
+    mid-sentence: "held by the author of “…”", never "held by Author of “…”"."""
+    described = r"(?:Author|Writer|A commenter|Two participants|\w+ participant)\b"
+    assert excerpts(rf"\b(?:held by|By) {described}", for_readers(pages)) == []
+    assert excerpts(r"\bheld by the (?:author|writer|\w+ participant)\b", pages)

@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from kb.site.aside import aside
-from kb.site.context import SiteData, node_kind, participant, participant_where
+from kb.site.context import SiteData, in_sentence, node_kind, participant, participant_where
 from kb.site.graph_data import node_label, relative_url
 from kb.site.markup import abbreviate_html, escape_html
 
@@ -151,14 +151,6 @@ def answered(data: SiteData, root: str) -> list[Answered]:
 # -- HTML ------------------------------------------------------------------------------------
 
 
-def as_phrase(name: str) -> str:
-    """A writer named by description, as it reads after "By": "Second participant in “…”",
-    "A commenter on “…”", "Author of “…”" become "the second participant in “…”", "a
-    commenter on “…”", "the author of “…”"."""
-    article = "" if name.startswith("A ") else "the "
-    return article + name[0].lower() + name[1:]
-
-
 def title_names_writer(title: str, who: str) -> bool:
     """Whether a source's title already names its writer ``who``: a comment's title starts
     with its writer ("evhub, 3 Jun 2019, replying to …"), and an unnamed writer may be named
@@ -208,10 +200,10 @@ class ArgumentView:
         node, title = f"source:{source.id}", node_label(self.data, f"source:{source.id}")
         where = participant_where(self.data.base, source)
         if where != who:  # known only by their place in a discussion: say which discussion
-            return f'<p class="kb-arg-by">By {self.link(node, as_phrase(where))}</p>'
+            return f'<p class="kb-arg-by">By {self.link(node, in_sentence(where))}</p>'
         link = self.link(node)
         if title_names_writer(title, who):  # shown once: the one naming the other is the link
-            named = link if title.startswith(who) else self.link(node, as_phrase(who))
+            named = link if title.startswith(who) else self.link(node, in_sentence(who))
             return f'<p class="kb-arg-by">By {named}</p>'
         return (
             f'<p class="kb-arg-by"><span class="kb-arg-who">{escape_html(who)}</span>, in '

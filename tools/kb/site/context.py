@@ -196,6 +196,26 @@ def participant_where(base: KnowledgeBase, source: Source) -> str:
     return f"{name} {where} “{root.title}”"
 
 
+# A writer named by description rather than by name (see _WRITER_NAMES, participant_where).
+_DESCRIBED = re.compile(
+    rf"^(?:Author of|Writer of|{_ORDINAL} participant|A commenter|Two participants|{UNNAMED})\b",
+    re.I,
+)
+
+
+def in_sentence(name: str) -> str:
+    """A writer's name as it reads inside a sentence ("held by …", "By …"): a writer named by
+    description takes an article and a small letter ("the second participant in “…”", "a
+    commenter on “…”", "the author of “…”", "an author not named"); a person's name is kept."""
+    if not _DESCRIBED.match(name):
+        return name
+    if name == UNNAMED:
+        return "an author not named"
+    if name.startswith(("A ", "Two ")):
+        return name[0].lower() + name[1:]
+    return "the " + name[0].lower() + name[1:]
+
+
 def join_names(names: list[str] | tuple[str, ...]) -> str:
     """``a``, ``a and b``, ``a, b and c``; four or more: ``a et al.``"""
     names = list(names)

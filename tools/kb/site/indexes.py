@@ -12,6 +12,7 @@ from kb.site.context import (
     discussion_of,
     display_date,
     holders,
+    in_sentence,
     join_names,
     node_id,
     participant,
@@ -229,7 +230,7 @@ def _held_sense(data: SiteData, linker: Linker, key: str, with_term: bool) -> st
         return linker.sense(data.base, key)
     name = sense_name(data.base, key) if with_term else sense_label(data.base, sense)
     link = linker.link(name, *sense_target(key))
-    names = join_names([name for name, _ in holders(data.base, sense)])
+    names = join_names([in_sentence(name) for name, _ in holders(data.base, sense)])
     # A sense without a label is named by its holder already ("sense 2, held by evhub").
     return f"{link}, held by {escape(names)}," if names and sense.label else link
 

@@ -12,6 +12,7 @@ from kb.site.context import (
     SiteData,
     discussion_of,
     holders,
+    in_sentence,
     participant,
     sense_label,
     sense_node,
@@ -146,10 +147,12 @@ def sense_card(data: SiteData, term: Term, sense: Sense, linker: Linker) -> str:
     return f'<div class="kb-sense{kind}" markdown>\n\n{heading}\n\n{finished(body)}\n</div>'
 
 
-def holder_links(data: SiteData, linker: Linker, sense: Sense) -> str:
-    """Who holds ``sense``, each linked to what they wrote (a comment: in its thread)."""
+def holder_links(data: SiteData, linker: Linker, sense: Sense, within: bool = False) -> str:
+    """Who holds ``sense``, each linked to what they wrote (a comment: in its thread); named
+    as inside a sentence when ``within`` ("…, held by the author of “…”")."""
     return ", ".join(
-        source_link(data, linker, source_id, name) for name, source_id in holders(data.base, sense)
+        source_link(data, linker, source_id, in_sentence(name) if within else name)
+        for name, source_id in holders(data.base, sense)
     )
 
 
@@ -179,7 +182,7 @@ def disputing(data: SiteData, linker: Linker, node: str) -> str:
 
 def _held_sense(data: SiteData, linker: Linker, node: str) -> str:
     sense = data.base.sense(node.split(":", 1)[1])
-    names = holder_links(data, linker, sense) if sense else ""
+    names = holder_links(data, linker, sense, within=True) if sense else ""
     link = linker.node(data.base, node)
     return f"{link}, held by {names}" if names else link
 
