@@ -24,7 +24,7 @@ PAGES = {
     "start": "start-here/",
     "disputes": "disputes/",
     "explorer": "graph/",
-    "rule": "rules/circular-support/",  # code examples with comments
+    "rule": "rules/circular-definition/",  # code examples: comments, YAML keys
     "downloads": "downloads/",
 }
 
