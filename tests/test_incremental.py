@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import kb.loader
 from kb import cache
 from kb.cache import cached_check, load_tree
 from kb.cli import cli
@@ -79,7 +80,7 @@ def forbid_loading(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise KnowledgeBaseBuilt("the knowledge base was built")
 
-    monkeypatch.setattr(cache, "load_kb", refuse)
+    monkeypatch.setattr(kb.loader, "load_kb", refuse)  # the cache imports it when it builds
 
 
 # -- an edit that changes no parsed value -------------------------------------------------

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.loader import NotAKnowledgeBase, load_kb
-from kb.model import Claim, KnowledgeBase, Location, Sense, Source, Term
+from kb.model import Claim, KnowledgeBase, Location, NotAKnowledgeBase, Sense, Source, Term
 
 __version__ = "0.1.0"
 
@@ -34,6 +33,10 @@ __all__ = [
 
 def load(path: str | Path = ".") -> KnowledgeBase:
     """Load the knowledge base rooted at ``path``; its ``.graph`` is built on first use."""
+    from kb.loader import (
+        load_kb,  # imported when used: a check answered from the cache reads no YAML
+    )
+
     return load_kb(path)
 
 

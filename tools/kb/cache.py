@@ -84,8 +84,7 @@ from pathlib import Path
 from kb import mentions, progress
 from kb.atomic import write_atomic
 from kb.findings import Finding
-from kb.loader import load_entry_file, load_kb, misplaced_folder
-from kb.model import KIND_FOLDERS, KnowledgeBase
+from kb.model import KIND_FOLDERS, KnowledgeBase, misplaced_folder
 
 CACHE_FOLDER = ".kb-cache"
 FILES_FILE = "files.bin"
@@ -415,6 +414,8 @@ def _cpus() -> int:
 
 def _parse(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:
     """:func:`kb.loader.load_entry_file` of each ``(path, rel, kind, raw)``."""
+    from kb.loader import load_entry_file
+
     with gc_paused():
         return [load_entry_file(Path(path), rel, kind, raw=raw) for path, rel, kind, raw in jobs]
 
@@ -587,6 +588,8 @@ class _Store:
         self.new = len(jobs)
 
     def __call__(self, path: Path, rel: str, kind: str):
+        from kb.loader import load_entry_file  # the loader (and YAML) only once entries are read
+
         self.on_file()
         self.order.setdefault(kind, []).append(rel)
         if rel not in self.snap.content:
@@ -659,6 +662,8 @@ def _survey(root: Path, cache_dir: Path | None, for_rules: bool = False) -> tupl
 def _load(root: Path, store: _Store) -> tuple[KnowledgeBase, Callable[[], None]]:
     """The knowledge base, and a function to call before exiting, which waits until the
     cache has been written (see :func:`_save_aside`)."""
+    from kb.loader import load_kb
+
     with progress.task("loading entries", len(store.snap.content)) as step:
         store.on_file = step
         store.order = {kind: [] for kind in KIND_FOLDERS}

@@ -411,7 +411,7 @@ def main(argv=None):
         sys.exit(2)
 
 
-def _leave(code: object) -> None:
+def _leave(code: str | int | None) -> None:
     """``sys.exit(code)`` without the interpreter's teardown, once the output is flushed."""
     try:
         sys.stdout.flush()

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from kb.cache import load_tree
-from kb.loader import NotAKnowledgeBase
+from kb.model import NotAKnowledgeBase
 
 ROOT_HELP = "The knowledge-base folder, holding terms/, arguments/ and sources/"
 

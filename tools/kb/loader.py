@@ -28,12 +28,14 @@ from kb.model import (
     Claim,
     KnowledgeBase,
     Location,
+    NotAKnowledgeBase,
     Ref,
     Sense,
     Source,
     Term,
     Undercut,
     Waiver,
+    misplaced_folder,
 )
 from kb.yamlread import Mark, PosDict, PosList, parse_yaml
 
@@ -50,10 +52,6 @@ LOADER_RULES = {
 
 RENAMED_FIELDS = {"seed": "text"}
 """Fields renamed in the data model: old name -> new name (a finding says how to fix)."""
-
-
-class NotAKnowledgeBase(Exception):
-    """The given folder holds none of the data folders."""
 
 
 def _finding(
@@ -551,12 +549,6 @@ def _stray_finding(path: Path, root: Path) -> Finding:
 
 
 _ENTRY_START = re.compile(r"^id:\s*\S", re.M)
-
-
-def misplaced_folder(name: str) -> list[str]:
-    """The data folder that a folder at the root called ``name`` was probably meant to be
-    (``term`` → ``[terms]``), or ``[]``; its YAML files are then reported."""
-    return difflib.get_close_matches(name.lower(), list(KIND_FOLDERS.values()), n=1, cutoff=0.75)
 
 
 def _misplaced_entries(root: Path) -> list[Finding]:

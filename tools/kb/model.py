@@ -6,6 +6,7 @@ rules report ``file:line:column`` for the exact reference or field that is wrong
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +34,16 @@ SENSE_LINKS = ("conflicts_with", "refines", "agrees_with")
 ARGUMENT_LINKS = ("supports", "objects_to")
 """The relations a claim can have to a claim or sense, and so the relations it can undercut."""
 KIND_FOLDERS = {"term": "terms", "claim": "arguments", "source": "sources"}
+
+
+class NotAKnowledgeBase(Exception):
+    """The given folder holds none of the data folders."""
+
+
+def misplaced_folder(name: str) -> list[str]:
+    """The data folder that a folder at the root called ``name`` was probably meant to be
+    (``term`` → ``[terms]``), or ``[]``; its YAML files are then reported."""
+    return difflib.get_close_matches(name.lower(), list(KIND_FOLDERS.values()), n=1, cutoff=0.75)
 
 
 @dataclass(frozen=True, order=True)
