@@ -279,7 +279,7 @@ def snapshot(root: Path, previous: dict[str, tuple] | None = None, taken: int = 
 def _root_parts(root: Path) -> list[bytes]:
     """What the loader looks at beside the data folders, for entries put in the wrong place:
     the names at the root, the bytes of YAML files there, and the names inside folders named
-    almost like a data folder (:func:`kb.loader.misplaced_folder`)."""
+    almost like a data folder (:func:`kb.model.misplaced_folder`)."""
     parts = []
     try:
         items = sorted(os.scandir(root), key=lambda e: e.name)
