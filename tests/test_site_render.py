@@ -442,6 +442,24 @@ def test_thread_page_nests_every_comment_once_under_its_parent(data):
     assert "[details](../sources/a-reply-to-the-comment.md)" in page
 
 
+def test_a_thread_that_is_its_own_source_does_not_repeat_its_title(tmp_path):
+    """A discussion known only as an excerpt (kind ``other``) titles its thread page; the
+    facts' link to its source page says where it leads instead of repeating that title."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "talk.yaml").write_text(
+        "id: talk\ntitle: A forum excerpt on generality\nkind: other\n"
+        "author_note: Two participants, not named.\n"
+    )
+    (tmp_path / "sources" / "reply.yaml").write_text(
+        "id: reply\ntitle: 'First participant: chess engines'\nkind: comment\npart_of: talk\n"
+        "author_note: The first participant; not named.\n"
+    )
+    site_data = SiteData(kb.load(tmp_path))
+    page = render_thread(site_data, site_data.discussions["talk"])
+    assert page.count("A forum excerpt on generality") == 2  # front matter title and heading
+    assert "**Details:** [about this excerpt](../sources/talk.md)" in page
+
+
 def test_thread_tree_survives_a_reply_loop(tmp_path):
     for name, text in {
         "sources/p.yaml": "id: p\ntitle: P\nkind: post\nauthors: [A]\n",

@@ -49,7 +49,7 @@ def render_thread(data: SiteData, discussion: Discussion) -> str:
         page_start(thread_title(discussion)),
         facts(
             [
-                ("Details" if root.type == "other" else "Post", linker.source(data.base, root.id)),
+                root_row(data, linker, root),
                 ("By", escape(participant(root))),
                 ("Date", escape(display_date(root.date))),
                 (
@@ -65,6 +65,14 @@ def render_thread(data: SiteData, discussion: Discussion) -> str:
         + "\n\n".join(comment_block(data, linker, c) for c in discussion.comments)
         + "\n\n</div>",
     )
+
+
+def root_row(data: SiteData, linker: Linker, root) -> tuple[str, str]:
+    """The facts' first row: the post the thread answers, linked by its title; a root that is
+    itself the discussion has the page's title already, so its link says what it leads to."""
+    if root.type == "other":
+        return ("Details", linker.link("about this excerpt", source_path(root.id)))
+    return ("Post", linker.source(data.base, root.id))
 
 
 def comment_block(data: SiteData, linker: Linker, comment: Comment) -> str:
