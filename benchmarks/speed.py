@@ -201,41 +201,26 @@ def check_rows(root: Path, entries: int, runs: int) -> list[Row]:
     original = touched_file.read_text("utf-8")
     counter = iter(range(10**6))
 
-    def touched() -> Run:
-        touched_file.write_text(original + f"# touched {next(counter)}\n", "utf-8")
-        return run(check)
+    def after_edit(label: str, edit) -> Row:
+        """``kb check`` after ``edit(n)`` rewrote the file, against a first run."""
 
-    one, first_again = side_by_side(runs, touched, lambda: (run(check), first_check())[1])
-    touched_file.write_text(original, "utf-8")
-    rows.append(
-        Row(
-            "`kb check` again, one file touched",
-            entries,
-            one,
-            first_again,
-            "first run",
-            0.3,
-            "≤ 0.3×",
-        )
-    )
+        def edited() -> Run:
+            touched_file.write_text(edit(next(counter)), "utf-8")
+            return run(check)
 
-    def edited() -> Run:  # other words in one line of one definition: no value moves
-        words = f"Sense 0 (edit {next(counter)}) of"
-        touched_file.write_text(original.replace("Sense 0 of", words, 1), "utf-8")
-        return run(check)
+        one, first_again = side_by_side(runs, edited, lambda: (run(check), first_check())[1])
+        touched_file.write_text(original, "utf-8")
+        return Row(label, entries, one, first_again, "first run", 0.3, "≤ 0.3×")
 
     assert "Sense 0 of" in original
-    one, first_again = side_by_side(runs, edited, lambda: (run(check), first_check())[1])
-    touched_file.write_text(original, "utf-8")
     rows.append(
-        Row(
+        after_edit("`kb check` again, one file touched", lambda n: original + f"# touched {n}\n")
+    )
+    # other words in one line of one definition: no value moves
+    rows.append(
+        after_edit(
             "`kb check` again, one definition edited",
-            entries,
-            one,
-            first_again,
-            "first run",
-            0.3,
-            "≤ 0.3×",
+            lambda n: original.replace("Sense 0 of", f"Sense 0 (edit {n}) of", 1),
         )
     )
     return rows
