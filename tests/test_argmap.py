@@ -224,18 +224,26 @@ def test_argument_view_marks_each_answer_with_words_and_line_style(data):
     )
 
 
-def test_a_writer_named_by_the_work_is_named_once(tmp_path):
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "arguments").mkdir()
-    (tmp_path / "sources" / "s.yaml").write_text(
-        "id: s\ntitle: A post\nkind: post\nauthor_note: The post's author; not named.\n"
-    )
+def argument_view_citing(root: Path, sources: dict[str, str], cited: str) -> str:
+    """The argument view of a claim backed by another, both citing source ``cited``, in a
+    knowledge base of the given sources (id → YAML after the id) with no named writers."""
+    (root / "sources").mkdir()
+    (root / "arguments").mkdir()
+    for ident, yaml_text in sources.items():
+        (root / "sources" / f"{ident}.yaml").write_text(f"id: {ident}\n{yaml_text}")
     for ident, extra in (("root", ""), ("backer", "supports: [root]\n")):
-        (tmp_path / "arguments" / f"{ident}.yaml").write_text(
-            f"id: {ident}\nclaim: Claim {ident}.\nsource: s\n{extra}"
+        (root / "arguments" / f"{ident}.yaml").write_text(
+            f"id: {ident}\nclaim: Claim {ident}.\nsource: {cited}\n{extra}"
         )
-    base = SiteData(kb.load(tmp_path))
-    html = ArgumentView(base, "arguments/root.md", "claim:root").render()
+    return ArgumentView(SiteData(kb.load(root)), "arguments/root.md", "claim:root").render()
+
+
+def test_a_writer_named_by_the_work_is_named_once(tmp_path):
+    html = argument_view_citing(
+        tmp_path,
+        {"s": "title: A post\nkind: post\nauthor_note: The post's author; not named.\n"},
+        "s",
+    )
     assert (
         '<p class="kb-arg-by">By <a href="../../sources/s/">the author of “A post”</a></p>' in html
     )
@@ -535,24 +543,18 @@ def test_search_index_holds_each_entry_once(repo_site):
 
 
 def test_a_writer_known_by_their_place_is_named_with_the_discussion(tmp_path):
-    """A byline "By Second participant: restated …" told a reader nothing: the byline says whose place
-    in which discussion, as a phrase, linked to the comment."""
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "arguments").mkdir()
-    (tmp_path / "sources" / "thread.yaml").write_text(
-        "id: thread\ntitle: Are mesa-optimizers general?\nkind: other\n"
-        "author_note: Two participants, not named.\n"
+    """A byline "By Second participant: restated …" told a reader nothing: the byline says
+    whose place in which discussion, as a phrase, linked to the comment."""
+    html = argument_view_citing(
+        tmp_path,
+        {
+            "thread": "title: Are mesa-optimizers general?\nkind: other\n"
+            "author_note: Two participants, not named.\n",
+            "reply": "title: 'Second participant: the car-sales analogy'\nkind: comment\n"
+            "part_of: thread\nauthor_note: The second participant; not named.\n",
+        },
+        "reply",
     )
-    (tmp_path / "sources" / "reply.yaml").write_text(
-        "id: reply\ntitle: 'Second participant: the car-sales analogy'\nkind: comment\n"
-        "part_of: thread\nauthor_note: The second participant; not named.\n"
-    )
-    for ident, extra in (("root", ""), ("backer", "supports: [root]\n")):
-        (tmp_path / "arguments" / f"{ident}.yaml").write_text(
-            f"id: {ident}\nclaim: Claim {ident}.\nsource: reply\n{extra}"
-        )
-    base = SiteData(kb.load(tmp_path))
-    html = ArgumentView(base, "arguments/root.md", "claim:root").render()
     assert (
         '<p class="kb-arg-by">By <a href="../../sources/reply/">the second participant in '
         "“Are mesa-optimizers general?”</a></p>"
