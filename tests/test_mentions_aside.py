@@ -40,6 +40,18 @@ def no_search_here(monkeypatch):
     monkeypatch.setattr(mentions.MentionIndex, "_search", refuse)
 
 
+def alpha_built_on_beta(root) -> kb.KnowledgeBase:
+    """Two terms; alpha's definition mentions beta, which its uses leave out."""
+    write_kb(
+        root,
+        {
+            "terms/alpha.yaml": term_yaml("alpha", definition="Built on beta."),
+            "terms/beta.yaml": term_yaml("beta"),
+        },
+    )
+    return kb.load(root)
+
+
 def test_the_answers_found_aside_are_those_found_here(fresh_memo, monkeypatch):
     base = kb.load(ROOT)
     index = mentions.MentionIndex.for_terms(base.terms)
@@ -75,14 +87,7 @@ def test_the_first_of_two_terms_with_one_id_is_indexed_as_the_loader_keeps_it(
 
 
 def test_answers_for_other_names_are_not_used(tmp_path, fresh_memo):
-    write_kb(
-        tmp_path,
-        {
-            "terms/alpha.yaml": term_yaml("alpha", definition="Built on beta."),
-            "terms/beta.yaml": term_yaml("beta"),
-        },
-    )
-    base = kb.load(tmp_path)
+    base = alpha_built_on_beta(tmp_path)
     mentions.search_aside([base.terms["alpha"]])  # beta is not among the names
     assert [m for _, m in unlisted(base)] == [
         "the definition of 'alpha#main' mentions \"beta\" (term 'beta') but its uses list "
@@ -91,14 +96,7 @@ def test_answers_for_other_names_are_not_used(tmp_path, fresh_memo):
 
 
 def test_a_failed_search_aside_is_done_here(tmp_path, fresh_memo, monkeypatch):
-    write_kb(
-        tmp_path,
-        {
-            "terms/alpha.yaml": term_yaml("alpha", definition="Built on beta."),
-            "terms/beta.yaml": term_yaml("beta"),
-        },
-    )
-    base = kb.load(tmp_path)
+    base = alpha_built_on_beta(tmp_path)
     expected = unlisted(base)
     search = mentions.MentionIndex._search
 
@@ -124,14 +122,7 @@ def test_a_new_search_aside_ends_the_one_before(tmp_path, fresh_memo):
 
 
 def test_without_fork_the_texts_are_searched_here(tmp_path, fresh_memo, monkeypatch):
-    write_kb(
-        tmp_path,
-        {
-            "terms/alpha.yaml": term_yaml("alpha", definition="Built on beta."),
-            "terms/beta.yaml": term_yaml("beta"),
-        },
-    )
-    base = kb.load(tmp_path)
+    base = alpha_built_on_beta(tmp_path)
     monkeypatch.delattr(mentions.os, "fork")
     mentions.search_aside(base.entries())
     assert fresh_memo.aside == {}
