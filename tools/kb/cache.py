@@ -85,6 +85,7 @@ from kb import mentions, progress
 from kb.atomic import write_atomic
 from kb.findings import Finding
 from kb.model import KIND_FOLDERS, KnowledgeBase, misplaced_folder
+from kb.parallel import cpus as _cpus
 
 CACHE_FOLDER = ".kb-cache"
 FILES_FILE = "files.bin"
@@ -403,13 +404,6 @@ def write_cache_file(path: Path, value: object) -> None:
 
 
 # -- cached loading and checking ----------------------------------------------------------
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def _parse(jobs: list[tuple[str, str, str, bytes]]) -> list[tuple]:

@@ -26,12 +26,11 @@ no IRI stops the export with its file and line.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
@@ -41,12 +40,12 @@ from kb.cache import gc_paused
 from kb.exporters import DEFAULT_BASE_IRI, ExportError
 from kb.graph import Edge, graph_edges, graph_nodes
 from kb.model import KnowledgeBase
+from kb.parallel import cpus as _cpus
+from kb.parallel import in_two_processes
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import rdflib
-
-T = TypeVar("T")
 
 
 class Vocabulary:
@@ -708,50 +707,6 @@ def _prefix_lines(turtle: bytes) -> bytes:
     while turtle.startswith(b"@prefix ", end):
         end = turtle.index(b"\n", end) + 1
     return turtle[:end]
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def in_two_processes(work: Callable[[T], bytes], here: T, there: T) -> tuple[bytes, bytes]:
-    """``(work(here), work(there))``, ``work(there)`` in a forked process (which shares
-    what this one built, so nothing is copied to it; its bytes come back through a pipe).
-    Where no process can be forked, or the child dies, its part is done here."""
-    import multiprocessing  # only a large export needs it
-
-    try:
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send, args=(sender, work, there), daemon=True)
-        child.start()
-    except (OSError, ValueError):  # no fork on this platform, or no process to spare
-        return work(here), work(there)
-    sender.close()
-    try:
-        mine = work(here)
-        try:
-            theirs = receiver.recv_bytes()
-        except EOFError:  # the child died before sending (out of memory …)
-            theirs = work(there)
-    finally:
-        receiver.close()
-        child.join()
-    return mine, theirs
-
-
-def _send(sender, work: Callable[[T], bytes], job: T) -> None:
-    """In the forked process: send ``work(job)`` back; quietly give up when the parent
-    stopped waiting (it failed, or was interrupted: Ctrl-C reaches both processes)."""
-    try:
-        sender.send_bytes(work(job))
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass
-    finally:
-        sender.close()
 
 
 def serialize(base: KnowledgeBase, rdf_format: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
